@@ -1,0 +1,197 @@
+"""Build pinzhu's lexicon artifact, ``src/pinzhu/data/lexicon.npz``.
+
+Sources (all shipped by well-kept registry packages; see docs/DATA.md for licences):
+
+* pinyin-pro's ``@pinyin-pro/data`` ``complete.json`` (ISC): ~349k words with pinyin and a
+  corpus frequency. It gives word readings, word frequencies for segmentation, and (weighted by
+  frequency) how common each reading of a character is.
+* pypinyin's ``pinyin_dict`` (MIT): every reading of ~42k characters, from Unihan and others.
+  Readings no word uses are kept, but marked rare, so 王 yù never surfaces by default.
+* OpenCC's ``TSCharacters.txt`` (Apache-2.0, via opencc-python-reimplemented): traditional →
+  simplified characters, so traditional text reads as well as simplified.
+* ``data/overrides.tsv`` (ours): corrections, mostly lexical neutral tones (东西 dōngxi).
+
+Run: ``pip install '.[build]' && python scripts/build_lexicon.py`` (npm fetches @pinyin-pro/data
+into ``build/npm`` unless ``--pinyin-pro-json`` points at complete.json).
+
+Example: ``python scripts/build_lexicon.py --out /tmp/lexicon.npz``
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import subprocess
+import sys
+import unicodedata
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+PINYIN_PRO_DATA = "@pinyin-pro/data@1.3.1"
+MAX_WORD_LEN = 12
+# A reading whose share of a character's weighted uses is below this is "rare": it is listed by
+# readings() but never chosen by default.
+RARE_SHARE = 0.005
+
+
+def to_numbers(syllable: str) -> str:
+    """'lǜ' -> 'lv4', 'de' -> 'de5' (ü as v, neutral tone 5)."""
+    from pypinyin.contrib.tone_convert import to_tone3
+
+    s = to_tone3(unicodedata.normalize("NFC", syllable.strip()), neutral_tone_with_five=True)
+    s = s.replace("ü", "v")
+    if not s or not s[-1].isdigit():
+        s += "5"
+    return s
+
+
+def fetch_pinyin_pro(cache: Path) -> Path:
+    target = cache / "node_modules/@pinyin-pro/data/json/complete.json"
+    if not target.exists():
+        cache.mkdir(parents=True, exist_ok=True)
+        subprocess.run(["npm", "install", "--silent", "--no-audit", "--no-fund", "--prefix", str(cache),
+                        PINYIN_PRO_DATA], check=True)
+    return target
+
+
+def citation(word: str, syls: list[str]) -> list[str]:
+    """pinyin-pro writes 一/不 with tone sandhi (yí xià); GB/T 16159 cites yī, bù."""
+    out = []
+    for ch, s in zip(word, syls):
+        if ch == "一" and s in ("yi2", "yi4"):
+            s = "yi1"
+        elif ch == "不" and s == "bu2":
+            s = "bu4"
+        out.append(s)
+    return out
+
+
+def load_words(path: Path) -> dict[str, tuple[list[str], float]]:
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    words: dict[str, tuple[list[str], float]] = {}
+    skipped = 0
+    for word, (pinyin, freq) in raw.items():
+        syls = [to_numbers(s) for s in pinyin.split()]
+        if len(syls) != len(word) or len(word) > MAX_WORD_LEN:
+            skipped += 1
+            continue
+        words[word] = (citation(word, syls), float(freq))
+    print(f"pinyin-pro: {len(words)} words kept, {skipped} skipped (length mismatch or too long)")
+    return words
+
+
+def load_overrides(path: Path) -> dict[str, list[str]]:
+    out = {}
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        word, pinyin = line.split("\t")
+        syls = pinyin.split()
+        if len(syls) != len(word):
+            raise SystemExit(f"{path}:{n}: {word!r} has {len(word)} characters but {len(syls)} syllables")
+        out[word] = syls
+    return out
+
+
+def load_t2s() -> dict[str, str]:
+    import opencc
+
+    path = Path(opencc.__file__).parent / "dictionary" / "TSCharacters.txt"
+    out = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        trad, cands = line.split("\t")
+        cands = cands.split()
+        if len(trad) == 1 and trad not in cands and len(cands[0]) == 1:
+            out[trad] = cands[0]
+    return out
+
+
+def build(pinyin_pro_json: Path, out: Path) -> None:
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    words = load_words(pinyin_pro_json)
+    for word, syls in load_overrides(ROOT / "data" / "overrides.tsv").items():
+        freq = words.get(word, (None, 1e-9))[1]
+        words[word] = (syls, freq)
+
+    # Every reading of every character: pypinyin's list, plus any reading a word uses.
+    char_readings: dict[str, list[str]] = {}
+    for cp, readings in pinyin_dict.items():
+        char_readings[chr(cp)] = [to_numbers(r) for r in readings.split(",")]
+    weight: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    for word, (syls, freq) in words.items():
+        for ch, s in zip(word, syls):
+            weight[ch][s] += freq
+            rs = char_readings.setdefault(ch, [])
+            if s not in rs:
+                rs.append(s)
+
+    syllables = sorted({s for rs in char_readings.values() for s in rs})
+    syl_id = {s: i + 1 for i, s in enumerate(syllables)}  # 0 = no reading
+
+    cps, offs, csyl, cshare = [], [0], [], []
+    for ch in sorted(char_readings, key=ord):
+        rs = char_readings[ch]
+        w = weight.get(ch, {})
+        total = sum(w.values())
+        order = {r: i for i, r in enumerate(rs)}
+        # Most common first; readings no word uses keep pypinyin's order after them.
+        rs = sorted(rs, key=lambda r: (-w.get(r, 0.0), order[r]))
+        cps.append(ord(ch))
+        for r in rs:
+            csyl.append(syl_id[r])
+            cshare.append(w.get(r, 0.0) / total if total else (1.0 if r == rs[0] else 0.0))
+        offs.append(len(csyl))
+
+    # Words: multi-character only (single characters live in the character table), with log
+    # probabilities for segmentation; single-character log probabilities separately.
+    multi = sorted(w for w in words if len(w) >= 2)
+    total_freq = sum(f for _, f in words.values())
+    blob = "\n".join(multi).encode("utf-8")
+    wsyl = np.array([syl_id[s] for w in multi for s in words[w][0]], dtype=np.uint16)
+    wlogp = np.array([math.log(max(words[w][1], 1e-13) / total_freq) for w in multi], dtype=np.float32)
+    char_logp = np.array([math.log(max(words.get(chr(c), (None, 1e-13))[1], 1e-13) / total_freq)
+                          for c in cps], dtype=np.float32)
+
+    t2s = load_t2s()
+    t2s_pairs = np.array(sorted((ord(t), ord(s)) for t, s in t2s.items()), dtype=np.uint32)
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_suffix(".tmp.npz")
+    np.savez_compressed(
+        tmp,
+        syllables=np.frombuffer("\n".join(syllables).encode("utf-8"), dtype=np.uint8),
+        char_cps=np.array(cps, dtype=np.uint32),
+        char_off=np.array(offs, dtype=np.int32),
+        char_syl=np.array(csyl, dtype=np.uint16),
+        char_share=np.array(cshare, dtype=np.float16),
+        char_logp=char_logp.astype(np.float16),
+        words=np.frombuffer(blob, dtype=np.uint8),
+        word_syl=wsyl,
+        word_logp=wlogp.astype(np.float16),
+        t2s=t2s_pairs,
+        rare_share=np.array(RARE_SHARE, dtype=np.float32),
+    )
+    os.replace(tmp, out)
+    print(f"wrote {out} ({out.stat().st_size / 1e6:.1f} MB): {len(syllables)} syllables, "
+          f"{len(cps)} characters, {len(multi)} words, {len(t2s)} traditional characters")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--pinyin-pro-json", type=Path, help="path to @pinyin-pro/data json/complete.json")
+    ap.add_argument("--out", type=Path, default=ROOT / "src" / "pinzhu" / "data" / "lexicon.npz")
+    args = ap.parse_args(argv)
+    src = args.pinyin_pro_json or fetch_pinyin_pro(ROOT / "build" / "npm")
+    build(src, args.out)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,33 @@
+"""Only the C extension lives here; everything else is in pyproject.toml.
+
+The extension is optional at build time: where no C compiler is available the package installs
+without it and pinzhu.segment falls back to its pure-Python twin (same results, slower).
+"""
+import os
+
+from setuptools import Extension, setup
+from setuptools.command.build_ext import build_ext
+
+
+class OptionalBuildExt(build_ext):
+    def run(self):
+        try:
+            super().run()
+        except Exception as exc:  # no compiler: install the pure-Python engine
+            if os.environ.get("PINZHU_REQUIRE_EXTENSION"):
+                raise
+            print(f"pinzhu: C extension not built ({exc}); using the pure-Python engine")
+
+    def build_extension(self, ext):
+        try:
+            super().build_extension(ext)
+        except Exception as exc:
+            if os.environ.get("PINZHU_REQUIRE_EXTENSION"):
+                raise
+            print(f"pinzhu: C extension not built ({exc}); using the pure-Python engine")
+
+
+setup(
+    ext_modules=[Extension("pinzhu._segcore", ["src/pinzhu/_segcore.c"], extra_compile_args=["-O3"])],
+    cmdclass={"build_ext": OptionalBuildExt},
+)

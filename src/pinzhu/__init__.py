@@ -1,0 +1,100 @@
+"""pinzhu (拼注): Chinese text to pinyin in context.
+
+>>> import pinzhu
+>>> pinzhu.pinyin("银行行长")
+['yín', 'háng', 'háng', 'zhǎng']
+>>> pinzhu.pinyin("绿A", tone="numbers")
+['lv4', None]
+"""
+
+from __future__ import annotations
+
+from .config import DEFAULT, Config
+from .lexicon import Lexicon, LexiconError, UserDict, default_lexicon
+from .read import Reading, read as _read
+
+__version__ = "0.1.0"
+
+
+def _config(config: Config | None, **changes: object) -> Config:
+    return (config or DEFAULT).but(**changes)
+
+
+def reading(text: str, *, config: Config | None = None, user_dict: UserDict | None = None) -> Reading:
+    """The engine's full answer (syllable ids, sources, probabilities) for ``text``."""
+    cfg = _config(config, user_dict=user_dict)
+    r = _read(text, user_dict=cfg.user_dict, use_model=cfg.model, traditional=cfg.traditional)
+    if cfg.spoken:
+        from .sandhi import apply_spoken
+
+        r = apply_spoken(r)
+    return r
+
+
+def pinyin(text: str, tone: str | None = None, *, config: Config | None = None,
+           user_dict: UserDict | None = None) -> list[str | None]:
+    """One entry per character of ``text``: its pinyin if it is Han, else None.
+
+    >>> pinyin("为了", tone="numbers")
+    ['wei4', 'le5']
+    """
+    from . import styles
+
+    cfg = _config(config, tone=tone, user_dict=user_dict)
+    r = reading(text, config=cfg)
+    return styles.table(r.lexicon.syllables, cfg.tone)[r.syl].tolist()
+
+
+def pinyin_with_confidence(text: str, tone: str | None = None, *, config: Config | None = None,
+                           user_dict: UserDict | None = None) -> list[tuple[str, float] | None]:
+    """Like :func:`pinyin`, each Han entry paired with the probability of its reading.
+
+    >>> pinyin_with_confidence("行", tone="numbers")[0][0]
+    'xing2'
+    """
+    from . import styles
+
+    cfg = _config(config, tone=tone, user_dict=user_dict)
+    r = reading(text, config=cfg)
+    out = styles.table(r.lexicon.syllables, cfg.tone)[r.syl].tolist()
+    return [None if s is None else (s, p) for s, p in zip(out, r.prob.tolist())]
+
+
+def words(text: str, tone: str | None = None, *, config: Config | None = None,
+          user_dict: UserDict | None = None) -> list[tuple[str, str | None]]:
+    """Segmented words with their joined pinyin (None for non-Han runs).
+
+    >>> words("我们去银行", tone="numbers")
+    [('我们', 'wo3men5'), ('去', 'qu4'), ('银行', 'yin2hang2')]
+    """
+    from . import styles
+    from .read import word_readings
+
+    cfg = _config(config, tone=tone, user_dict=user_dict)
+    r = reading(text, config=cfg)
+    rendered = styles.table(r.lexicon.syllables, cfg.tone)[r.syl].tolist()
+    out = []
+    for a, b in word_readings(r):
+        syls = rendered[a:b]
+        out.append((text[a:b], "".join(syls) if all(syls) else None))
+    return out
+
+
+def readings(char: str, tone: str | None = None, *, rare: bool = False) -> list[str]:
+    """Every common reading of one character, most common first (rare ones with ``rare=True``).
+
+    >>> readings("长", tone="numbers")
+    ['chang2', 'zhang3']
+    """
+    from . import styles
+
+    if len(char) != 1:
+        raise ValueError(f"readings() takes one character, got {len(char)}: {char!r}")
+    fn = styles.get((DEFAULT.but(tone=tone)).tone)
+    return [fn(s) for s in default_lexicon().readings(char, rare=rare)]
+
+
+__all__ = [
+    "Config", "Lexicon", "LexiconError", "Reading", "UserDict", "default_lexicon",
+    "pinyin", "pinyin_with_confidence", "reading", "readings", "words", "__version__",
+]

@@ -1,0 +1,275 @@
+/* pinzhu._segcore: the one hot loop of the reading engine, in C.
+ *
+ * Maximum-probability segmentation over a word index (and an optional user index whose words
+ * always win), writing each character's syllable id from the word that covers it. Everything
+ * else (character defaults, styles, the model) stays in Python/numpy; pinzhu/segment.py holds
+ * a pure-Python twin of this file that the tests compare it with, and that runs where no
+ * compiler was available.  Why C: benchmarks/RESULTS.md, "engine" rows.
+ *
+ * Index(cps, offsets, scores, syls): cps is a uint32 buffer of all words' code points
+ * concatenated, offsets int32[n+1], scores float32[n] (log probability), syls uint16 (one per
+ * code point of cps).
+ * read(index, user_index_or_None, text_u32, char_score_f32, out_syl_u16, out_src_u8)
+ *   out_src: 0 = no multi-character word covers it, 2 = a lexicon word, 3 = a user word;
+ *   | 8 on every character of a word but its first.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define USER_BONUS 1000.0f
+#define MAX_LEN 32
+
+typedef struct {
+    uint32_t hash;
+    int32_t start;   /* into cps */
+    int32_t len;
+    int32_t id;      /* word id, or -1 for a prefix that is not itself a word */
+} Slot;
+
+typedef struct {
+    PyObject_HEAD
+    uint32_t *cps;
+    int32_t *offsets;
+    float *scores;
+    uint16_t *syls;
+    Py_ssize_t n_words, n_cps;
+    Slot *table;
+    uint32_t mask;
+    int32_t max_len;
+} IndexObject;
+
+static inline uint32_t fnv_step(uint32_t h, uint32_t c) {
+    h ^= c; h *= 16777619u;
+    h ^= c >> 16; h *= 16777619u;
+    return h;
+}
+#define FNV_INIT 2166136261u
+
+static Slot *find(IndexObject *ix, uint32_t h, const uint32_t *key, int32_t len) {
+    uint32_t i = h & ix->mask;
+    for (;;) {
+        Slot *s = &ix->table[i];
+        if (s->len == 0) return NULL;
+        if (s->hash == h && s->len == len &&
+            memcmp(ix->cps + s->start, key, (size_t)len * 4) == 0)
+            return s;
+        i = (i + 1) & ix->mask;
+    }
+}
+
+static void insert(IndexObject *ix, uint32_t h, int32_t start, int32_t len, int32_t id) {
+    uint32_t i = h & ix->mask;
+    for (;;) {
+        Slot *s = &ix->table[i];
+        if (s->len == 0) {
+            s->hash = h; s->start = start; s->len = len; s->id = id;
+            return;
+        }
+        if (s->hash == h && s->len == len &&
+            memcmp(ix->cps + s->start, ix->cps + start, (size_t)len * 4) == 0) {
+            if (id >= 0 && s->id < 0) s->id = id;   /* a prefix that is also a word */
+            return;
+        }
+        i = (i + 1) & ix->mask;
+    }
+}
+
+static int copy_buffer(PyObject *obj, void **dst, Py_ssize_t itemsize, Py_ssize_t *count, const char *name) {
+    Py_buffer view;
+    if (PyObject_GetBuffer(obj, &view, PyBUF_C_CONTIGUOUS) < 0) return -1;
+    if (view.len % itemsize) {
+        PyBuffer_Release(&view);
+        PyErr_Format(PyExc_ValueError, "%s: buffer length %zd is not a multiple of %zd", name, view.len, itemsize);
+        return -1;
+    }
+    *dst = PyMem_Malloc(view.len ? view.len : 1);
+    if (!*dst) { PyBuffer_Release(&view); PyErr_NoMemory(); return -1; }
+    memcpy(*dst, view.buf, view.len);
+    *count = view.len / itemsize;
+    PyBuffer_Release(&view);
+    return 0;
+}
+
+static void Index_dealloc(IndexObject *self) {
+    PyMem_Free(self->cps); PyMem_Free(self->offsets); PyMem_Free(self->scores);
+    PyMem_Free(self->syls); PyMem_Free(self->table);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static int Index_init(IndexObject *self, PyObject *args, PyObject *kwds) {
+    PyObject *cps, *offsets, *scores, *syls;
+    Py_ssize_t n_off, n_scores, n_syls;
+    if (!PyArg_ParseTuple(args, "OOOO", &cps, &offsets, &scores, &syls)) return -1;
+    if (copy_buffer(cps, (void **)&self->cps, 4, &self->n_cps, "cps") < 0) return -1;
+    if (copy_buffer(offsets, (void **)&self->offsets, 4, &n_off, "offsets") < 0) return -1;
+    if (copy_buffer(scores, (void **)&self->scores, 4, &n_scores, "scores") < 0) return -1;
+    if (copy_buffer(syls, (void **)&self->syls, 2, &n_syls, "syls") < 0) return -1;
+    self->n_words = n_off - 1;
+    if (n_off < 1 || n_scores != self->n_words || n_syls != self->n_cps ||
+        self->offsets[self->n_words] != self->n_cps) {
+        PyErr_SetString(PyExc_ValueError, "Index: offsets, scores and syls do not agree with cps");
+        return -1;
+    }
+    Py_ssize_t slots = 1024;
+    while (slots < 3 * self->n_cps / 2 + 16) slots <<= 1;   /* words + prefixes <= n_cps */
+    self->table = PyMem_Calloc((size_t)slots, sizeof(Slot));
+    if (!self->table) { PyErr_NoMemory(); return -1; }
+    self->mask = (uint32_t)(slots - 1);
+    self->max_len = 0;
+    for (Py_ssize_t w = 0; w < self->n_words; w++) {
+        int32_t start = self->offsets[w], len = self->offsets[w + 1] - start;
+        if (len < 1 || len > MAX_LEN) {
+            PyErr_Format(PyExc_ValueError, "Index: word %zd has length %d (1..%d allowed)", w, len, MAX_LEN);
+            return -1;
+        }
+        if (len > self->max_len) self->max_len = len;
+        uint32_t h = FNV_INIT;
+        for (int32_t k = 0; k < len; k++) {
+            h = fnv_step(h, self->cps[start + k]);
+            insert(self, h, start, k + 1, k + 1 == len ? (int32_t)w : -1);
+        }
+    }
+    return 0;
+}
+
+static PyObject *Index_lookup(IndexObject *self, PyObject *args) {
+    PyObject *obj;
+    if (!PyArg_ParseTuple(args, "U", &obj)) return NULL;
+    Py_ssize_t n = PyUnicode_GetLength(obj);
+    if (n < 1 || n > MAX_LEN) Py_RETURN_NONE;
+    uint32_t key[MAX_LEN];
+    uint32_t h = FNV_INIT;
+    for (Py_ssize_t k = 0; k < n; k++) {
+        key[k] = PyUnicode_ReadChar(obj, k);
+        h = fnv_step(h, key[k]);
+    }
+    Slot *s = find(self, h, key, (int32_t)n);
+    if (!s || s->id < 0) Py_RETURN_NONE;
+    return PyLong_FromLong(s->id);
+}
+
+static PyMethodDef Index_methods[] = {
+    {"lookup", (PyCFunction)Index_lookup, METH_VARARGS, "lookup(word) -> word id or None"},
+    {NULL, NULL, 0, NULL}
+};
+
+static PyTypeObject IndexType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "pinzhu._segcore.Index",
+    .tp_basicsize = sizeof(IndexObject),
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_new = PyType_GenericNew,
+    .tp_init = (initproc)Index_init,
+    .tp_dealloc = (destructor)Index_dealloc,
+    .tp_methods = Index_methods,
+    .tp_doc = "Hash index of words (code points) with scores and syllable ids.",
+};
+
+/* Best candidate word starting at text[i] from ix: fills best score (via DP row) */
+static PyObject *seg_read(PyObject *mod, PyObject *args) {
+    PyObject *ixo, *uxo;
+    Py_buffer text, cscore, osyl, osrc;
+    if (!PyArg_ParseTuple(args, "O!Oy*y*w*w*", &IndexType, &ixo, &uxo, &text, &cscore, &osyl, &osrc))
+        return NULL;
+    IndexObject *ix = (IndexObject *)ixo, *ux = NULL;
+    PyObject *result = NULL;
+    float *route = NULL; int32_t *choice = NULL;
+    if (uxo != Py_None) {
+        if (!PyObject_TypeCheck(uxo, &IndexType)) {
+            PyErr_SetString(PyExc_TypeError, "user index must be an Index or None");
+            goto done;
+        }
+        ux = (IndexObject *)uxo;
+    }
+    Py_ssize_t n = text.len / 4, n_table = cscore.len / 4;
+    if (osyl.len != n * 2 || osrc.len != n) {
+        PyErr_SetString(PyExc_ValueError, "read: output buffers must hold one item per code point");
+        goto done;
+    }
+    const uint32_t *t = text.buf;
+    const float *cs = cscore.buf;
+    uint16_t *out_syl = osyl.buf;
+    uint8_t *out_src = osrc.buf;
+    route = PyMem_Malloc((size_t)(n + 1) * sizeof(float));
+    /* choice[i]: word id chosen at i (>= 0 lexicon, <= -2 user word -(id+2)), -1 single char */
+    choice = PyMem_Malloc((size_t)(n + 1) * sizeof(int32_t));
+    if (!route || !choice) { PyErr_NoMemory(); goto done; }
+
+    Py_BEGIN_ALLOW_THREADS
+    route[n] = 0.0f;
+    for (Py_ssize_t i = n - 1; i >= 0; i--) {
+        uint32_t c = t[i];
+        float best = (c < (uint32_t)n_table ? cs[c] : -30.0f) + route[i + 1];
+        int32_t bc = -1;
+        for (int pass = 0; pass < 2; pass++) {
+            IndexObject *x = pass == 0 ? ix : ux;
+            if (!x) continue;
+            uint32_t h = fnv_step(FNV_INIT, c);
+            Py_ssize_t lim = n - i < x->max_len ? n - i : x->max_len;
+            for (Py_ssize_t len = 2; len <= lim; len++) {
+                h = fnv_step(h, t[i + len - 1]);
+                Slot *s = find(x, h, t + i, (int32_t)len);
+                if (!s) break;
+                if (s->id < 0) continue;
+                float sc = (pass == 0 ? x->scores[s->id] : USER_BONUS) + route[i + len];
+                if (sc > best) { best = sc; bc = pass == 0 ? s->id : -(s->id + 2); }
+            }
+            /* a one-character user word also wins */
+            if (pass == 1) {
+                uint32_t h1 = fnv_step(FNV_INIT, c);
+                Slot *s = find(x, h1, t + i, 1);
+                if (s && s->id >= 0) {
+                    float sc = USER_BONUS + route[i + 1];
+                    if (sc > best) { best = sc; bc = -(s->id + 2); }
+                }
+            }
+        }
+        route[i] = best;
+        choice[i] = bc;
+    }
+    Py_ssize_t i = 0;
+    while (i < n) {
+        int32_t bc = choice[i];
+        if (bc == -1) { out_syl[i] = 0; out_src[i] = 0; i++; continue; }
+        IndexObject *x = bc >= 0 ? ix : ux;
+        int32_t id = bc >= 0 ? bc : -(bc + 2);
+        int32_t start = x->offsets[id], len = x->offsets[id + 1] - start;
+        for (int32_t k = 0; k < len; k++) {
+            out_syl[i + k] = x->syls[start + k];
+            out_src[i + k] = (uint8_t)((bc >= 0 ? 2 : 3) | (k > 0 ? 8 : 0));
+        }
+        i += len;
+    }
+    Py_END_ALLOW_THREADS
+    result = Py_None; Py_INCREF(result);
+done:
+    PyMem_Free(route); PyMem_Free(choice);
+    PyBuffer_Release(&text); PyBuffer_Release(&cscore);
+    PyBuffer_Release(&osyl); PyBuffer_Release(&osrc);
+    return result;
+}
+
+static PyMethodDef module_methods[] = {
+    {"read", seg_read, METH_VARARGS,
+     "read(index, user_index, text_u32, char_score_f32, out_syl_u16, out_src_u8) -> None"},
+    {NULL, NULL, 0, NULL}
+};
+
+static struct PyModuleDef moduledef = {
+    PyModuleDef_HEAD_INIT, "pinzhu._segcore", "Maximum-probability segmentation core.", -1, module_methods,
+};
+
+PyMODINIT_FUNC PyInit__segcore(void) {
+    if (PyType_Ready(&IndexType) < 0) return NULL;
+    PyObject *m = PyModule_Create(&moduledef);
+    if (!m) return NULL;
+    Py_INCREF(&IndexType);
+    if (PyModule_AddObject(m, "Index", (PyObject *)&IndexType) < 0) {
+        Py_DECREF(&IndexType); Py_DECREF(m); return NULL;
+    }
+    PyModule_AddIntConstant(m, "MAX_LEN", MAX_LEN);
+    return m;
+}

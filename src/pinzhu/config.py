@@ -1,0 +1,39 @@
+"""Every option of pinzhu, as one frozen value (like ftfy's TextFixerConfig).
+
+>>> from pinzhu import Config
+>>> Config(tone="numbers").tone
+'numbers'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+from .lexicon import UserDict
+
+
+@dataclass(frozen=True)
+class Config:
+    """Options for reading (and, through it, annotating and auditing).
+
+    tone: output style — "marks" (zhōng), "numbers" (zhong1, de5, lv4), "none" (zhong), "zhuyin".
+    model: let the polyphone model decide where the lexicon cannot (when its weights are shipped).
+    spoken: spoken tone sandhi (一/不, third tone, neutral tones, erhua); citation tones when False.
+    traditional: read traditional characters through their simplified forms.
+    user_dict: words that always win, with their readings.
+    """
+
+    tone: str = "marks"
+    model: bool = True
+    spoken: bool = False
+    traditional: bool = True
+    user_dict: UserDict | None = None
+
+    def but(self, **changes: Any) -> "Config":
+        """A copy with some options changed (None values are ignored)."""
+        changes = {k: v for k, v in changes.items() if v is not None}
+        return replace(self, **changes) if changes else self
+
+
+DEFAULT = Config()

@@ -1,0 +1,206 @@
+"""The lexicon: character readings (with how common each is), word readings and frequencies.
+
+The shipped artifact ``data/lexicon.npz`` is built by ``scripts/build_lexicon.py``. A
+:class:`Lexicon` is an immutable value; :func:`default_lexicon` loads the shipped one once.
+A :class:`UserDict` is a value too: pass it in (``pinzhu.pinyin(text, user_dict=ud)``); its
+words always win over the lexicon's.
+
+>>> lex = default_lexicon()
+>>> lex.readings("行")[:2]
+('xing2', 'hang2')
+>>> lex.word("银行")
+('yin2', 'hang2')
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+from .syllables import from_marks
+
+# Dense per-code-point tables cover every Han block up to CJK Extension H (U+323AF); the last
+# entry stays empty and catches every code point beyond.
+TABLE_SIZE = 0x323B1
+UNKNOWN_CHAR_SCORE = -25.0  # log probability of a character the lexicon doesn't know
+
+
+class LexiconError(ValueError):
+    """A lexicon or user dictionary that cannot be used; the message says where and why."""
+
+
+class Lexicon:
+    """Character and word readings loaded from a lexicon artifact. Treat as immutable."""
+
+    def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
+        if path is None:
+            with resources.as_file(resources.files("pinzhu") / "data" / "lexicon.npz") as p:
+                data = dict(np.load(p))
+        else:
+            data = dict(np.load(path))
+        self.syllables: tuple[str, ...] = ("",) + tuple(bytes(data["syllables"]).decode("utf-8").split("\n"))
+        self.syllable_id: dict[str, int] = {s: i for i, s in enumerate(self.syllables)}
+        self._char_cps = data["char_cps"]
+        self._char_off = data["char_off"]
+        self._char_syl = data["char_syl"]
+        self._char_share = data["char_share"].astype(np.float32)
+        self.rare_share = float(data["rare_share"])
+        self._words_blob = data["words"]
+        self._word_syl = data["word_syl"]
+        self._word_logp = data["word_logp"].astype(np.float32)
+        keep = self._char_cps < TABLE_SIZE - 1
+        cps = self._char_cps[keep].astype(np.int64)
+        first = self._char_off[:-1][keep]
+        # Dense tables indexed by code point (clip to TABLE_SIZE - 1, whose entry is empty).
+        self.default_syl = np.zeros(TABLE_SIZE, dtype=np.uint16)
+        self.default_syl[cps] = self._char_syl[first]
+        self.default_share = np.zeros(TABLE_SIZE, dtype=np.float32)
+        self.default_share[cps] = self._char_share[first]
+        # A polyphone, for the engine: a second reading that is not rare.
+        n_read = np.diff(self._char_off)[keep]
+        second = np.where(n_read > 1, self._char_share[np.minimum(first + 1, len(self._char_share) - 1)], 0)
+        self.polyphone = np.zeros(TABLE_SIZE, dtype=bool)
+        self.polyphone[cps] = second >= self.rare_share
+        self.char_score = np.full(TABLE_SIZE, UNKNOWN_CHAR_SCORE, dtype=np.float32)
+        self.char_score[cps] = np.maximum(data["char_logp"][keep].astype(np.float32), UNKNOWN_CHAR_SCORE)
+        self.t2s = np.arange(TABLE_SIZE, dtype=np.uint32)
+        self.t2s[TABLE_SIZE - 1] = 0
+        pairs = data["t2s"]
+        self.t2s[pairs[:, 0]] = pairs[:, 1]
+        self.has_t2s = np.zeros(TABLE_SIZE, dtype=bool)
+        self.has_t2s[pairs[:, 0]] = True
+
+    @cached_property
+    def words(self) -> tuple[str, ...]:
+        """Every multi-character word, in the order of the word arrays."""
+        return tuple(bytes(self._words_blob).decode("utf-8").split("\n"))
+
+    @cached_property
+    def _word_offsets(self) -> np.ndarray:
+        lens = np.fromiter((len(w) for w in self.words), dtype=np.int32, count=len(self.words))
+        return np.concatenate([[0], np.cumsum(lens)]).astype(np.int32)
+
+    @cached_property
+    def index(self) -> "WordIndex":
+        from .segment import WordIndex
+
+        cps = np.frombuffer("".join(self.words).encode("utf-32-le"), dtype="<u4")
+        return WordIndex(cps, self._word_offsets, self._word_logp, self._word_syl)
+
+    def _char_slice(self, ch: str) -> slice | None:
+        i = int(np.searchsorted(self._char_cps, ord(ch)))
+        if i < len(self._char_cps) and self._char_cps[i] == ord(ch):
+            return slice(int(self._char_off[i]), int(self._char_off[i + 1]))
+        return None
+
+    def readings(self, ch: str, *, rare: bool = False) -> tuple[str, ...]:
+        """Readings of one character, most common first; rare ones only with ``rare=True``.
+
+        >>> default_lexicon().readings("王"), default_lexicon().readings("王", rare=True)
+        (('wang2', 'wang4'), ('wang2', 'wang4', 'yu4'))
+        """
+        return tuple(s for s, share in self.reading_shares(ch) if rare or share >= self.rare_share
+                     or s == self.syllables[int(self.default_syl[ord(ch)])])
+
+    def reading_shares(self, ch: str) -> tuple[tuple[str, float], ...]:
+        """Every reading of ``ch`` with its share of the character's uses in the word list."""
+        ch = chr(self.t2s[ord(ch)]) if ord(ch) < TABLE_SIZE and self.has_t2s[ord(ch)] else ch
+        sl = self._char_slice(ch)
+        if sl is None:
+            return ()
+        return tuple((self.syllables[int(s)], float(w)) for s, w in zip(self._char_syl[sl], self._char_share[sl]))
+
+    def word(self, word: str) -> tuple[str, ...] | None:
+        """The lexicon's reading of a multi-character word, or None if it isn't listed."""
+        wid = self.index.lookup(word)
+        if wid is None:
+            return None
+        off = self._word_offsets
+        return tuple(self.syllables[int(s)] for s in self._word_syl[off[wid]: off[wid + 1]])
+
+
+@lru_cache(maxsize=1)
+def default_lexicon() -> Lexicon:
+    """The shipped lexicon, loaded once (it is immutable)."""
+    return Lexicon()
+
+
+@dataclass(frozen=True)
+class UserDict:
+    """Words with their readings that always win over the lexicon. A value: pass it in.
+
+    Readings may be given in numbers (``hang2 hang2``) or tone marks (``hángháng`` is not split:
+    separate syllables with spaces).
+
+    >>> ud = UserDict.from_mapping({"行行": "hang2 hang2"})
+    >>> ud.entries
+    (('行行', ('hang2', 'hang2')),)
+    """
+
+    entries: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    _lookup: Mapping[str, tuple[str, ...]] = field(default_factory=dict, compare=False, repr=False, hash=False)
+
+    @classmethod
+    def from_mapping(cls, mapping: Mapping[str, str | Iterable[str]]) -> "UserDict":
+        entries = []
+        for n, (word, reading) in enumerate(mapping.items(), 1):
+            syls = reading.split() if isinstance(reading, str) else list(reading)
+            entries.append(_checked_entry(word, syls, f"entry {n} ({word!r})"))
+        return cls(tuple(entries), dict(entries))
+
+    @classmethod
+    def from_file(cls, path: str | os.PathLike[str]) -> "UserDict":
+        """Lines of ``word<TAB>syllables``; ``#`` starts a comment."""
+        entries = []
+        for n, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
+            line = line.split("#", 1)[0].strip()
+            if not line:
+                continue
+            parts = line.split(None, 1)
+            if len(parts) != 2:
+                raise LexiconError(f"{path}:{n}: expected 'word<TAB>syllables', got {line!r}")
+            entries.append(_checked_entry(parts[0], parts[1].split(), f"{path}:{n}"))
+        return cls(tuple(entries), dict(entries))
+
+    def get(self, word: str) -> tuple[str, ...] | None:
+        return self._lookup.get(word)
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+
+def _checked_entry(word: str, syls: list[str], where: str) -> tuple[str, tuple[str, ...]]:
+    if not word:
+        raise LexiconError(f"{where}: empty word")
+    if len(syls) != len(word):
+        raise LexiconError(f"{where}: {word!r} has {len(word)} characters but {len(syls)} syllables")
+    lex = default_lexicon()
+    out = []
+    for s in syls:
+        num = from_marks(s)
+        if num not in lex.syllable_id:
+            raise LexiconError(f"{where}: {s!r} is not a pinyin syllable")
+        out.append(num)
+    return word, tuple(out)
+
+
+@lru_cache(maxsize=64)
+def user_index(ud: UserDict) -> "WordIndex | None":
+    """The segmentation index of a user dictionary (cached per value)."""
+    from .segment import WordIndex
+
+    if not ud.entries:
+        return None
+    lex = default_lexicon()
+    words = [w for w, _ in ud.entries]
+    cps = np.frombuffer("".join(words).encode("utf-32-le"), dtype="<u4")
+    lens = np.array([len(w) for w in words], dtype=np.int32)
+    offsets = np.concatenate([[0], np.cumsum(lens)]).astype(np.int32)
+    syl = np.array([lex.syllable_id[s] for _, ss in ud.entries for s in ss], dtype=np.uint16)
+    return WordIndex(cps, offsets, np.zeros(len(words), dtype=np.float32), syl)

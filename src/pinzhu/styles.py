@@ -1,0 +1,86 @@
+"""Output styles: each a small registered function from a numbers-form syllable to text.
+
+>>> render_syllable("lv4", "marks"), render_syllable("lv4", "numbers"), render_syllable("lv4", "none")
+('lǜ', 'lv4', 'lü')
+
+Register your own with :func:`register`; the engine maps syllable ids through a per-style
+table built once, so a style costs nothing per character.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import lru_cache
+
+import numpy as np
+
+from .syllables import to_marks, to_plain, to_zhuyin
+
+StyleFn = Callable[[str], str]
+_STYLES: dict[str, StyleFn] = {}
+
+
+def register(name: str) -> Callable[[StyleFn], StyleFn]:
+    """Decorator: make ``fn`` available as ``tone=name``."""
+
+    def deco(fn: StyleFn) -> StyleFn:
+        _STYLES[name] = fn
+        if "_table" in globals():  # a style registered after import: rebuild tables
+            _table.cache_clear()
+        return fn
+
+    return deco
+
+
+@register("numbers")
+def numbers(syllable: str) -> str:
+    """zhong1, de5, lv4 (neutral 5, ü as v)."""
+    return syllable
+
+
+@register("marks")
+def marks(syllable: str) -> str:
+    """zhōng, de, lǜ."""
+    return to_marks(syllable)
+
+
+@register("none")
+def plain(syllable: str) -> str:
+    """zhong, de, lü."""
+    return to_plain(syllable)
+
+
+@register("zhuyin")
+def zhuyin(syllable: str) -> str:
+    """ㄓㄨㄥ, ˙ㄉㄜ, ㄌㄩˋ."""
+    return to_zhuyin(syllable)
+
+
+def names() -> tuple[str, ...]:
+    return tuple(_STYLES)
+
+
+def get(name: str) -> StyleFn:
+    try:
+        return _STYLES[name]
+    except KeyError:
+        raise ValueError(f"unknown tone style {name!r}; choose one of {', '.join(_STYLES)}") from None
+
+
+def render_syllable(syllable: str, style: str) -> str:
+    return get(style)(syllable)
+
+
+@lru_cache(maxsize=32)
+def _table(syllables: tuple[str, ...], style: str) -> np.ndarray:
+    fn = get(style)
+    table = np.empty(len(syllables), dtype=object)
+    table[0] = None
+    for i, s in enumerate(syllables[1:], 1):
+        table[i] = fn(s)
+    return table
+
+
+def table(syllables: tuple[str, ...], style: str) -> np.ndarray:
+    """Object array: syllable id -> rendered string (id 0 -> None)."""
+    return _table(syllables, style)
