@@ -10,6 +10,9 @@ Sources (all shipped by well-kept registry packages; see docs/DATA.md for licenc
 * OpenCC's ``TSCharacters.txt`` (Apache-2.0, via opencc-python-reimplemented): traditional →
   simplified characters, so traditional text reads as well as simplified.
 * ``data/overrides.tsv`` (ours): corrections, mostly lexical neutral tones (东西 dōngxi).
+* Labelled training sentences (default: CPP *dev*, ``../shared/data/cpp/dev.jsonl``; never the
+  test split): where a labelled character stands alone (no word covers it), its label counts
+  towards that character's default reading — words decide 作为 wéi, but 为 alone is mostly wèi.
 
 Run: ``pip install '.[build]' && python scripts/build_lexicon.py`` (npm fetches @pinyin-pro/data
 into ``build/npm`` unless ``--pinyin-pro-json`` points at complete.json).
@@ -112,7 +115,37 @@ def load_t2s() -> dict[str, str]:
     return out
 
 
-def build(pinyin_pro_json: Path, out: Path) -> None:
+def standalone_counts(artifact: Path, labelled: list[Path]) -> dict[str, dict[str, int]]:
+    """Label counts of characters that no multi-character word covers, read with ``artifact``."""
+    sys.path.insert(0, str(ROOT / "src"))
+    from pinzhu.lexicon import Lexicon
+    from pinzhu.read import SRC_CHAR, read
+
+    lex = Lexicon(artifact)
+    counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    n = 0
+    for path in labelled:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            row = json.loads(line)
+            r = read(row["text"], lexicon=lex, use_model=False)
+            if r.src[row["index"]] == SRC_CHAR:
+                counts[row["char"]][row["pinyin"]] += 1
+                n += 1
+    print(f"labelled: {n} standalone positions of {len(counts)} characters")
+    return counts
+
+
+# How many labelled standalone uses the word list's shares count for.
+PRIOR_WEIGHT = 2.0
+
+
+def build(pinyin_pro_json: Path, out: Path, labelled: list[Path] | None = None) -> None:
+    write(pinyin_pro_json, out, {})
+    if labelled:
+        write(pinyin_pro_json, out, standalone_counts(out, labelled))
+
+
+def write(pinyin_pro_json: Path, out: Path, counts: dict[str, dict[str, int]]) -> None:
     from pypinyin.pinyin_dict import pinyin_dict
 
     words = load_words(pinyin_pro_json)
@@ -132,6 +165,8 @@ def build(pinyin_pro_json: Path, out: Path) -> None:
             if s not in rs:
                 rs.append(s)
 
+    for ch, c in counts.items():
+        char_readings.setdefault(ch, []).extend(r for r in c if r not in char_readings.get(ch, []))
     syllables = sorted({s for rs in char_readings.values() for s in rs})
     syl_id = {s: i + 1 for i, s in enumerate(syllables)}  # 0 = no reading
 
@@ -140,13 +175,21 @@ def build(pinyin_pro_json: Path, out: Path) -> None:
         rs = char_readings[ch]
         w = weight.get(ch, {})
         total = sum(w.values())
+        share = {r: (w.get(r, 0.0) / total if total else (1.0 if i == 0 else 0.0)) for i, r in enumerate(rs)}
+        c = counts.get(ch)
+        if c:
+            for r in c:
+                if r not in share:
+                    rs.append(r)
+            n = sum(c.values())
+            share = {r: (c.get(r, 0) + PRIOR_WEIGHT * share.get(r, 0.0)) / (n + PRIOR_WEIGHT) for r in rs}
         order = {r: i for i, r in enumerate(rs)}
         # Most common first; readings no word uses keep pypinyin's order after them.
-        rs = sorted(rs, key=lambda r: (-w.get(r, 0.0), order[r]))
+        rs = sorted(rs, key=lambda r: (-share[r], order[r]))
         cps.append(ord(ch))
         for r in rs:
             csyl.append(syl_id[r])
-            cshare.append(w.get(r, 0.0) / total if total else (1.0 if r == rs[0] else 0.0))
+            cshare.append(share[r])
         offs.append(len(csyl))
 
     # Words: multi-character only (single characters live in the character table), with log
@@ -187,9 +230,12 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--pinyin-pro-json", type=Path, help="path to @pinyin-pro/data json/complete.json")
     ap.add_argument("--out", type=Path, default=ROOT / "src" / "pinzhu" / "data" / "lexicon.npz")
+    ap.add_argument("--labelled", type=Path, nargs="*",
+                    default=[ROOT.parent / "shared" / "data" / "cpp" / "dev.jsonl"],
+                    help="JSONL training sentences (text, index, char, pinyin); none to skip")
     args = ap.parse_args(argv)
     src = args.pinyin_pro_json or fetch_pinyin_pro(ROOT / "build" / "npm")
-    build(src, args.out)
+    build(src, args.out, args.labelled)
     return 0
 
 
