@@ -1,0 +1,45 @@
+"""The CLI's reading command and its errors."""
+
+import subprocess
+import sys
+
+from pinzhu.cli import main
+
+
+def run(args, stdin=b""):
+    return subprocess.run([sys.executable, "-m", "pinzhu.cli", *args], input=stdin, capture_output=True)
+
+
+def test_pinyin_lines_word_joined(capsys, tmp_path):
+    f = tmp_path / "in.txt"
+    f.write_text("我们去银行。\n行长说：好！\n", encoding="utf-8")
+    assert main(["pinyin", "--tone", "numbers", "--no-model", str(f)]) == 0
+    assert capsys.readouterr().out == "wo3men5 qu4 yin2hang2\nhang2zhang3 shuo1 hao3\n"
+
+
+def test_stdin_and_tone_marks():
+    r = run(["pinyin"], "朋友".encode())
+    assert r.returncode == 0 and r.stdout.decode() == "péngyou\n"
+
+
+def test_invalid_utf8_names_byte_offset_and_writes_nothing(tmp_path):
+    good = tmp_path / "good.txt"
+    good.write_text("中文\n", encoding="utf-8")
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes("中文\n好".encode() + b"\xff\n")
+    r = run(["pinyin", str(good), str(bad)])
+    assert r.returncode == 2
+    assert r.stdout == b""  # nothing half-written
+    assert f"{bad}: invalid UTF-8 at byte offset 10 (line 2)" in r.stderr.decode()
+
+
+def test_missing_file_is_a_clear_error(tmp_path):
+    r = run(["pinyin", str(tmp_path / "nope.txt")])
+    assert r.returncode == 2 and "cannot read" in r.stderr.decode()
+
+
+def test_bad_user_dict(tmp_path):
+    ud = tmp_path / "ud.tsv"
+    ud.write_text("行行\thang2\n", encoding="utf-8")
+    r = run(["pinyin", "--user-dict", str(ud)], "行行".encode())
+    assert r.returncode == 2 and "ud.tsv:1" in r.stderr.decode()

@@ -1,0 +1,142 @@
+"""The reading engine and its public API (issue #2)."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings, strategies as st
+
+import pinzhu
+from pinzhu import Config, UserDict
+from pinzhu.lexicon import LexiconError, default_lexicon
+from pinzhu.read import codepoints, han_mask, read
+from pinzhu.segment import PyWordIndex, _segcore, read_words
+
+NUM = Config(tone="numbers", model=False)
+
+
+def test_styles():
+    assert pinzhu.pinyin("绿色的", tone="numbers", config=NUM) == ["lv4", "se4", "de5"]
+    assert pinzhu.pinyin("绿色的", tone="marks") == ["lǜ", "sè", "de"]
+    assert pinzhu.pinyin("绿色的", tone="none") == ["lü", "se", "de"]
+    assert pinzhu.pinyin("中文", tone="zhuyin") == ["ㄓㄨㄥ", "ㄨㄣˊ"]
+    with pytest.raises(ValueError, match="unknown tone style"):
+        pinzhu.pinyin("中", tone="bogus")
+
+
+def test_words_and_lexical_neutral_tone():
+    assert pinzhu.words("朋友的东西", tone="numbers", config=NUM) == [
+        ("朋友", "peng2you5"), ("的", "de5"), ("东西", "dong1xi5")]
+
+
+def test_segmentation_is_max_probability_not_greedy():
+    # pypinyin #302: greedy forward max-match takes 着重 and reads zhuó.
+    assert pinzhu.pinyin("试着重复", config=NUM)[1:3] == ["zhe5", "chong2"]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("银行", ["yin2", "hang2"]), ("行走", ["xing2", "zou3"]), ("长大", ["zhang3", "da4"]),
+    ("长度", ["chang2", "du4"]), ("干净", ["gan1", "jing4"]), ("干活", ["gan4", "huo2"]),
+])
+def test_polyphones_in_words(text, expected):
+    assert pinzhu.pinyin(text, config=NUM) == expected
+
+
+def test_citation_tones_by_default():
+    assert pinzhu.pinyin("这一天不对", config=NUM) == ["zhe4", "yi1", "tian1", "bu4", "dui4"]
+
+
+def test_traditional_reads_like_simplified():
+    assert pinzhu.pinyin("發展尋根節", config=NUM) == pinzhu.pinyin("发展寻根节", config=NUM)
+    assert pinzhu.pinyin("銀行", config=NUM) == ["yin2", "hang2"]
+
+
+def test_mixed_text_and_alignment():
+    text = "5月23日，iPhone 15在北京发布😀!"
+    out = pinzhu.pinyin(text, config=NUM)
+    assert len(out) == len(text)
+    assert [o for o, c in zip(out, text) if c in "月日在北京发布"] == \
+        ["yue4", "ri4", "zai4", "bei3", "jing1", "fa1", "bu4"]
+    assert all(o is None for o, c in zip(out, text) if c not in "月日在北京发布")
+
+
+def test_empty_input():
+    assert pinzhu.pinyin("") == []
+    assert pinzhu.words("") == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",))))
+def test_one_entry_per_character_for_any_string(text):
+    out = pinzhu.pinyin(text)
+    assert len(out) == len(text)
+    for o, c in zip(out, text):
+        if o is not None:
+            assert han_mask(codepoints(c))[0]
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(alphabet=st.sampled_from("中文银行行长重复试着为了还得和的一不 a1，😀\u0301")))
+def test_alignment_with_han_heavy_text(text):
+    assert len(pinzhu.pinyin(text)) == len(text)
+    assert "".join(w for w, _ in pinzhu.words(text)) == text
+
+
+def test_user_dict_wins_and_is_a_value():
+    ud = UserDict.from_mapping({"行长": "hang2 chang2", "重": "zhong4"})
+    assert pinzhu.pinyin("行长", config=NUM, user_dict=ud) == ["hang2", "chang2"]
+    # passing it did not change anything global
+    assert pinzhu.pinyin("行长", config=NUM) == ["hang2", "zhang3"]
+    # a one-character user word wins over the word 重复
+    assert pinzhu.pinyin("重复", config=NUM.but(user_dict=ud))[0] == "zhong4"
+
+
+def test_user_dict_from_file_and_errors(tmp_path):
+    p = tmp_path / "ud.tsv"
+    p.write_text("# mine\n行行\tháng háng\n", encoding="utf-8")
+    ud = UserDict.from_file(p)
+    assert ud.get("行行") == ("hang2", "hang2")
+    p.write_text("行行\thang2\n", encoding="utf-8")
+    with pytest.raises(LexiconError, match=r"ud.tsv:1: '行行' has 2 characters but 1 syllables"):
+        UserDict.from_file(p)
+    with pytest.raises(LexiconError, match="not a pinyin syllable"):
+        UserDict.from_mapping({"行": "xyz9"})
+
+
+def test_readings_rare_hidden_by_default():
+    assert "yu4" not in pinzhu.readings("王", tone="numbers")
+    assert "yu4" in pinzhu.readings("王", tone="numbers", rare=True)
+    assert pinzhu.readings("长", tone="numbers")[:2] == ["chang2", "zhang3"]
+
+
+def test_confidence_in_unit_interval():
+    out = pinzhu.pinyin_with_confidence("为了还得和行")
+    assert all(o is not None and 0.0 <= o[1] <= 1.0 for o in out)
+    assert pinzhu.pinyin_with_confidence("银行")[1][1] == 1.0
+
+
+@pytest.mark.skipif(_segcore is None, reason="C extension not built")
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet=st.sampled_from("中文银行行长重复试着为了还得和的一不我们去长大人民共和国 ab1"), max_size=40))
+def test_c_core_equals_python_twin(text):
+    lex = default_lexicon()
+    cps = codepoints(text)
+    c_syl, c_src = read_words(lex.index, None, cps, lex.char_score)
+    py_index = _python_index()
+    p_syl, p_src = read_words(py_index, None, cps, lex.char_score)
+    assert np.array_equal(c_syl, p_syl) and np.array_equal(c_src, p_src)
+
+
+_PY_INDEX = []
+
+
+def _python_index():
+    if not _PY_INDEX:
+        lex = default_lexicon()
+        cps = np.frombuffer("".join(lex.words).encode("utf-32-le"), dtype="<u4")
+        _PY_INDEX.append(PyWordIndex(cps, lex._word_offsets, lex._word_logp, lex._word_syl))
+    return _PY_INDEX[0]
+
+
+def test_reading_is_deterministic():
+    a = read("他为了还钱得去银行", use_model=True)
+    b = read("他为了还钱得去银行", use_model=True)
+    assert np.array_equal(a.syl, b.syl) and np.array_equal(a.prob, b.prob)
