@@ -196,7 +196,9 @@ def write(pinyin_pro_json: Path, out: Path, counts: dict[str, dict[str, int]]) -
     # probabilities for segmentation; single-character log probabilities separately.
     multi = sorted(w for w in words if len(w) >= 2)
     total_freq = sum(f for _, f in words.values())
-    blob = "\n".join(multi).encode("utf-8")
+    # Sorted by code points: the index narrows a range of words one character at a time.
+    word_cps = np.frombuffer("".join(multi).encode("utf-32-le"), dtype="<u4")
+    word_off = np.concatenate([[0], np.cumsum([len(w) for w in multi])]).astype(np.int32)
     wsyl = np.array([syl_id[s] for w in multi for s in words[w][0]], dtype=np.uint16)
     wlogp = np.array([math.log(max(words[w][1], 1e-13) / total_freq) for w in multi], dtype=np.float32)
     char_logp = np.array([math.log(max(words.get(chr(c), (None, 1e-13))[1], 1e-13) / total_freq)
@@ -207,17 +209,19 @@ def write(pinyin_pro_json: Path, out: Path, counts: dict[str, dict[str, int]]) -
 
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_suffix(".tmp.npz")
-    np.savez_compressed(
+    # Stored uncompressed: loading is then a copy, not a 40 ms inflate (git and wheels compress).
+    np.savez(
         tmp,
         syllables=np.frombuffer("\n".join(syllables).encode("utf-8"), dtype=np.uint8),
         char_cps=np.array(cps, dtype=np.uint32),
         char_off=np.array(offs, dtype=np.int32),
         char_syl=np.array(csyl, dtype=np.uint16),
         char_share=np.array(cshare, dtype=np.float16),
-        char_logp=char_logp.astype(np.float16),
-        words=np.frombuffer(blob, dtype=np.uint8),
+        char_logp=char_logp,
+        word_cps=word_cps,
+        word_off=word_off,
         word_syl=wsyl,
-        word_logp=wlogp.astype(np.float16),
+        word_logp=wlogp,
         t2s=t2s_pairs,
         rare_share=np.array(RARE_SHARE, dtype=np.float32),
     )

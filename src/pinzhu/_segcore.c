@@ -20,14 +20,6 @@
 #include <string.h>
 
 #define USER_BONUS 1000.0f
-#define MAX_LEN 32
-
-typedef struct {
-    uint32_t hash;
-    int32_t start;   /* into cps */
-    int32_t len;
-    int32_t id;      /* word id, or -1 for a prefix that is not itself a word */
-} Slot;
 
 typedef struct {
     PyObject_HEAD
@@ -36,45 +28,43 @@ typedef struct {
     float *scores;
     uint16_t *syls;
     Py_ssize_t n_words, n_cps;
-    Slot *table;
-    uint32_t mask;
-    int32_t max_len;
+    int32_t *first;   /* first[c], first[c+1]: range of words starting with code point c (c < TSIZE) */
 } IndexObject;
 
-static inline uint32_t fnv_step(uint32_t h, uint32_t c) {
-    h ^= c; h *= 16777619u;
-    h ^= c >> 16; h *= 16777619u;
-    return h;
-}
-#define FNV_INIT 2166136261u
+/* Words are sorted by code points, so the words that share a prefix are contiguous: a lookup
+ * narrows a range one character at a time (a trie laid out as a sorted array). Nothing is
+ * built at load but the first-character table, so start-up stays small. */
+#define TSIZE 0x323B1
 
-static Slot *find(IndexObject *ix, uint32_t h, const uint32_t *key, int32_t len) {
-    uint32_t i = h & ix->mask;
-    for (;;) {
-        Slot *s = &ix->table[i];
-        if (s->len == 0) return NULL;
-        if (s->hash == h && s->len == len &&
-            memcmp(ix->cps + s->start, key, (size_t)len * 4) == 0)
-            return s;
-        i = (i + 1) & ix->mask;
-    }
+static inline uint32_t char_at(const IndexObject *ix, Py_ssize_t w, int32_t k) {
+    return ix->cps[ix->offsets[w] + k];
+}
+static inline int32_t word_len(const IndexObject *ix, Py_ssize_t w) {
+    return ix->offsets[w + 1] - ix->offsets[w];
 }
 
-static void insert(IndexObject *ix, uint32_t h, int32_t start, int32_t len, int32_t id) {
-    uint32_t i = h & ix->mask;
-    for (;;) {
-        Slot *s = &ix->table[i];
-        if (s->len == 0) {
-            s->hash = h; s->start = start; s->len = len; s->id = id;
-            return;
-        }
-        if (s->hash == h && s->len == len &&
-            memcmp(ix->cps + s->start, ix->cps + start, (size_t)len * 4) == 0) {
-            if (id >= 0 && s->id < 0) s->id = id;   /* a prefix that is also a word */
-            return;
-        }
-        i = (i + 1) & ix->mask;
+/* Narrow [*lo, *hi) (words longer than k sharing a k-character prefix) to those whose
+ * character k is c. */
+static void narrow(const IndexObject *ix, Py_ssize_t *lo, Py_ssize_t *hi, int32_t k, uint32_t c) {
+    Py_ssize_t a = *lo, b = *hi;
+    while (a < b) {   /* lower bound */
+        Py_ssize_t m = (a + b) / 2;
+        if (char_at(ix, m, k) < c) a = m + 1; else b = m;
     }
+    Py_ssize_t first = a;
+    b = *hi;
+    while (a < b) {   /* upper bound */
+        Py_ssize_t m = (a + b) / 2;
+        if (char_at(ix, m, k) <= c) a = m + 1; else b = m;
+    }
+    *lo = first; *hi = a;
+}
+
+/* The range of words starting with c. */
+static void first_range(const IndexObject *ix, uint32_t c, Py_ssize_t *lo, Py_ssize_t *hi) {
+    if (c < TSIZE) { *lo = ix->first[c]; *hi = ix->first[c + 1]; return; }
+    *lo = ix->first[TSIZE]; *hi = ix->n_words;   /* words starting beyond the table */
+    narrow(ix, lo, hi, 0, c);
 }
 
 static int copy_buffer(PyObject *obj, void **dst, Py_ssize_t itemsize, Py_ssize_t *count, const char *name) {
@@ -95,7 +85,7 @@ static int copy_buffer(PyObject *obj, void **dst, Py_ssize_t itemsize, Py_ssize_
 
 static void Index_dealloc(IndexObject *self) {
     PyMem_Free(self->cps); PyMem_Free(self->offsets); PyMem_Free(self->scores);
-    PyMem_Free(self->syls); PyMem_Free(self->table);
+    PyMem_Free(self->syls); PyMem_Free(self->first);
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
 
@@ -113,24 +103,27 @@ static int Index_init(IndexObject *self, PyObject *args, PyObject *kwds) {
         PyErr_SetString(PyExc_ValueError, "Index: offsets, scores and syls do not agree with cps");
         return -1;
     }
-    Py_ssize_t slots = 1024;
-    while (slots < 3 * self->n_cps / 2 + 16) slots <<= 1;   /* words + prefixes <= n_cps */
-    self->table = PyMem_Calloc((size_t)slots, sizeof(Slot));
-    if (!self->table) { PyErr_NoMemory(); return -1; }
-    self->mask = (uint32_t)(slots - 1);
-    self->max_len = 0;
     for (Py_ssize_t w = 0; w < self->n_words; w++) {
-        int32_t start = self->offsets[w], len = self->offsets[w + 1] - start;
-        if (len < 1 || len > MAX_LEN) {
-            PyErr_Format(PyExc_ValueError, "Index: word %zd has length %d (1..%d allowed)", w, len, MAX_LEN);
+        int32_t len = word_len(self, w);
+        if (len < 1) {
+            PyErr_Format(PyExc_ValueError, "Index: word %zd is empty", w);
             return -1;
         }
-        if (len > self->max_len) self->max_len = len;
-        uint32_t h = FNV_INIT;
-        for (int32_t k = 0; k < len; k++) {
-            h = fnv_step(h, self->cps[start + k]);
-            insert(self, h, start, k + 1, k + 1 == len ? (int32_t)w : -1);
+        if (w > 0) {   /* strictly sorted by code points, shorter prefix first */
+            int32_t lp = word_len(self, w - 1), n = lp < len ? lp : len, k = 0;
+            while (k < n && char_at(self, w - 1, k) == char_at(self, w, k)) k++;
+            if (k < n ? char_at(self, w - 1, k) > char_at(self, w, k) : lp >= len) {
+                PyErr_Format(PyExc_ValueError, "Index: words must be unique and sorted (word %zd)", w);
+                return -1;
+            }
         }
+    }
+    self->first = PyMem_Malloc((TSIZE + 1) * sizeof(int32_t));
+    if (!self->first) { PyErr_NoMemory(); return -1; }
+    Py_ssize_t w = 0;
+    for (uint32_t c = 0; c <= TSIZE; c++) {
+        while (w < self->n_words && char_at(self, w, 0) < c) w++;
+        self->first[c] = (int32_t)w;
     }
     return 0;
 }
@@ -138,17 +131,15 @@ static int Index_init(IndexObject *self, PyObject *args, PyObject *kwds) {
 static PyObject *Index_lookup(IndexObject *self, PyObject *args) {
     PyObject *obj;
     if (!PyArg_ParseTuple(args, "U", &obj)) return NULL;
-    Py_ssize_t n = PyUnicode_GetLength(obj);
-    if (n < 1 || n > MAX_LEN) Py_RETURN_NONE;
-    uint32_t key[MAX_LEN];
-    uint32_t h = FNV_INIT;
-    for (Py_ssize_t k = 0; k < n; k++) {
-        key[k] = PyUnicode_ReadChar(obj, k);
-        h = fnv_step(h, key[k]);
+    Py_ssize_t n = PyUnicode_GetLength(obj), lo, hi;
+    if (n < 1) Py_RETURN_NONE;
+    first_range(self, PyUnicode_ReadChar(obj, 0), &lo, &hi);
+    for (Py_ssize_t k = 1; k < n && lo < hi; k++) {
+        if (word_len(self, lo) == k) lo++;
+        narrow(self, &lo, &hi, (int32_t)k, PyUnicode_ReadChar(obj, k));
     }
-    Slot *s = find(self, h, key, (int32_t)n);
-    if (!s || s->id < 0) Py_RETURN_NONE;
-    return PyLong_FromLong(s->id);
+    if (lo < hi && word_len(self, lo) == n) return PyLong_FromSsize_t(lo);
+    Py_RETURN_NONE;
 }
 
 static PyMethodDef Index_methods[] = {
@@ -207,24 +198,19 @@ static PyObject *seg_read(PyObject *mod, PyObject *args) {
         for (int pass = 0; pass < 2; pass++) {
             IndexObject *x = pass == 0 ? ix : ux;
             if (!x) continue;
-            uint32_t h = fnv_step(FNV_INIT, c);
-            Py_ssize_t lim = n - i < x->max_len ? n - i : x->max_len;
-            for (Py_ssize_t len = 2; len <= lim; len++) {
-                h = fnv_step(h, t[i + len - 1]);
-                Slot *s = find(x, h, t + i, (int32_t)len);
-                if (!s) break;
-                if (s->id < 0) continue;
-                float sc = (pass == 0 ? x->scores[s->id] : USER_BONUS) + route[i + len];
-                if (sc > best) { best = sc; bc = pass == 0 ? s->id : -(s->id + 2); }
-            }
-            /* a one-character user word also wins */
-            if (pass == 1) {
-                uint32_t h1 = fnv_step(FNV_INIT, c);
-                Slot *s = find(x, h1, t + i, 1);
-                if (s && s->id >= 0) {
-                    float sc = USER_BONUS + route[i + 1];
-                    if (sc > best) { best = sc; bc = -(s->id + 2); }
+            Py_ssize_t lo, hi;
+            first_range(x, c, &lo, &hi);
+            for (Py_ssize_t len = 1; lo < hi; len++) {
+                /* [lo, hi): the words of length >= len matching t[i .. i+len) */
+                if (word_len(x, lo) == len) {
+                    if (len >= 2 || pass == 1) {   /* a one-character user word wins too */
+                        float sc = (pass == 0 ? x->scores[lo] : USER_BONUS) + route[i + len];
+                        if (sc > best) { best = sc; bc = pass == 0 ? (int32_t)lo : -(int32_t)(lo + 2); }
+                    }
+                    lo++;
                 }
+                if (i + len >= n) break;
+                narrow(x, &lo, &hi, (int32_t)len, t[i + len]);
             }
         }
         route[i] = best;
@@ -270,6 +256,5 @@ PyMODINIT_FUNC PyInit__segcore(void) {
     if (PyModule_AddObject(m, "Index", (PyObject *)&IndexType) < 0) {
         Py_DECREF(&IndexType); Py_DECREF(m); return NULL;
     }
-    PyModule_AddIntConstant(m, "MAX_LEN", MAX_LEN);
     return m;
 }

@@ -51,7 +51,8 @@ class Lexicon:
         self._char_syl = data["char_syl"]
         self._char_share = data["char_share"].astype(np.float32)
         self.rare_share = float(data["rare_share"])
-        self._words_blob = data["words"]
+        self._word_cps = data["word_cps"]
+        self._word_offsets = data["word_off"]
         self._word_syl = data["word_syl"]
         self._word_logp = data["word_logp"].astype(np.float32)
         keep = self._char_cps < TABLE_SIZE - 1
@@ -78,20 +79,16 @@ class Lexicon:
 
     @cached_property
     def words(self) -> tuple[str, ...]:
-        """Every multi-character word, in the order of the word arrays."""
-        return tuple(bytes(self._words_blob).decode("utf-8").split("\n"))
-
-    @cached_property
-    def _word_offsets(self) -> np.ndarray:
-        lens = np.fromiter((len(w) for w in self.words), dtype=np.int32, count=len(self.words))
-        return np.concatenate([[0], np.cumsum(lens)]).astype(np.int32)
+        """Every multi-character word, sorted by code points (the order of the word arrays)."""
+        text = self._word_cps.tobytes().decode("utf-32-le")
+        off = self._word_offsets.tolist()
+        return tuple(text[a:b] for a, b in zip(off[:-1], off[1:]))
 
     @cached_property
     def index(self) -> "WordIndex":
         from .segment import WordIndex
 
-        cps = np.frombuffer("".join(self.words).encode("utf-32-le"), dtype="<u4")
-        return WordIndex(cps, self._word_offsets, self._word_logp, self._word_syl)
+        return WordIndex(self._word_cps, self._word_offsets, self._word_logp, self._word_syl)
 
     def _char_slice(self, ch: str) -> slice | None:
         i = int(np.searchsorted(self._char_cps, ord(ch)))
@@ -198,9 +195,10 @@ def user_index(ud: UserDict) -> "WordIndex | None":
     if not ud.entries:
         return None
     lex = default_lexicon()
-    words = [w for w, _ in ud.entries]
+    entries = sorted(dict(ud.entries).items())  # unique (last wins), sorted by code points
+    words = [w for w, _ in entries]
     cps = np.frombuffer("".join(words).encode("utf-32-le"), dtype="<u4")
     lens = np.array([len(w) for w in words], dtype=np.int32)
     offsets = np.concatenate([[0], np.cumsum(lens)]).astype(np.int32)
-    syl = np.array([lex.syllable_id[s] for _, ss in ud.entries for s in ss], dtype=np.uint16)
+    syl = np.array([lex.syllable_id[s] for _, ss in entries for s in ss], dtype=np.uint16)
     return WordIndex(cps, offsets, np.zeros(len(words), dtype=np.float32), syl)

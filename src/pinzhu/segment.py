@@ -27,7 +27,6 @@ except ImportError:  # pragma: no cover - exercised where the build had no compi
 SRC_NONE, SRC_WORD, SRC_USER, SRC_CONT = 0, 2, 3, 8
 USER_BONUS = 1000.0
 UNKNOWN_SCORE = -30.0  # a code point beyond the character table
-MAX_LEN = 32
 
 
 class PyWordIndex:
