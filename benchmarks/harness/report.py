@@ -1,0 +1,223 @@
+"""RESULTS.md from the results dict (the same dict that is saved as results.json)."""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+CITATION_SETS = ("cpp", "g2pl", "story", "phrases")
+SET_NAMES = {"cpp": "CPP test", "g2pl": "g2pL test", "story": "pinyin-pro story",
+             "phrases": "pinyin-pro phrases"}
+SYSTEM_NOTES = {
+    "pinyin-pro": "pinyin-pro runs with its defaults (`toneSandhi` on: 一/不 change tone, as the "
+                  "story and phrase labels do); + complete dict = `addDict(@pinyin-pro/data/complete)`",
+    "pypinyin": "pypinyin: `lazy_pinyin(style=TONE3, neutral_tone_with_five=True)`, one entry per "
+                "character (non-Han runs split), no 一/不 sandhi unless `tone_sandhi=True`",
+}
+POLYPHONE_COLUMNS = ("pinzhu", "g2pm", "pypinyin", "pinyin-pro", "pinyin-pro-full")
+
+
+def table(header: list[str], rows: Iterable[list[str]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join(" --- " for _ in header) + "|"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def pct(num: int, den: int) -> str:
+    return f"{100 * num / den:.2f} %" if den else "–"
+
+
+class Notes:
+    """Collects the reasons behind n/a cells, printed once under each table."""
+
+    def __init__(self) -> None:
+        self.lines: dict[str, None] = {}
+
+    def na(self, label: str, row: dict) -> str:
+        self.lines[f"{label}: {row['na']}"] = None
+        return "n/a"
+
+    def add(self, text: str) -> None:
+        self.lines[text] = None
+
+    def render(self) -> str:
+        return "\n".join(f"- {line}" for line in self.lines) + "\n" if self.lines else ""
+
+
+def section_stamp(section: dict) -> str:
+    run = section.get("run", {})
+    text = f"_Measured {run.get('date', '?')} by `{run.get('command', '?')}`"
+    older = [f"{key} on {info['run']['date']} by `{info['run']['command']}`"
+             for key, info in section.get("sets", {}).items()
+             if info.get("run", run) != run]
+    if older:
+        text += "; kept from earlier runs: " + "; ".join(older)
+    return text + "._\n"
+
+
+# ---------------------------------------------------------------- accuracy
+
+def accuracy_cell(row: dict | None, label: str, notes: Notes, field: str) -> str:
+    if row is None:
+        return "–"
+    if "na" in row:
+        return notes.na(label, row)
+    if row.get("misaligned"):
+        notes.add(f"{label}: {row['misaligned']} sentences came back misaligned (scored wrong)")
+    if row.get("subsample"):
+        notes.add(f"{label}: scored on {row['items']:,} items ({row['subsample']})")
+    return pct(row[field], row["items"])
+
+
+def accuracy_tables(acc: dict) -> str:
+    sets, scores, labels = acc["sets"], acc["scores"], acc["labels"]
+    citation = [k for k in CITATION_SETS if k in scores]
+    spoken = [k for k in scores if sets[k]["kind"] == "spoken"]
+    out = []
+    if citation:
+        systems = list(dict.fromkeys(s for k in citation for s in scores[k]))
+        for field, title in (("toned", "toned: syllable and tone must match"),
+                             ("toneless", "toneless: syllable only")):
+            notes = Notes()
+            header = ["system"] + [f"{SET_NAMES.get(k, k)} ({sets[k]['items']:,})" for k in citation]
+            rows = [[labels[s]] + [accuracy_cell(scores[k].get(s), labels[s], notes, field)
+                                   for k in citation] for s in systems]
+            if field == "toned":
+                for note in SYSTEM_NOTES.values():
+                    notes.add(note)
+            out.append(f"### Accuracy, {title} (items in brackets)\n\n{table(header, rows)}\n\n"
+                       + notes.render())
+    if spoken:
+        systems = list(dict.fromkeys(s for k in spoken for s in scores[k]))
+        notes = Notes()
+        header = ["system"] + [f"{k} {kind}" for k in spoken for kind in ("SER", "SER toneless")]
+        rows = []
+        for s in systems:
+            row = [labels[s]]
+            for k in spoken:
+                r = scores[k].get(s)
+                for field in ("toned", "toneless"):
+                    if r is None or "na" in r:
+                        row.append(accuracy_cell(r, labels[s], notes, field))
+                    else:
+                        row.append(pct(r["items"] - r[field], r["items"]))
+            rows.append(row)
+        counts = ", ".join(f"{k} {sets[k]['items']:,} syllables" for k in spoken)
+        out.append("### Spoken sets: syllable error rate (lower is better)\n\n"
+                   f"Every Han character is an item ({counts}).\n\n{table(header, rows)}\n\n"
+                   + notes.render())
+    if acc.get("polyphones"):
+        out.append(polyphone_table(acc["polyphones"], labels))
+    return "\n".join(out)
+
+
+def polyphone_table(poly: dict, labels: dict) -> str:
+    cols = [c for c in POLYPHONE_COLUMNS if any(c in e for e in poly.values())]
+    header = ["char", "in CPP test text", "items"] + [labels[c] for c in cols]
+    rows = []
+    for ch, entry in poly.items():
+        items = next((entry[c][1] for c in cols if c in entry), 0)
+        rows.append([ch, f"{entry['occurrences']:,}", str(items)]
+                    + [f"{entry[c][0]}/{entry[c][1]}" if c in entry else "n/a" for c in cols])
+    missing = [labels[c] for c in POLYPHONE_COLUMNS if c not in cols]
+    note = f"\nNo results for: {', '.join(missing)}.\n" if missing else ""
+    return ("### The 30 most frequent target characters of CPP test\n\n"
+            "Ranked by occurrences in the CPP test sentences; cells are correct/labelled items "
+            "of that character (at most 21 each).\n\n" + table(header, rows) + "\n" + note)
+
+
+# ---------------------------------------------------------------- perf
+
+def speed_table(speed: dict) -> str:
+    notes = Notes()
+    rows = []
+    for r in speed.values():
+        if "na" in r:
+            rows.append([r["label"], notes.na(r["label"], r)] + ["n/a"] * 4)
+            continue
+        ratio = r.get("pinzhu_ratio")
+        rows.append([r["label"], f"{r['chars']:,}", f"{r['best_s']:.3f}", f"{r['median_s']:.3f}",
+                     f"{r['chars_per_s']:,.0f}", f"{ratio:.2f}×" if ratio else "n/a"])
+    header = ["system", "chars", "best s", "median s", "chars/s (best)", "pinzhu ÷ row"]
+    return table(header, rows) + "\n\n" + notes.render()
+
+
+def startup_table(startup: dict) -> str:
+    notes = Notes()
+    rows = []
+    for r in startup.values():
+        if "na" in r:
+            rows.append([r["label"], notes.na(r["label"], r), "n/a", "0"])
+            continue
+        inproc = r.get("median_inproc_s")
+        rows.append([r["label"], f"{r['median_process_s'] * 1000:.0f}",
+                     f"{inproc * 1000:.0f}" if inproc is not None else "–", str(len(r["process_s"]))])
+    header = ["system", "process wall, median ms", "import + first call, median ms", "runs"]
+    return table(header, rows) + "\n\n" + notes.render()
+
+
+def memory_table(memory: dict) -> str:
+    notes = Notes()
+    rows = []
+    for r in memory.values():
+        if "na" in r:
+            rows.append([r["label"], notes.na(r["label"], r), "n/a"])
+            continue
+        rows.append([r["label"], f"{r['max_rss_kib'] / 1024:.0f}",
+                     f"{r['chars']:,}" if r.get("chars") else "– (nothing converted)"])
+    for method in sorted({r["method"] for r in memory.values() if "method" in r}):
+        notes.add(f"measured with {method}")
+    return table(["system", "peak RSS MiB", "chars converted"], rows) + "\n\n" + notes.render()
+
+
+# ---------------------------------------------------------------- page
+
+def meta_block(meta: dict) -> str:
+    m, v = meta["machine"], meta["versions"]
+    lines = [
+        f"- Command: `{meta['command']}`",
+        f"- Date: {meta['date']}",
+        f"- Machine: {m['nproc']} cores ({m['cpu']}), {m['platform']}; timed processes pinned "
+        f"with `{m['pin'] or 'no pinning (taskset unavailable)'}`",
+        f"- Python {m['python']}, node {m['node']}",
+        "- Versions: " + ", ".join(f"{k} {val}" for k, val in v.items()),
+        f"- Data: `{meta['data_dir']}`",
+    ]
+    text = meta.get("speed_text")
+    if text:
+        lines.append(f"- Speed text: {text['chars']:,} chars in {text['lines']:,} lines "
+                     f"({text['sources']}); slow systems: first {text['small_chars']:,} chars")
+    return "\n".join(lines) + "\n"
+
+
+EXPLAIN = """\
+What the numbers mean:
+- **Accuracy** (citation sets): share of labelled characters whose output syllable equals the label
+  exactly (`zhong1`; neutral tone `5`; ü as `v`). CPP and g2pL label one polyphone per sentence;
+  the pinyin-pro story and phrases label every Han character (their labels apply 一/不 sandhi and
+  neutral tones). "Toneless" compares the syllable without its tone digit.
+- **Spoken sets**: syllable error rate over every Han character against what speakers said
+  (third-tone, 一/不 sandhi, neutral tones, 儿 as `er5` after erhua). Citation systems are expected
+  to lose on tones; the toneless column is the fair comparison for them.
+- **Speed**: characters (code points, punctuation and digits included) per second for one
+  conversion call on text already in memory, best of the timed runs after a warm-up, one process
+  per row pinned to one core. Absolute numbers are noisy on this machine; compare the
+  **pinzhu ÷ row** ratio (above 1: pinzhu is that many times faster).
+- **Start-up**: a fresh process importing the system and converting one short sentence; wall time
+  of the whole process (interpreter start included) and, measured inside it, import + first call.
+- **Peak RSS**: maximum resident set size of a fresh process that imports the system and converts
+  the speed text once (g2pM: the slice, sentence by sentence).
+"""
+
+
+def render(results: dict) -> str:
+    parts = ["# pinzhu benchmarks\n", "Regenerate with `python benchmarks/run.py` "
+             "(see its docstring for flags). Raw numbers: `benchmarks/results.json`.\n",
+             meta_block(results["meta"]), EXPLAIN]
+    if "accuracy" in results:
+        parts += ["## Accuracy\n", section_stamp(results["accuracy"]), accuracy_tables(results["accuracy"])]
+    for key, title, render_fn in (("speed", "Speed", speed_table),
+                                  ("startup", "Start-up", startup_table),
+                                  ("memory", "Peak memory", memory_table)):
+        if key in results:
+            parts += [f"## {title}\n", section_stamp(results[key]), render_fn(results[key]["rows"])]
+    return "\n".join(parts)

@@ -1,0 +1,88 @@
+"""One measurement of one Python system, in a fresh process (started by benchmarks/run.py).
+
+    python benchmarks/worker.py speed   --system KEY --text FILE [--mode text|lines] [--repeat 5]
+    python benchmarks/worker.py startup --system KEY
+    python benchmarks/worker.py rss     --system KEY --text FILE [--mode text|lines]
+
+Prints one JSON object.  speed: {"times_s": [...]} (conversion call only, after a warm-up on the
+first --warmup-chars characters); startup: {"inproc_s"} (import + first call on a short sentence);
+rss: converts the text once so the parent can read the process's peak RSS.
+"""
+
+from __future__ import annotations
+
+import time
+
+T0 = time.perf_counter()
+
+import argparse  # noqa: E402  (imports after T0 so start-up counts only what the system costs)
+import json  # noqa: E402
+import sys  # noqa: E402
+from pathlib import Path  # noqa: E402
+from typing import Any, Callable  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from harness.systems import PySystem, make_system  # noqa: E402
+
+SHORT_SENTENCE = "今天我们去银行办事，顺便看看长江大桥。"
+
+
+def prepared(system: PySystem, mode: str, text: str) -> tuple[Callable[[Any], Any], Any]:
+    """The timed call and its input, prepared outside the timing: the whole text at once, or
+    a list of its lines converted one by one."""
+    if mode == "text":
+        return system.convert, text
+
+    def per_line(lines: list[str]) -> list[Any]:
+        return [system.convert(line) for line in lines]
+    return per_line, text.split("\n")
+
+
+def cmd_speed(args: argparse.Namespace) -> dict:
+    text = Path(args.text).read_text(encoding="utf-8")
+    system = make_system(args.system)
+    warm_text = text[: args.warmup_chars]
+    warm_text = warm_text[: warm_text.rfind("\n")] if "\n" in warm_text else warm_text
+    convert, warm_input = prepared(system, args.mode, warm_text)
+    convert(warm_input)
+    convert, timed_input = prepared(system, args.mode, text)
+    times = []
+    for _ in range(args.repeat):
+        start = time.perf_counter()
+        result = convert(timed_input)
+        times.append(time.perf_counter() - start)
+        del result
+    return {"times_s": times}
+
+
+def cmd_startup(args: argparse.Namespace) -> dict:
+    system = make_system(args.system)
+    result = system.convert(SHORT_SENTENCE)
+    inproc = time.perf_counter() - T0
+    assert len(result) == len(SHORT_SENTENCE)
+    return {"inproc_s": inproc}
+
+
+def cmd_rss(args: argparse.Namespace) -> dict:
+    text = Path(args.text).read_text(encoding="utf-8")
+    system = make_system(args.system)
+    convert, data = prepared(system, args.mode, text)
+    result = convert(data)
+    return {"entries": len(result)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("command", choices=["speed", "startup", "rss"])
+    parser.add_argument("--system", required=True)
+    parser.add_argument("--text")
+    parser.add_argument("--mode", choices=["text", "lines"], default="text")
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--warmup-chars", type=int, default=50_000)
+    args = parser.parse_args()
+    commands = {"speed": cmd_speed, "startup": cmd_startup, "rss": cmd_rss}
+    print(json.dumps(commands[args.command](args)))
+
+
+if __name__ == "__main__":
+    main()
