@@ -10,6 +10,7 @@ Sources (all shipped by well-kept registry packages; see docs/DATA.md for licenc
 * OpenCC's ``TSCharacters.txt`` (Apache-2.0, via opencc-python-reimplemented): traditional →
   simplified characters, so traditional text reads as well as simplified.
 * ``data/overrides.tsv`` (ours): corrections, mostly lexical neutral tones (东西 dōngxi).
+* g2pL *train* labels (balanced, so not priors) correct word readings the same way.
 * Labelled training sentences (default: CPP *dev*, ``../shared/data/cpp/dev.jsonl``; never the
   test split): where a labelled character stands alone (no word covers it), its label counts
   towards that character's default reading — words decide 作为 wéi, but 为 alone is mostly wèi.
@@ -115,40 +116,80 @@ def load_t2s() -> dict[str, str]:
     return out
 
 
-def standalone_counts(artifact: Path, labelled: list[Path]) -> dict[str, dict[str, int]]:
-    """Label counts of characters that no multi-character word covers, read with ``artifact``."""
+def label_counts(artifact: Path, labelled: list[Path], word_only: list[Path] = ()) -> tuple[dict, dict]:
+    """Label counts read with ``artifact``: of characters that no multi-character word covers,
+    and of (word, offset) where a word covers the labelled character."""
     sys.path.insert(0, str(ROOT / "src"))
     from pinzhu.lexicon import Lexicon
     from pinzhu.read import SRC_CHAR, read
 
     lex = Lexicon(artifact)
+    from pinzhu.segment import word_spans
+
     counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    in_words: dict[tuple[str, int], dict[str, int]] = defaultdict(lambda: defaultdict(int))
     n = 0
-    for path in labelled:
+    for path in [*labelled, *word_only]:
         for line in path.read_text(encoding="utf-8").splitlines():
             row = json.loads(line)
             r = read(row["text"], lexicon=lex, use_model=False)
-            if r.src[row["index"]] == SRC_CHAR:
+            i = row["index"]
+            if r.src[i] == SRC_CHAR:
+                if path in word_only:  # balanced labels (g2pL): not priors
+                    continue
                 counts[row["char"]][row["pinyin"]] += 1
                 n += 1
-    print(f"labelled: {n} standalone positions of {len(counts)} characters")
-    return counts
+            elif r.src[i] & 3 == 2:
+                a, b = next(span for span in word_spans(r.src, r.han) if span[0] <= i < span[1])
+                in_words[(row["text"][a:b], i - a)][row["pinyin"]] += 1
+    print(f"labelled: {n} standalone positions of {len(counts)} characters, {len(in_words)} word positions")
+    return counts, in_words
+
+
+def word_corrections(words: dict[str, tuple[list[str], float]], in_words: dict) -> dict[str, list[str]]:
+    """Word readings the training labels contradict at least twice and never confirm.
+
+    Lexical neutral tones stay (the dictionary's 衣服 yīfu, where Wikipedia-based labels write
+    fu2): that is a convention, not an error.
+    """
+    fixes: dict[str, list[str]] = {}
+    for (word, k), c in in_words.items():
+        if word not in words:  # written in traditional characters: the simplified word decides
+            continue
+        syls = fixes.get(word, list(words[word][0]))
+        have = syls[k]
+        best, n = max(c.items(), key=lambda kv: kv[1])
+        if best == have or c.get(have, 0) > 0 or n < MIN_CORRECTIONS:
+            continue
+        if have.endswith("5") and best[:-1] == have[:-1]:
+            continue
+        syls[k] = best
+        fixes[word] = syls
+    print(f"labelled: {len(fixes)} word readings corrected")
+    return fixes
+
+
+MIN_CORRECTIONS = 2
 
 
 # How many labelled standalone uses the word list's shares count for.
 PRIOR_WEIGHT = 2.0
 
 
-def build(pinyin_pro_json: Path, out: Path, labelled: list[Path] | None = None) -> None:
-    write(pinyin_pro_json, out, {})
-    if labelled:
-        write(pinyin_pro_json, out, standalone_counts(out, labelled))
+def build(pinyin_pro_json: Path, out: Path, labelled: list[Path] | None = None,
+          word_labelled: list[Path] | None = None) -> None:
+    write(pinyin_pro_json, out, {}, {})
+    if labelled or word_labelled:
+        counts, in_words = label_counts(out, labelled or [], word_labelled or [])
+        write(pinyin_pro_json, out, counts, in_words)
 
 
-def write(pinyin_pro_json: Path, out: Path, counts: dict[str, dict[str, int]]) -> None:
+def write(pinyin_pro_json: Path, out: Path, counts: dict[str, dict[str, int]], in_words: dict) -> None:
     from pypinyin.pinyin_dict import pinyin_dict
 
     words = load_words(pinyin_pro_json)
+    for word, syls in word_corrections(words, in_words).items():
+        words[word] = (syls, words[word][1])
     for word, syls in load_overrides(ROOT / "data" / "overrides.tsv").items():
         freq = words.get(word, (None, 1e-9))[1]
         words[word] = (syls, freq)
@@ -237,9 +278,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--labelled", type=Path, nargs="*",
                     default=[ROOT.parent / "shared" / "data" / "cpp" / "dev.jsonl"],
                     help="JSONL training sentences (text, index, char, pinyin); none to skip")
+    ap.add_argument("--word-labelled", type=Path, nargs="*",
+                    default=[ROOT.parent / "shared" / "data" / "g2pl" / "train.jsonl"],
+                    help="training sentences whose labels only correct word readings (balanced sets)")
     args = ap.parse_args(argv)
     src = args.pinyin_pro_json or fetch_pinyin_pro(ROOT / "build" / "npm")
-    build(src, args.out, args.labelled)
+    build(src, args.out, args.labelled, args.word_labelled)
     return 0
 
 
