@@ -117,8 +117,8 @@ def read(text: str, *, lexicon: Lexicon | None = None, user_dict: UserDict | Non
     if mdl is not None:
         ask = np.flatnonzero(single & han & _model_mask(mdl, lex)[clipped])
         if len(ask):
-            hints = [lex.syllables[i] for i in syl[ask].tolist()]
-            best, p = mdl.predict(norm_text, ask, hints)
+            # Only characters no word covers are asked, so there is no word reading to hint.
+            best, p = mdl.predict(norm_text, ask, None)
             ids = np.fromiter((lex.syllable_id.get(b, 0) for b in best), dtype=np.uint16, count=len(best))
             ok = ids > 0
             syl[ask[ok]] = ids[ok]
