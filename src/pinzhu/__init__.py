@@ -98,3 +98,9 @@ __all__ = [
     "Config", "Lexicon", "LexiconError", "Reading", "UserDict", "default_lexicon",
     "pinyin", "pinyin_with_confidence", "reading", "readings", "words", "__version__",
 ]
+
+# Strip, audit and scan pinyin annotations (issue #5). Imported last: ``pinzhu.strip`` is the function.
+from .audit import Finding, ScanResult, audit, scan  # noqa: E402
+from .strip import explain_strip, strip  # noqa: E402
+
+__all__ += ["Finding", "ScanResult", "audit", "explain_strip", "scan", "strip"]
