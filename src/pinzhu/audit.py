@@ -205,7 +205,7 @@ def scan(text: str, *, config: Config | None = None, user_dict: UserDict | None 
 
     from . import words
 
-    findings = audit(text, config=config, user_dict=user_dict)
+    findings = audit(text, names=False, config=config, user_dict=user_dict)  # a name gloss is deliberate
     clean, where = _removed_map(text, [(f.open, f.close) for f in findings])
     han = len(re.findall(f"[{HAN}]", clean))
     if not findings:
