@@ -23,7 +23,8 @@ The numbers:
 - speed: chars/s for one conversion call on a long text already in memory (CPP test + g2pL test
   sentences, topped up with their dev splits to >= 1M chars; g2pM gets a smaller slice), best of
   --repeat runs after a warm-up, each system in its own process pinned to core 0 with taskset.
-  Compare the "pinzhu ÷ row" ratios, not absolute numbers: the machine is noisy.
+  Compare the "pinzhu ÷ row" ratios, not absolute numbers: the machine is noisy.  Each row is
+  paired with a pinzhu run made just before it, and its ratio uses that paired run.
 - start-up: wall time of a fresh process that imports the system and converts one short sentence
   (median of --repeat), and the import + first call time measured inside that process.
 - memory: peak RSS (ru_maxrss via wait4) of a fresh process that imports the system and converts
@@ -149,7 +150,7 @@ def command_line() -> str:
 def prepare_texts(data_dir: Path, min_chars: int) -> tuple[perf.Texts, dict]:
     """Write the speed text (and the slice for slow systems) to benchmarks/.cache/."""
     lines = data.speed_lines(data_dir, min_chars)
-    small = data.slice_lines(lines, SLOW_SLICE_CHARS)
+    small = data.spread_lines(lines, SLOW_SLICE_CHARS)
     CACHE.mkdir(exist_ok=True)
     full_path, small_path = CACHE / "speed_text.txt", CACHE / "speed_text_small.txt"
     full_text, small_text = "\n".join(lines), "\n".join(small)
@@ -157,7 +158,8 @@ def prepare_texts(data_dir: Path, min_chars: int) -> tuple[perf.Texts, dict]:
     small_path.write_text(small_text, encoding="utf-8")
     texts = perf.Texts(full_path, len(full_text), small_path, len(small_text))
     info = {"chars": len(full_text), "lines": len(lines), "small_chars": len(small_text),
-            "sources": "CPP test + g2pL test, topped up with CPP dev / g2pL dev"}
+            "sources": "CPP test + g2pL test, topped up with CPP dev / g2pL dev; "
+                       "the slow-system slice is every k-th line"}
     return texts, info
 
 
@@ -165,8 +167,11 @@ def run_sections(args: argparse.Namespace, stamp: dict) -> tuple[dict, dict]:
     out: dict = {}
     text_info: dict = {}
     if "accuracy" in args.only:
-        keys = [k.strip() for k in args.sets.split(",") if k.strip()] or \
-            data.available_set_keys(args.data)
+        available = data.available_set_keys(args.data)
+        keys = [k.strip() for k in args.sets.split(",") if k.strip()] or available
+        unknown = [k for k in keys if k not in available]
+        if unknown:
+            sys.exit(f"unknown set(s) {unknown}; available in {args.data}: {', '.join(available)}")
         sets = data.load_sets(args.data, keys)
         out["accuracy"] = {"run": stamp, **accuracy.run_accuracy(sets, args.g2pm_max_items)}
         for info in out["accuracy"]["sets"].values():

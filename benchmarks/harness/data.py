@@ -118,6 +118,16 @@ def speed_lines(data_dir: Path, min_chars: int) -> list[str]:
     return lines
 
 
+def spread_lines(lines: list[str], min_chars: int) -> list[str]:
+    """About min_chars worth of lines taken evenly across the text (every k-th line).
+
+    The sets are grouped by target character, so a plain prefix would be a biased sample.
+    """
+    total = sum(len(x) + 1 for x in lines)
+    step = max(1, total // max(min_chars, 1))
+    return slice_lines(lines[::step], min_chars)
+
+
 def slice_lines(lines: list[str], min_chars: int) -> list[str]:
     """The shortest prefix of lines with at least min_chars characters (newlines included)."""
     out, total = [], 0

@@ -98,7 +98,7 @@ def _baselines() -> list[Job]:
 
 def startup_jobs() -> list[Job]:
     py = [Job(k, PY_SYSTEMS[k][0], _py("startup", k), k)
-          for k in ("pinzhu", "pinzhu-model", "pypinyin", "g2pm")]
+          for k in ("pinzhu", "pinzhu-model", "pinzhu-nomodel", "pypinyin", "g2pm")]
     node = [Job("pinyin-pro", "pinyin-pro", _node("startup", "default")),
             Job("pinyin-pro-full", "pinyin-pro + complete dict", _node("startup", "full"))]
     return py + node + _baselines()
@@ -107,7 +107,7 @@ def startup_jobs() -> list[Job]:
 def memory_jobs(t: Texts) -> list[Job]:
     full, small = ("--text", str(t.full)), ("--text", str(t.small))
     py = [Job(k, PY_SYSTEMS[k][0], _py("rss", k, *full), k, t.full_chars)
-          for k in ("pinzhu", "pinzhu-model", "pypinyin")]
+          for k in ("pinzhu", "pinzhu-model", "pinzhu-nomodel", "pypinyin")]
     py.append(Job("g2pm", "g2pM (slice, line by line)", _py("rss", "g2pm", *small, "--mode", "lines"),
                   "g2pm", t.small_chars))
     node = [Job("pinyin-pro", "pinyin-pro", _node("rss", "default", *full), chars=t.full_chars),
@@ -123,32 +123,54 @@ def _na(job: Job) -> dict | None:
     return {"label": job.label, "na": reason} if reason else None
 
 
+def _timed_runs(job: Job) -> list[float]:
+    return json.loads(check(run_process(list(job.cmd), pin=True), job.key).stdout)["times_s"]
+
+
+def _speed_row(job: Job, times: list[float]) -> dict:
+    best = min(times)
+    return {"label": job.label, "chars": job.chars, "times_s": times, "best_s": best,
+            "median_s": statistics.median(times), "chars_per_s": job.chars / best}
+
+
 def run_speed(t: Texts, repeat: int) -> dict:
-    out: dict[str, dict] = {}
-    for job in speed_jobs(t, repeat):
+    """Every row, each paired with a run of the pinzhu reference just before it.
+
+    "pinzhu ÷ row" divides the reference's chars/s from its paired run by the row's, so a
+    noisy stretch on the machine hits both sides of a ratio.  The reference row itself reports
+    the best over all its runs.
+    """
+    jobs = speed_jobs(t, repeat)
+    ref = next(j for j in jobs if j.key == REFERENCE)
+    ref_times: list[float] | None = [] if _na(ref) is None else None
+    out: dict[str, dict] = {REFERENCE: _na(ref) or {}}
+    for job in jobs:
+        if job is ref:
+            continue
         if (na := _na(job)) is not None:
             out[job.key] = na
             continue
         try:
-            times = json.loads(check(run_process(list(job.cmd), pin=True), job.key).stdout)["times_s"]
+            paired = None
+            if ref_times is not None:
+                ref_run = _timed_runs(ref)
+                ref_times += ref_run
+                paired = ref.chars / min(ref_run)
+            row = _speed_row(job, _timed_runs(job))
         except ProcError as exc:
             out[job.key] = {"label": job.label, "na": f"failed: {exc}"}
             _log(str(exc))
             continue
-        best = min(times)
-        out[job.key] = {"label": job.label, "chars": job.chars, "times_s": times, "best_s": best,
-                        "median_s": statistics.median(times), "chars_per_s": job.chars / best}
-        _log(f"speed {job.key}: {job.chars / best:,.0f} chars/s (best of {len(times)})")
-    add_ratios(out)
+        row["pinzhu_paired_chars_per_s"] = paired
+        row["pinzhu_ratio"] = paired / row["chars_per_s"] if paired else None
+        out[job.key] = row
+        _log(f"speed {job.key}: {row['chars_per_s']:,.0f} chars/s (best of {repeat}); "
+             f"paired pinzhu {paired or 0:,.0f}")
+    if ref_times:
+        out[REFERENCE] = {**_speed_row(ref, ref_times), "pinzhu_ratio": 1.0}
+    elif ref_times is not None:
+        out[REFERENCE] = {"label": ref.label, "na": "no run completed"}
     return out
-
-
-def add_ratios(speed: dict) -> None:
-    """ratio = pinzhu chars/s ÷ row chars/s (above 1: pinzhu is faster)."""
-    ref = speed.get(REFERENCE, {}).get("chars_per_s")
-    for row in speed.values():
-        if "chars_per_s" in row:
-            row["pinzhu_ratio"] = ref / row["chars_per_s"] if ref else None
 
 
 def run_startup(repeat: int) -> dict:

@@ -63,6 +63,9 @@ def accuracy_cell(row: dict | None, label: str, notes: Notes, field: str) -> str
         return notes.na(label, row)
     if row.get("misaligned"):
         notes.add(f"{label}: {row['misaligned']} sentences came back misaligned (scored wrong)")
+    if row.get("realigned"):
+        notes.add(f"{label}: {row['realigned']} sentences re-aligned through `type: 'all'` "
+                  "(array result had another length)")
     if row.get("subsample"):
         notes.add(f"{label}: scored on {row['items']:,} items ({row['subsample']})")
     return pct(row[field], row["items"])
@@ -137,7 +140,7 @@ def speed_table(speed: dict) -> str:
         ratio = r.get("pinzhu_ratio")
         rows.append([r["label"], f"{r['chars']:,}", f"{r['best_s']:.3f}", f"{r['median_s']:.3f}",
                      f"{r['chars_per_s']:,.0f}", f"{ratio:.2f}×" if ratio else "n/a"])
-    header = ["system", "chars", "best s", "median s", "chars/s (best)", "pinzhu ÷ row"]
+    header = ["system", "chars", "best s", "median s", "chars/s (best)", "pinzhu ÷ row (paired)"]
     return table(header, rows) + "\n\n" + notes.render()
 
 
@@ -169,6 +172,44 @@ def memory_table(memory: dict) -> str:
     return table(["system", "peak RSS MiB", "chars converted"], rows) + "\n\n" + notes.render()
 
 
+# ---------------------------------------------------------------- summary
+
+# system -> its speed row (the like-for-like call: one syllable per character, tone numbers)
+SUMMARY_ROWS = {"pinzhu": "pinzhu/text", "pypinyin": "pypinyin/text", "pinyin-pro": "pinyin-pro/array",
+                "pinyin-pro-full": "pinyin-pro-full/array", "g2pm": "g2pm/lines"}
+
+
+def summary_table(results: dict) -> str:
+    acc = results.get("accuracy", {})
+    scores, labels = acc.get("scores", {}), acc.get("labels", {})
+    sets = [k for k in ("cpp", "g2pl", "story") if k in scores]
+    speed = results.get("speed", {}).get("rows", {})
+    startup = results.get("startup", {}).get("rows", {})
+    memory = results.get("memory", {}).get("rows", {})
+
+    def acc_cell(system: str, key: str) -> str:
+        row = scores[key].get(system) or {"na": ""}
+        return "n/a" if "na" in row else pct(row["toned"], row["items"])
+
+    def num(row: dict | None, field: str, fmt: str, scale: float = 1.0) -> str:
+        value = (row or {}).get(field)
+        return format(value * scale, fmt) if isinstance(value, (int, float)) else "n/a"
+
+    rows = []
+    for system, speed_key in SUMMARY_ROWS.items():
+        sp = speed.get(speed_key)
+        ratio = (sp or {}).get("pinzhu_ratio")
+        rows.append([labels.get(system, system)] + [acc_cell(system, k) for k in sets] + [
+            num(sp, "chars_per_s", ",.0f"), f"{ratio:.2f}×" if ratio else "n/a",
+            num(startup.get(system), "median_process_s", ".0f", 1000),
+            num(memory.get(system), "max_rss_kib", ".0f", 1 / 1024)])
+    header = (["system"] + [f"{SET_NAMES[k]} acc." for k in sets]
+              + ["chars/s", "pinzhu ÷ row", "start-up ms", "peak RSS MiB"])
+    return ("## Summary\n\nToned accuracy; speed of the per-character tone-number call "
+            "(pinyin-pro: array mode; g2pM: on a slice); details and all variants below.\n\n"
+            + table(header, rows) + "\n")
+
+
 # ---------------------------------------------------------------- page
 
 def meta_block(meta: dict) -> str:
@@ -185,7 +226,7 @@ def meta_block(meta: dict) -> str:
     text = meta.get("speed_text")
     if text:
         lines.append(f"- Speed text: {text['chars']:,} chars in {text['lines']:,} lines "
-                     f"({text['sources']}); slow systems: first {text['small_chars']:,} chars")
+                     f"({text['sources']}); slow systems: {text['small_chars']:,} chars")
     return "\n".join(lines) + "\n"
 
 
@@ -201,7 +242,8 @@ What the numbers mean:
 - **Speed**: characters (code points, punctuation and digits included) per second for one
   conversion call on text already in memory, best of the timed runs after a warm-up, one process
   per row pinned to one core. Absolute numbers are noisy on this machine; compare the
-  **pinzhu ÷ row** ratio (above 1: pinzhu is that many times faster).
+  **pinzhu ÷ row** ratio (above 1: pinzhu is that many times faster), which pairs each row with
+  a pinzhu run made just before it, so both sides of a ratio see the same machine load.
 - **Start-up**: a fresh process importing the system and converting one short sentence; wall time
   of the whole process (interpreter start included) and, measured inside it, import + first call.
 - **Peak RSS**: maximum resident set size of a fresh process that imports the system and converts
@@ -212,7 +254,7 @@ What the numbers mean:
 def render(results: dict) -> str:
     parts = ["# pinzhu benchmarks\n", "Regenerate with `python benchmarks/run.py` "
              "(see its docstring for flags). Raw numbers: `benchmarks/results.json`.\n",
-             meta_block(results["meta"]), EXPLAIN]
+             meta_block(results["meta"]), EXPLAIN, summary_table(results)]
     if "accuracy" in results:
         parts += ["## Accuracy\n", section_stamp(results["accuracy"]), accuracy_tables(results["accuracy"])]
     for key, title, render_fn in (("speed", "Speed", speed_table),
