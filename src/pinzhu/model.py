@@ -1,0 +1,189 @@
+"""Polyphone model runtime: which reading a polyphonic character takes in its sentence.
+
+A hashed-feature softmax per character (multinomial logistic regression), evaluated with numpy
+over every queried position of a text at once:
+
+* features are character n-grams around the target (code points at fixed offsets, digits and
+  Latin letters folded into one class each), plus the lexicon's hint (the reading a
+  multi-character word gives the position, or none) alone and crossed with the neighbours;
+* every feature is hashed together with the target character into one of ``2**bits`` rows of a
+  weight table ``W`` whose columns are the target's reading slots, so one gather + sum gives the
+  logits for all positions; slots a character does not have are masked out.
+
+Weights live in ``data/model.npz`` (written by ``scripts/train_model.py``), loaded lazily once.
+
+Hints: pass, per position, the reading the lexicon pass chose **when a multi-character word
+decided it**, and ``None`` where the character stood alone (the model then reads from context).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+from importlib import resources
+from typing import Sequence
+
+import numpy as np
+
+__all__ = ["PolyphoneModel", "load_default"]
+
+# Sentinels for the padded code-point array (never valid text code points as used here).
+PAD_BOS = 1
+PAD_EOS = 2
+DIGIT = 0x30
+LATIN = 0x61
+_MUL = np.uint64(0x9E3779B97F4A7C15)
+_MUL2 = np.uint64(0xBF58476D1CE4E5B9)
+
+
+def codepoints(text: str) -> np.ndarray:
+    """Code points of ``text`` (uint32), digits and Latin letters folded to one class each."""
+    cp = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    digit = ((cp >= 0x30) & (cp <= 0x39)) | ((cp >= 0xFF10) & (cp <= 0xFF19))
+    latin = ((cp | 0x20) >= 0x61) & ((cp | 0x20) <= 0x7A)
+    cp = np.where(digit, DIGIT, cp)
+    cp = np.where(latin, LATIN, cp)
+    return cp
+
+
+def feature_rows(cp: np.ndarray, positions: np.ndarray, hint_slot: np.ndarray,
+                 templates: Sequence[Sequence], bits: int) -> np.ndarray:
+    """Hashed feature rows, shape (len(positions), len(templates)), int64 in [0, 2**bits).
+
+    ``templates`` is a list of offset lists; the special offset ``"h"`` stands for the hint slot.
+    """
+    span = max(abs(o) for t in templates for o in t if o != "h") if templates else 0
+    span = max(span, 1)
+    padded = np.concatenate([np.full(span, PAD_BOS, np.uint64), cp, np.full(span, PAD_EOS, np.uint64)])
+    pos = positions.astype(np.int64) + span
+    target = padded[pos]
+    hs = hint_slot.astype(np.uint64)
+    out = np.empty((len(positions), len(templates)), dtype=np.int64)
+    shift = np.uint64(64 - bits)
+    base = (target + np.uint64(0x1000)) * _MUL
+    with np.errstate(over="ignore"):
+        for j, t in enumerate(templates):
+            h = base ^ np.uint64((j + 1) * 0x51ED27)
+            h = h * _MUL2
+            for o in t:
+                v = hs if o == "h" else padded[pos + o]
+                h = (h ^ (v + np.uint64(0x200000 * (1 + (0 if o == "h" else o + 64))))) * _MUL
+            h ^= h >> np.uint64(31)
+            h = h * _MUL2
+            out[:, j] = (h >> shift).astype(np.int64)
+    return out
+
+
+class PolyphoneModel:
+    """Per-character reading classifier; see the module docstring."""
+
+    def __init__(self, chars_cp: np.ndarray, readings: list[tuple[str, ...]], W: np.ndarray,
+                 scale: float, config: dict, hint_table: np.ndarray | None = None, prior: np.ndarray | None = None):
+        self._cps = np.asarray(chars_cp, dtype=np.uint64)  # sorted
+        self._readings = readings
+        self._W = W
+        self._scale = float(scale)
+        self.config = config
+        self.templates = [list(t) for t in config["templates"]]
+        self.bits = int(config["bits"])
+        self.slots = int(config["slots"])
+        # hint_table[c, hint slot, slot]: learned logit bonus of each slot given the hint's slot
+        # (slots + 0: hint outside the label space, slots + 1: no hint)
+        self._hint_table = None if hint_table is None else np.asarray(hint_table, dtype=np.float32)
+        self.chars = frozenset(chr(int(c)) for c in self._cps)
+        self._index = {chr(int(c)): i for i, c in enumerate(self._cps)}
+        # slot lookup for hints: (char, reading) -> slot
+        self._slot = {(chr(int(c)), r): s for c, rs in zip(self._cps, readings) for s, r in enumerate(rs)}
+        nr = np.array([len(rs) for rs in readings], dtype=np.int64)
+        self._mask = np.where(np.arange(self.slots)[None, :] < nr[:, None], 0.0, -1e9).astype(np.float32)
+        if prior is not None:  # the lexicon's (scaled) log reading shares, folded into the mask
+            self._mask = self._mask + np.asarray(prior, dtype=np.float32)
+
+    # -- loading -------------------------------------------------------------------------
+    @classmethod
+    def load(cls, path: str | os.PathLike | None = None) -> "PolyphoneModel":
+        if path is None:
+            return load_default()
+        return cls._from_npz(path)
+
+    @classmethod
+    def _from_npz(cls, path) -> "PolyphoneModel":
+        with np.load(path, allow_pickle=False) as z:
+            config = json.loads(bytes(z["config"]).decode("utf-8"))
+            rd = bytes(z["readings"]).decode("utf-8").split("\n")
+            readings = [tuple(line.split(" ")) for line in rd]
+            W = z["W"]
+            scale = float(z["scale"])
+            chars_cp = z["chars"]
+            hw = z["hint_table"] if "hint_table" in z.files else None
+            prior = z["prior"] if "prior" in z.files else None
+        return cls(chars_cp, readings, W, scale, config, hw, prior)
+
+    # -- queries -------------------------------------------------------------------------
+    def readings(self, ch: str) -> tuple[str, ...]:
+        i = self._index.get(ch)
+        return self._readings[i] if i is not None else ()
+
+    def hint_slots(self, text: str, positions: np.ndarray, hints) -> np.ndarray:
+        """Slot of each hint: 0..slots-1, ``slots`` for a reading outside the label space,
+        ``slots + 1`` for no hint."""
+        n = len(positions)
+        if hints is None:
+            return np.full(n, self.slots + 1, dtype=np.int64)
+        none, other, get = self.slots + 1, self.slots, self._slot.get
+        return np.fromiter(
+            (none if h is None else get((text[p], h), other) for p, h in zip(positions.tolist(), hints)),
+            dtype=np.int64, count=n)
+
+    def logits(self, text: str, positions: np.ndarray, hints=None) -> tuple[np.ndarray, np.ndarray]:
+        """(logits (n, slots) float32 with invalid slots at -1e9, char row index (n,), -1 if unknown)."""
+        positions = np.asarray(positions, dtype=np.int64)
+        cp = codepoints(text)
+        tgt = cp[positions]
+        ci = np.searchsorted(self._cps, tgt)
+        ci = np.minimum(ci, len(self._cps) - 1)
+        known = self._cps[ci] == tgt
+        ci = np.where(known, ci, -1)
+        hs = self.hint_slots(text, positions, hints)
+        rows = feature_rows(cp, positions, hs, self.templates, self.bits)
+        z = self._W[rows].astype(np.float32).sum(axis=1) * np.float32(self._scale)
+        cr = np.maximum(ci, 0)
+        z += self._mask[cr]
+        if self._hint_table is not None:
+            z += self._hint_table[cr, hs]
+        return z, ci
+
+    def predict(self, text: str, positions, hints: Sequence[str | None] | None = None
+                ) -> tuple[list[str], np.ndarray]:
+        """Best reading (numbers form) and its probability for each position (code-point index).
+
+        Positions whose character the model has no classifier for get ``""`` and probability 0.
+        """
+        positions = np.asarray(positions, dtype=np.int64)
+        if len(positions) == 0:
+            return [], np.zeros(0, dtype=np.float32)
+        z, ci = self.logits(text, positions, hints)
+        best = z.argmax(axis=1)
+        zmax = z[np.arange(len(z)), best]
+        prob = 1.0 / np.exp(z - zmax[:, None]).sum(axis=1)
+        prob = np.where(ci >= 0, prob, 0.0).astype(np.float32)
+        rd = self._readings
+        out = [rd[c][b] if c >= 0 else "" for c, b in zip(ci.tolist(), best.tolist())]
+        return out, prob
+
+    def proba(self, text: str, positions, hints=None) -> tuple[np.ndarray, np.ndarray]:
+        """Full distribution over reading slots (n, slots) and char row index (for evaluation)."""
+        z, ci = self.logits(text, positions, hints)
+        z = z - z.max(axis=1, keepdims=True)
+        p = np.exp(z)
+        p /= p.sum(axis=1, keepdims=True)
+        return p, ci
+
+
+@functools.lru_cache(maxsize=1)
+def load_default() -> PolyphoneModel:
+    """The shipped weights (``pinzhu/data/model.npz``), loaded once."""
+    ref = resources.files("pinzhu").joinpath("data", "model.npz")
+    with resources.as_file(ref) as p:
+        return PolyphoneModel._from_npz(p)
