@@ -69,7 +69,9 @@ def test_name_glosses_kept_unless_asked():
     assert found("湖北(Hubei)") == []
     assert found("湖北(Hubei)", names=True) == [("湖北", "Hubei", ("hu5", "bei5"))]
     assert found("湖北(Húběi)") == [("湖北", "Húběi", ("hu2", "bei3"))]  # tones: an annotation
-    assert found("的(de)", toneless=False) == []
+    assert found("行(xing)", toneless=False) == []
+    assert found("的(de)", toneless=False) == [("的", "de", ("de5",))]  # neutral: pinyin in marks
+    assert found("的(De)") == [("的", "De", ("de5",))]
 
 
 def test_annotation_at_start_and_astral_han():

@@ -129,7 +129,7 @@ def audit(text: str, *, names: bool = True, toneless: bool = True, config: Confi
     from . import pinyin_with_confidence
 
     found = [a for a in find_pinyin(text, user_dict=user_dict)
-             if a.toned or (a.capitalised and names) or (not a.capitalised and toneless)]
+             if not a.untoned or (names if a.capitalised else toneless)]
     if not found:
         return []
     clean, where = _removed_map(text, [(a.open, a.close) for a in found])
@@ -151,7 +151,7 @@ def audit(text: str, *, names: bool = True, toneless: bool = True, config: Confi
         shown = tuple(s for k, s in enumerate(syls) if not (a.erhua and a.chars[k] in "儿兒" and k > 0))
         expected = render(shown, a.written) if all(shown) else ""
         out.append(Finding(a.start, a.end, a.open, a.close, a.chars, a.written, a.syllables, expected,
-                           syls, float(conf), ok, reason, a.matches and (a.toned or not a.capitalised)))
+                           syls, float(conf), ok, reason, a.matches and not a.name_gloss))
     return out
 
 

@@ -15,7 +15,8 @@ A bracketed run of Latin letters is an annotation only when all of these hold:
 Tones are not checked here (that is audit's job), so an annotation with a wrong tone or the wrong
 reading of a polyphone is still found. Two kinds are found but not stripped by default: a
 capitalised toneless gloss (``湖北(Hubei)``: a name, put there on purpose; ``names=True`` takes
-it) and, only if asked, a lowercase toneless one (``toneless=False`` keeps ``的(de)``).
+it) and, only if asked, a lowercase toneless one (``toneless=False`` keeps ``行(xing)``; a
+toneless syllable that is a neutral reading, ``的(de)``, is pinyin in tone marks and always goes).
 
 Cheap first: one regex finds Han-then-bracketed-Latin; only those reach the syllable search.
 
@@ -57,7 +58,10 @@ class Annotation:
     ``brackets``: the opening and closing bracket as written (``()``, ``（）``, or one of each);
     ``erhua``: a syllable like ``nǎr`` covers a character and its ``儿``;
     ``matches``: the syllables fit the characters (False only in :func:`find_pinyin`'s extra
-    findings: toned pinyin that fits no characters before it, e.g. the wrong number of syllables).
+    findings: toned pinyin that fits no characters before it, e.g. the wrong number of syllables);
+    ``untoned``: no tone written, and the syllables are not all neutral-tone readings of their
+    characters — ``湖北(Hubei)`` is untoned, ``的(De)`` and ``的(de)`` are not: that is how tone
+    marks write a neutral syllable. Capitalised and untoned is a name gloss (:attr:`name_gloss`).
 
     >>> a = find_annotations("的(de)")[0]
     >>> a.start, a.end, a.open, a.close, a.written, a.syllables, a.toned
@@ -76,11 +80,12 @@ class Annotation:
     brackets: str = "()"
     erhua: bool = False
     matches: bool = True
+    untoned: bool = False
 
     @property
     def name_gloss(self) -> bool:
-        """A capitalised gloss without tones (``湖北(Hubei)``): kept by strip unless names=True."""
-        return self.capitalised and not self.toned
+        """Capitalised and untoned (``湖北(Hubei)``): a deliberate gloss, kept unless names=True."""
+        return self.capitalised and self.untoned
 
     @property
     def width(self) -> str:
@@ -155,8 +160,13 @@ def _max_len() -> int:
 @lru_cache(maxsize=32768)
 def _char_readings(ch: str) -> dict[str, frozenset[int]]:
     """base -> tones, over every reading of ``ch`` (rare ones too)."""
+    lex = default_lexicon()
     out: dict[str, set[int]] = {}
-    for s in default_lexicon().readings(ch, rare=True):
+    # Through the simplified form (發 reads as 发), and the character's own entry too: a few
+    # mapped characters keep readings of their own in words (犛牛 lí niú, though 犛 maps to 牦).
+    own = lex._char_slice(ch)
+    own_syls = [lex.syllables[int(i)] for i in lex._char_syl[own]] if own is not None else []
+    for s in (*lex.readings(ch, rare=True), *own_syls):
         out.setdefault(s[:-1], set()).add(int(s[-1]))
     return {b: frozenset(t) for b, t in out.items()}
 
@@ -226,7 +236,6 @@ def _ugly(sp: _Spelled, starts: list[int]) -> int:
     return sum(1 for i in starts if i > 0 and i not in sp.hard and sp.letters[i] in "aoeê")
 
 
-@lru_cache(maxsize=65536)
 def match(run: str, written: str, user_dict: UserDict | None = None) -> tuple[int, tuple[str, ...], bool] | None:
     """Fit ``written`` to the last characters of the Han run ``run`` (the characters directly
     before the bracket). Returns (how many characters it covers, their syllables, erhua) or None.
@@ -239,6 +248,13 @@ def match(run: str, written: str, user_dict: UserDict | None = None) -> tuple[in
     >>> match("先", "xian"), match("行", "hang2"), match("银行", "yínxíng")
     ((1, ('xian5',), False), (1, ('hang2',), False), (2, ('yin2', 'xing2'), False))
     """
+    m = _match(run, written, user_dict)
+    return None if m is None else m[:3]
+
+
+@lru_cache(maxsize=65536)
+def _match(run: str, written: str, user_dict: UserDict | None) -> tuple[int, tuple[str, ...], bool, bool] | None:
+    """:func:`match`, and whether every written tone (5 where none is written) is a reading."""
     sp = _spell(written)
     if sp is None:
         return None
@@ -269,7 +285,7 @@ def match(run: str, written: str, user_dict: UserDict | None = None) -> tuple[in
                     walk(i, c - 2, syls + ["er5", f"{fit}{tone}"], starts + [i], exact, True)
 
     walk(len(sp.letters), len(run), [], [], 0, False)
-    return None if best is None else best[1:]
+    return None if best is None else (best[1], best[2], best[3], best[0][0] == len(best[2]))
 
 
 @lru_cache(maxsize=16384)
@@ -333,11 +349,9 @@ def find_pinyin(text: str, *, user_dict: UserDict | None = None) -> list[Annotat
         if sp is None:
             continue
         run = _run_before(text, op, len(sp.letters))
-        m = match(run, written, user_dict)
+        m = _match(run, written, user_dict)
         if m is not None:
-            n, syls, erhua = m
-            out.append(Annotation(op - n, op, op, cl, text[op - n:op], written, syls, sp.toned,
-                                  sp.capitalised, text[op] + text[cl - 1], erhua))
+            out.append(_annotation(text, op, cl, written, sp, m))
         elif sp.toned and (any(sp.mark_at) or not sp.capitalised):  # (A4) is a paper size
             syls = split(written)
             if syls is None:
@@ -352,8 +366,8 @@ def find_annotations(text: str, *, names: bool = False, toneless: bool = True,
                      user_dict: UserDict | None = None) -> list[Annotation]:
     """The annotations :func:`pinzhu.strip` removes with the same options, in text order.
 
-    names: also capitalised toneless glosses (``湖北(Hubei)``, kept by default).
-    toneless: lowercase toneless annotations (``的(de)``) too (the default).
+    names: also capitalised untoned glosses (``湖北(Hubei)``, kept by default).
+    toneless: lowercase untoned annotations (``行(xing)``) too (the default).
     user_dict: readings from it count as readings of their characters (pass the one annotate used).
 
     >>> [a.written for a in find_annotations("湖北(Hubei)省的(de)人(rén)(rén)")]
@@ -364,14 +378,22 @@ def find_annotations(text: str, *, names: bool = False, toneless: bool = True,
         sp = _spell(written)
         if sp is None:
             continue
-        if not sp.toned and ((sp.capitalised and not names) or (not sp.capitalised and not toneless)):
-            continue
-        m = match(_run_before(text, op, len(sp.letters)), written, user_dict)
+        m = _match(_run_before(text, op, len(sp.letters)), written, user_dict)
         if m is not None:
-            n, syls, erhua = m
-            out.append(Annotation(op - n, op, op, cl, text[op - n:op], written, syls, sp.toned,
-                                  sp.capitalised, text[op] + text[cl - 1], erhua))
+            a = _annotation(text, op, cl, written, sp, m)
+            if not a.untoned or (names if a.capitalised else toneless):
+                out.append(a)
     return out
+
+
+def _annotation(text: str, op: int, cl: int, written: str, sp: _Spelled,
+                m: tuple[int, tuple[str, ...], bool, bool]) -> Annotation:
+    n, syls, erhua, all_read = m
+    # No tone written but every syllable a neutral reading: tone marks' way to write de5, so
+    # pinyin, not a gloss (的(De)), whatever the case.
+    untoned = not sp.toned and not all_read
+    return Annotation(op - n, op, op, cl, text[op - n:op], written, syls, sp.toned, sp.capitalised,
+                      text[op] + text[cl - 1], erhua, True, untoned)
 
 
 def is_strippable(chars: str, written: str, *, names: bool = False, toneless: bool = True,

@@ -27,7 +27,7 @@ def strip(text: str, *, names: bool = False, toneless: bool = True,
     """``text`` without its pinyin annotations.
 
     names: also remove capitalised toneless glosses (``湖北(Hubei)``), kept by default as a
-    writer's deliberate gloss; toneless: remove lowercase toneless ones (``的(de)``, the default);
+    writer's deliberate gloss; toneless: remove lowercase toneless ones (``行(xing)``, the default);
     user_dict: readings it gives count as readings of their characters.
 
     >>> strip("刘诗(shī)诗说：行(xíng)(xíng)")

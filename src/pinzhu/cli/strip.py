@@ -20,7 +20,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("strip", help="remove pinyin annotations like 这(zhè) (stdin when no FILE)")
     _common(p)
     p.add_argument("--names", action="store_true", help="also remove capitalised toneless glosses: 湖北(Hubei)")
-    p.add_argument("--keep-toneless", action="store_true", help="keep lowercase toneless annotations: 的(de)")
+    p.add_argument("--keep-toneless", action="store_true", help="keep lowercase toneless annotations: 行(xing)")
     p.add_argument("--explain", action="store_true", help="instead of the text, one JSON line per removed or kept span")
     p.set_defaults(handler=run_strip)
 
