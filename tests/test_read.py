@@ -8,7 +8,7 @@ import pinzhu
 from pinzhu import Config, UserDict
 from pinzhu.lexicon import LexiconError, default_lexicon
 from pinzhu.read import codepoints, han_mask, read
-from pinzhu.segment import PyWordIndex, _segcore, read_words
+from pinzhu.segment import PyWordIndex, _segcore, read_arrays
 
 NUM = Config(tone="numbers", model=False)
 
@@ -115,14 +115,36 @@ def test_confidence_in_unit_interval():
 
 @pytest.mark.skipif(_segcore is None, reason="C extension not built")
 @settings(max_examples=150, deadline=None)
-@given(st.text(alphabet=st.sampled_from("中文银行行长重复试着为了还得和的一不我们去长大人民共和国 ab1"), max_size=40))
-def test_c_core_equals_python_twin(text):
+@given(st.text(alphabet=st.sampled_from("中文银行銀行行长重复試着为了还得和的一不我们去长大人民共和国 ab1😀"),
+               max_size=40), st.booleans())
+def test_c_core_equals_python_twin(text, with_user):
     lex = default_lexicon()
     cps = codepoints(text)
-    c_syl, c_src = read_words(lex.index, None, cps, lex.char_score)
-    py_index = _python_index()
-    p_syl, p_src = read_words(py_index, None, cps, lex.char_score)
-    assert np.array_equal(c_syl, p_syl) and np.array_equal(c_src, p_src)
+    ask = lex.polyphone.copy()
+    tables = lex.tables(True, ask)
+    user = UserDict.from_mapping({"行长": "hang2 chang2", "重": "zhong4", "a行": "a1 hang2"})
+    c_user = py_user = None
+    if with_user:
+        from pinzhu.lexicon import user_index
+        c_user = user_index(user)
+        py_user = PyWordIndex(c_user_cps(user), *_user_arrays(user))
+    c = read_arrays(lex.index, c_user, cps, tables)
+    p = read_arrays(_python_index(), py_user, cps, tables)
+    for name in ("syl", "src", "prob", "flags", "norm", "mapped"):
+        assert np.array_equal(getattr(c, name), getattr(p, name)), name
+
+
+def c_user_cps(user):
+    return np.frombuffer("".join(sorted(w for w, _ in user.entries)).encode("utf-32-le"), dtype="<u4")
+
+
+def _user_arrays(user):
+    lex = default_lexicon()
+    entries = sorted(user.entries)
+    lens = [len(w) for w, _ in entries]
+    offsets = np.concatenate([[0], np.cumsum(lens)]).astype(np.int32)
+    syl = np.array([lex.syllable_id[s] for _, ss in entries for s in ss], dtype=np.uint16)
+    return offsets, np.zeros(len(entries), np.float32), syl
 
 
 _PY_INDEX = []

@@ -9,9 +9,9 @@
  * Index(cps, offsets, scores, syls): cps is a uint32 buffer of all words' code points
  * concatenated, offsets int32[n+1], scores float32[n] (log probability), syls uint16 (one per
  * code point of cps).
- * read(index, user_index_or_None, text_u32, char_score_f32, out_syl_u16, out_src_u8)
- *   out_src: 0 = no multi-character word covers it, 2 = a lexicon word, 3 = a user word;
- *   | 8 on every character of a word but its first.
+ * read(...): see seg_read below. out_src: 0 = no reading, 1 = a standalone character's most
+ *   common reading, 2 = a lexicon word, 3 = a user word; | 8 on every character of a word but
+ *   its first.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -159,15 +159,30 @@ static PyTypeObject IndexType = {
     .tp_doc = "Hash index of words (code points) with scores and syllable ids.",
 };
 
-/* Best candidate word starting at text[i] from ix: fills best score (via DP row) */
+/* read(index, user_index|None, text_u32, char_score_f32, default_syl_u16, default_share_f32,
+ *      cflags_u8, t2s_u32, out_syl_u16, out_src_u8, out_prob_f32, out_flags_u8, out_norm_u32)
+ *      -> number of characters mapped traditional -> simplified
+ * Tables are indexed by code point (the last entry is empty and catches everything beyond);
+ * cflags: 1 Han, 2 polyphone (its probability is its reading's share), 4 ask the model.
+ * out_flags: 1 Han, 2 a standalone character the model should decide. */
+#define SRC_CHAR 1
+#define SRC_WORD 2
+#define SRC_USER 3
+#define SRC_CONT 8
+
 static PyObject *seg_read(PyObject *mod, PyObject *args) {
     PyObject *ixo, *uxo;
-    Py_buffer text, cscore, osyl, osrc;
-    if (!PyArg_ParseTuple(args, "O!Oy*y*w*w*", &IndexType, &ixo, &uxo, &text, &cscore, &osyl, &osrc))
+    Py_buffer b[11];
+    int nb = 0;
+    memset(b, 0, sizeof b);
+    if (!PyArg_ParseTuple(args, "O!Oy*y*y*y*y*y*w*w*w*w*w*", &IndexType, &ixo, &uxo,
+                          &b[0], &b[1], &b[2], &b[3], &b[4], &b[5], &b[6], &b[7], &b[8], &b[9], &b[10]))
         return NULL;
+    nb = 11;
     IndexObject *ix = (IndexObject *)ixo, *ux = NULL;
     PyObject *result = NULL;
     float *route = NULL; int32_t *choice = NULL;
+    Py_ssize_t mapped = 0;
     if (uxo != Py_None) {
         if (!PyObject_TypeCheck(uxo, &IndexType)) {
             PyErr_SetString(PyExc_TypeError, "user index must be an Index or None");
@@ -175,25 +190,40 @@ static PyObject *seg_read(PyObject *mod, PyObject *args) {
         }
         ux = (IndexObject *)uxo;
     }
-    Py_ssize_t n = text.len / 4, n_table = cscore.len / 4;
-    if (osyl.len != n * 2 || osrc.len != n) {
+    Py_ssize_t n = b[0].len / 4, nt = b[1].len / 4;
+    if (nt < 1 || b[2].len != nt * 2 || b[3].len != nt * 4 || b[4].len != nt || b[5].len != nt * 4) {
+        PyErr_SetString(PyExc_ValueError, "read: the tables must have one entry per code point of the same range");
+        goto done;
+    }
+    if (b[6].len != n * 2 || b[7].len != n || b[8].len != n * 4 || b[9].len != n || b[10].len != n * 4) {
         PyErr_SetString(PyExc_ValueError, "read: output buffers must hold one item per code point");
         goto done;
     }
-    const uint32_t *t = text.buf;
-    const float *cs = cscore.buf;
-    uint16_t *out_syl = osyl.buf;
-    uint8_t *out_src = osrc.buf;
+    const uint32_t *text = b[0].buf;
+    const float *cs = b[1].buf, *dshare = b[3].buf;
+    const uint16_t *dsyl = b[2].buf;
+    const uint8_t *cflags = b[4].buf;
+    const uint32_t *t2s = b[5].buf;
+    uint16_t *out_syl = b[6].buf;
+    uint8_t *out_src = b[7].buf, *out_flags = b[9].buf;
+    float *out_prob = b[8].buf;
+    uint32_t *t = b[10].buf;   /* the normalised text */
     route = PyMem_Malloc((size_t)(n + 1) * sizeof(float));
     /* choice[i]: word id chosen at i (>= 0 lexicon, <= -2 user word -(id+2)), -1 single char */
     choice = PyMem_Malloc((size_t)(n + 1) * sizeof(int32_t));
     if (!route || !choice) { PyErr_NoMemory(); goto done; }
 
     Py_BEGIN_ALLOW_THREADS
+    for (Py_ssize_t i = 0; i < n; i++) {
+        uint32_t c = text[i], k = c < (uint32_t)nt ? c : (uint32_t)nt - 1;
+        uint32_t m = k == (uint32_t)nt - 1 ? c : t2s[k];
+        mapped += m != c;
+        t[i] = m;
+    }
     route[n] = 0.0f;
     for (Py_ssize_t i = n - 1; i >= 0; i--) {
         uint32_t c = t[i];
-        float best = (c < (uint32_t)n_table ? cs[c] : -30.0f) + route[i + 1];
+        float best = cs[c < (uint32_t)nt ? c : (uint32_t)nt - 1] + route[i + 1];
         int32_t bc = -1;
         for (int pass = 0; pass < 2; pass++) {
             IndexObject *x = pass == 0 ? ix : ux;
@@ -219,28 +249,41 @@ static PyObject *seg_read(PyObject *mod, PyObject *args) {
     Py_ssize_t i = 0;
     while (i < n) {
         int32_t bc = choice[i];
-        if (bc == -1) { out_syl[i] = 0; out_src[i] = 0; i++; continue; }
+        if (bc == -1) {
+            uint32_t c = t[i], k = c < (uint32_t)nt ? c : (uint32_t)nt - 1;
+            uint8_t f = cflags[k];
+            uint16_t s = (f & 1) ? dsyl[k] : 0;
+            out_syl[i] = s;
+            out_src[i] = s ? SRC_CHAR : 0;
+            out_prob[i] = s ? ((f & 2) ? dshare[k] : 1.0f) : 0.0f;
+            out_flags[i] = (uint8_t)((f & 1) | ((s && (f & 4)) ? 2 : 0));
+            i++;
+            continue;
+        }
         IndexObject *x = bc >= 0 ? ix : ux;
         int32_t id = bc >= 0 ? bc : -(bc + 2);
         int32_t start = x->offsets[id], len = x->offsets[id + 1] - start;
         for (int32_t k = 0; k < len; k++) {
-            out_syl[i + k] = x->syls[start + k];
-            out_src[i + k] = (uint8_t)((bc >= 0 ? 2 : 3) | (k > 0 ? 8 : 0));
+            uint32_t c = t[i + k], kk = c < (uint32_t)nt ? c : (uint32_t)nt - 1;
+            out_syl[i + k] = (cflags[kk] & 1) ? x->syls[start + k] : 0;
+            out_src[i + k] = (uint8_t)((bc >= 0 ? SRC_WORD : SRC_USER) | (k > 0 ? SRC_CONT : 0));
+            out_prob[i + k] = 1.0f;
+            out_flags[i + k] = cflags[kk] & 1;
         }
         i += len;
     }
     Py_END_ALLOW_THREADS
-    result = Py_None; Py_INCREF(result);
+    result = PyLong_FromSsize_t(mapped);
 done:
     PyMem_Free(route); PyMem_Free(choice);
-    PyBuffer_Release(&text); PyBuffer_Release(&cscore);
-    PyBuffer_Release(&osyl); PyBuffer_Release(&osrc);
+    for (int k = 0; k < nb; k++) PyBuffer_Release(&b[k]);
     return result;
 }
 
 static PyMethodDef module_methods[] = {
     {"read", seg_read, METH_VARARGS,
-     "read(index, user_index, text_u32, char_score_f32, out_syl_u16, out_src_u8) -> None"},
+     "read(index, user_index, text, char_score, default_syl, default_share, cflags, t2s, "
+     "out_syl, out_src, out_prob, out_flags, out_norm) -> number of characters mapped"},
     {NULL, NULL, 0, NULL}
 };
 

@@ -20,11 +20,17 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .syllables import from_marks
 
+if TYPE_CHECKING:
+    from .segment import Tables, WordIndex
+
+# Han characters: the same ranges as ../shared/data use.
+HAN_RANGES = ((0x3007, 0x3007), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x3134F))
 # Dense per-code-point tables cover every Han block up to CJK Extension H (U+323AF); the last
 # entry stays empty and catches every code point beyond.
 TABLE_SIZE = 0x323B1
@@ -76,6 +82,29 @@ class Lexicon:
         self.t2s[pairs[:, 0]] = pairs[:, 1]
         self.has_t2s = np.zeros(TABLE_SIZE, dtype=bool)
         self.has_t2s[pairs[:, 0]] = True
+        self.han = np.zeros(TABLE_SIZE, dtype=bool)
+        for lo, hi in HAN_RANGES:
+            self.han[lo: hi + 1] = True
+        # Memo of the engine's table sets; filled once per (traditional, model) combination.
+        self._tables: dict[tuple[bool, int], tuple[np.ndarray | None, Tables]] = {}
+
+    def tables(self, traditional: bool = True, ask: np.ndarray | None = None) -> "Tables":
+        """The per-code-point tables ``segment.read_arrays`` reads through. ``ask``: characters
+        the model decides when they stand alone (a bool table, or None for no model)."""
+        from .segment import Tables
+
+        key = (traditional, id(ask))
+        hit = self._tables.get(key)
+        if hit is not None and hit[0] is ask:
+            return hit[1]
+        if True:
+            cflags = self.han.astype(np.uint8) | (self.polyphone.astype(np.uint8) << 1)
+            if ask is not None:
+                cflags |= (ask & self.polyphone & self.han).astype(np.uint8) << 2
+            t2s = self.t2s if traditional else np.arange(TABLE_SIZE, dtype=np.uint32)
+            t = Tables(self.char_score, self.default_syl, self.default_share, cflags, t2s)
+            self._tables[key] = (ask, t)  # holding ask keeps its id from being reused
+        return t
 
     @cached_property
     def words(self) -> tuple[str, ...]:

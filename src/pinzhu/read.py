@@ -1,10 +1,10 @@
 """The reading engine: text -> one syllable id (and its probability) per character.
 
 1. code points as a numpy array; traditional characters mapped to simplified (same length);
-2. segmentation (``segment.read_words``): where a multi-character word covers a character, the
-   word's reading wins (a user-dictionary word before all);
-3. every other Han character takes its most common reading;
-4. where that character is a polyphone, the model (``model.PolyphoneModel``) decides from the
+2. segmentation (``segment.read_arrays``, one pass in C): where a multi-character word covers a
+   character, the word's reading wins (a user-dictionary word before all), and every other Han
+   character takes its most common reading;
+3. where that character is a polyphone, the model (``model.PolyphoneModel``) decides from the
    sentence — only there, batched over the whole text.
 
 >>> r = read("银行行长")
@@ -20,13 +20,11 @@ from typing import Any
 
 import numpy as np
 
-from .lexicon import TABLE_SIZE, Lexicon, UserDict, default_lexicon, user_index
-from .segment import SRC_CONT, SRC_NONE, read_words
+from .lexicon import HAN_RANGES, TABLE_SIZE, Lexicon, UserDict, default_lexicon, user_index
+from .segment import SRC_CHAR, SRC_CONT, read_arrays
 
-SRC_CHAR = 1   # a single character's most common reading
 SRC_MODEL = 4  # the model's choice
 
-_HAN_RANGES = ((0x3007, 0x3007), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x3134F))
 
 
 def codepoints(text: str) -> np.ndarray:
@@ -37,7 +35,7 @@ def codepoints(text: str) -> np.ndarray:
 def han_mask(cps: np.ndarray) -> np.ndarray:
     """True where a code point is a Han character (the same ranges as ../shared/data)."""
     m = np.zeros(len(cps), dtype=bool)
-    for lo, hi in _HAN_RANGES:
+    for lo, hi in HAN_RANGES:
         m |= (cps >= lo) & (cps <= hi)
     return m
 
@@ -89,34 +87,15 @@ def read(text: str, *, lexicon: Lexicon | None = None, user_dict: UserDict | Non
          use_model: bool = True, traditional: bool = True, model: Any = None) -> Reading:
     """Read ``text``: one syllable id, source and probability per character."""
     lex = lexicon or default_lexicon()
-    cps = codepoints(text)
-    clipped = np.minimum(cps, TABLE_SIZE - 1)
-    norm_text = text
-    if traditional:
-        mapped = lex.has_t2s[clipped]
-        if mapped.any():
-            cps = np.where(mapped, lex.t2s[clipped], cps).astype("<u4")
-            clipped = np.minimum(cps, TABLE_SIZE - 1)
-            norm_text = cps.tobytes().decode("utf-32-le", "surrogatepass")
-    uix = user_index(user_dict) if user_dict is not None and len(user_dict) else None
-    syl, src = read_words(lex.index, uix, cps, lex.char_score)
-    han = han_mask(cps)
-    prob = np.ones(len(cps), dtype=np.float32)
-
-    single = src == SRC_NONE
-    syl = np.where(single, lex.default_syl[clipped], syl)
-    prob = np.where(single, lex.default_share[clipped], prob)
-    src = np.where(single & (syl > 0), SRC_CHAR, src).astype(np.uint8)
-    syl[~han] = 0
-    prob[~han | (syl == 0)] = 0.0
-    # Characters with one common reading are certain; only polyphones keep their share.
-    sure = single & ~lex.polyphone[clipped] & (syl > 0)
-    prob[sure] = 1.0
-
     mdl = (model or default_model()) if use_model else None
+    ask_table = _model_mask(mdl, lex) if mdl is not None else None
+    uix = user_index(user_dict) if user_dict is not None and len(user_dict) else None
+    a = read_arrays(lex.index, uix, codepoints(text), lex.tables(traditional, ask_table))
+    syl, src, prob = a.syl, a.src, a.prob
     if mdl is not None:
-        ask = np.flatnonzero(single & han & _model_mask(mdl, lex)[clipped])
+        ask = np.flatnonzero(a.flags & 2)
         if len(ask):
+            norm_text = a.norm.tobytes().decode("utf-32-le", "surrogatepass") if a.mapped else text
             # Only characters no word covers are asked, so there is no word reading to hint.
             best, p = mdl.predict(norm_text, ask, None)
             ids = np.fromiter((lex.syllable_id.get(b, 0) for b in best), dtype=np.uint16, count=len(best))
@@ -124,7 +103,7 @@ def read(text: str, *, lexicon: Lexicon | None = None, user_dict: UserDict | Non
             syl[ask[ok]] = ids[ok]
             prob[ask[ok]] = np.asarray(p, dtype=np.float32)[ok]
             src[ask[ok]] = SRC_MODEL
-    return Reading(text, lex, syl, src, prob, han)
+    return Reading(text, lex, syl, src, prob, (a.flags & 1).view(bool))
 
 
 def word_readings(r: Reading) -> list[tuple[int, int]]:

@@ -15,7 +15,7 @@ available and in the tests that hold the two equal).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -24,9 +24,8 @@ try:  # the compiled core, built by setup.py when a C compiler is present
 except ImportError:  # pragma: no cover - exercised where the build had no compiler
     _segcore = None
 
-SRC_NONE, SRC_WORD, SRC_USER, SRC_CONT = 0, 2, 3, 8
+SRC_NONE, SRC_CHAR, SRC_WORD, SRC_USER, SRC_CONT = 0, 1, 2, 3, 8
 USER_BONUS = 1000.0
-UNKNOWN_SCORE = -30.0  # a code point beyond the character table
 
 
 class PyWordIndex:
@@ -45,7 +44,7 @@ class PyWordIndex:
             word = text[offs[w]: offs[w + 1]]
             self.ids.setdefault(word, w)
             self.max_len = max(self.max_len, len(word))
-            for k in range(2, len(word)):
+            for k in range(1, len(word)):
                 self.prefixes.add(word[:k])
 
     def lookup(self, word: str) -> int | None:
@@ -63,30 +62,48 @@ def WordIndex(cps: np.ndarray, offsets: np.ndarray, scores: np.ndarray, syls: np
     return PyWordIndex(cps, offsets, scores, syls)
 
 
-def read_words(index: Any, user: Any, cps: np.ndarray, char_score: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Segment ``cps`` (uint32 code points) and return (syllable id, source) per code point.
+class Tables(NamedTuple):
+    """Per-code-point tables the engine reads through (see ``Lexicon.tables``)."""
 
-    Source is SRC_NONE where no multi-character word covers the character (its reading is then
-    the engine's to decide), SRC_WORD / SRC_USER otherwise, with SRC_CONT added on every
-    character of a word but the first.
-    """
+    char_score: np.ndarray     # float32 log probability of a standalone character
+    default_syl: np.ndarray    # uint16 its most common reading
+    default_share: np.ndarray  # float32 that reading's share
+    cflags: np.ndarray         # uint8: 1 Han, 2 polyphone, 4 ask the model
+    t2s: np.ndarray            # uint32 traditional -> simplified (identity elsewhere)
+
+
+class Arrays(NamedTuple):
+    syl: np.ndarray    # uint16 syllable id
+    src: np.ndarray    # uint8 SRC_* (| SRC_CONT)
+    prob: np.ndarray   # float32
+    flags: np.ndarray  # uint8: 1 Han, 2 the model should decide
+    norm: np.ndarray   # uint32 the text with traditional characters mapped
+    mapped: int        # how many were mapped
+
+
+def read_arrays(index: Any, user: Any, cps: np.ndarray, tables: Tables) -> Arrays:
+    """Segment ``cps`` (uint32 code points) and read every character from the words that cover
+    it, or else its most common reading. One pass, in C when the extension is built."""
     cps = np.ascontiguousarray(cps, dtype="<u4")
-    syl = np.zeros(len(cps), dtype=np.uint16)
-    src = np.zeros(len(cps), dtype=np.uint8)
-    if len(cps) == 0:
-        return syl, src
+    n = len(cps)
+    out = Arrays(np.empty(n, np.uint16), np.empty(n, np.uint8), np.empty(n, np.float32),
+                 np.empty(n, np.uint8), np.empty(n, np.uint32), 0)
     if _segcore is not None and not isinstance(index, PyWordIndex):
-        _segcore.read(index, user, cps, np.ascontiguousarray(char_score, dtype=np.float32), syl, src)
-        return syl, src
-    return _read_python(index, user, cps, char_score, syl, src)
+        mapped = _segcore.read(index, user, cps, *tables, *out[:5])
+        return out._replace(mapped=mapped)
+    return _read_python(index, user, cps, tables, out)
 
 
-def _read_python(index: PyWordIndex, user: PyWordIndex | None, cps: np.ndarray, char_score: np.ndarray,
-                 syl: np.ndarray, src: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    text = cps.tobytes().decode("utf-32-le", "surrogatepass")
+def _read_python(index: PyWordIndex, user: PyWordIndex | None, cps: np.ndarray, tables: Tables,
+                 out: Arrays) -> Arrays:
+    nt = len(tables.char_score)
+    k = np.minimum(cps, nt - 1)
+    norm = np.where(k == nt - 1, cps, tables.t2s[k]).astype(np.uint32)
+    out.norm[:] = norm
+    k = np.minimum(norm, nt - 1)
+    text = norm.tobytes().decode("utf-32-le", "surrogatepass")
     n = len(text)
-    table = len(char_score)
-    cs = [float(char_score[c]) if c < table else UNKNOWN_SCORE for c in cps.tolist()]
+    cs = tables.char_score[k].tolist()
     route = [0.0] * (n + 1)
     choice: list[tuple[int, int] | None] = [None] * (n + 1)
     for i in range(n - 1, -1, -1):
@@ -95,21 +112,23 @@ def _read_python(index: PyWordIndex, user: PyWordIndex | None, cps: np.ndarray, 
         for which, ix in ((0, index), (1, user)):
             if ix is None:
                 continue
-            for length in range(2, min(n - i, ix.max_len) + 1):
+            for length in range(1 if which else 2, min(n - i, ix.max_len) + 1):
                 piece = text[i: i + length]
                 wid = ix.ids.get(piece)
                 if wid is None:
-                    if piece not in ix.prefixes:
+                    if length > 1 and piece not in ix.prefixes:
                         break
                     continue
                 sc = (ix.scores[wid] if which == 0 else USER_BONUS) + route[i + length]
                 if sc > best:
                     best, bc = sc, (which, wid)
-            if which == 1:
-                wid = ix.ids.get(text[i])
-                if wid is not None and USER_BONUS + route[i + 1] > best:
-                    best, bc = USER_BONUS + route[i + 1], (1, wid)
         route[i], choice[i] = best, bc
+    f = tables.cflags[k]
+    han = (f & 1) > 0
+    syl = np.where(han, tables.default_syl[k], 0).astype(np.uint16)
+    src = np.where(syl > 0, SRC_CHAR, SRC_NONE).astype(np.uint8)
+    prob = np.where(syl > 0, np.where(f & 2, tables.default_share[k], 1.0), 0.0).astype(np.float32)
+    ask = (syl > 0) & ((f & 4) > 0)
     i = 0
     while i < n:
         c = choice[i]
@@ -118,11 +137,16 @@ def _read_python(index: PyWordIndex, user: PyWordIndex | None, cps: np.ndarray, 
             continue
         ix = index if c[0] == 0 else user
         start, end = int(ix.offsets[c[1]]), int(ix.offsets[c[1] + 1])
-        syl[i: i + end - start] = ix.syls[start:end]
-        src[i: i + end - start] = SRC_WORD if c[0] == 0 else SRC_USER
-        src[i + 1: i + end - start] |= SRC_CONT
-        i += end - start
-    return syl, src
+        j = i + end - start
+        syl[i:j] = np.where(han[i:j], ix.syls[start:end], 0)
+        src[i:j] = SRC_WORD if c[0] == 0 else SRC_USER
+        src[i + 1: j] |= SRC_CONT
+        prob[i:j] = 1.0
+        ask[i:j] = False
+        i = j
+    out.syl[:], out.src[:], out.prob[:] = syl, src, prob
+    out.flags[:] = han.astype(np.uint8) | (ask.astype(np.uint8) << 1)
+    return out._replace(mapped=int((norm != cps).sum()))
 
 
 def word_spans(src: np.ndarray, han: np.ndarray) -> list[tuple[int, int]]:

@@ -27,6 +27,7 @@ def register(name: str) -> Callable[[StyleFn], StyleFn]:
         _STYLES[name] = fn
         if "_table" in globals():  # a style registered after import: rebuild tables
             _table.cache_clear()
+            _BY_ID.clear()
         return fn
 
     return deco
@@ -81,6 +82,16 @@ def _table(syllables: tuple[str, ...], style: str) -> np.ndarray:
     return table
 
 
+_BY_ID: dict[tuple[int, str], tuple[tuple[str, ...], np.ndarray]] = {}
+
+
 def table(syllables: tuple[str, ...], style: str) -> np.ndarray:
     """Object array: syllable id -> rendered string (id 0 -> None)."""
-    return _table(syllables, style)
+    # Looked up by identity first: hashing a 1,600-syllable tuple on every call costs more
+    # than reading a short sentence.
+    hit = _BY_ID.get((id(syllables), style))
+    if hit is not None and hit[0] is syllables:
+        return hit[1]
+    t = _table(syllables, style)
+    _BY_ID[(id(syllables), style)] = (syllables, t)
+    return t
