@@ -33,7 +33,7 @@ class PyWordIndex:
 
     def __init__(self, cps: np.ndarray, offsets: np.ndarray, scores: np.ndarray, syls: np.ndarray) -> None:
         self.offsets = np.asarray(offsets, dtype=np.int32)
-        self.scores = np.asarray(scores, dtype=np.float32).tolist()
+        self.scores = list(np.asarray(scores, dtype=np.float32))
         self.syls = np.asarray(syls, dtype=np.uint16)
         text = np.asarray(cps, dtype="<u4").tobytes().decode("utf-32-le")
         offs = self.offsets.tolist()
@@ -103,8 +103,10 @@ def _read_python(index: PyWordIndex, user: PyWordIndex | None, cps: np.ndarray, 
     k = np.minimum(norm, nt - 1)
     text = norm.tobytes().decode("utf-32-le", "surrogatepass")
     n = len(text)
-    cs = tables.char_score[k].tolist()
-    route = [0.0] * (n + 1)
+    # float32 scalars throughout, as in C: the same sums, so the same ties.
+    cs = list(tables.char_score[k].astype(np.float32))
+    bonus = np.float32(USER_BONUS)
+    route = [np.float32(0.0)] * (n + 1)
     choice: list[tuple[int, int] | None] = [None] * (n + 1)
     for i in range(n - 1, -1, -1):
         best = cs[i] + route[i + 1]
@@ -119,7 +121,7 @@ def _read_python(index: PyWordIndex, user: PyWordIndex | None, cps: np.ndarray, 
                     if length > 1 and piece not in ix.prefixes:
                         break
                     continue
-                sc = (ix.scores[wid] if which == 0 else USER_BONUS) + route[i + length]
+                sc = (ix.scores[wid] if which == 0 else bonus) + route[i + length]
                 if sc > best:
                     best, bc = sc, (which, wid)
         route[i], choice[i] = best, bc
