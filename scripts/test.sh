@@ -12,5 +12,5 @@ fi
 python3 -m venv .venv
 . .venv/bin/activate
 python -m pip install -q --upgrade pip
-PINZHU_REQUIRE_EXTENSION=1 python -m pip install -q -e '.[test]'
+PINZHU_REQUIRE_EXTENSION=1 python -m pip install -q -e '.[test,server]'
 python -m pytest "$@"

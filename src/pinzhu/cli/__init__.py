@@ -13,7 +13,8 @@ import sys
 from ..io import InputError
 
 # Subcommand modules, in --help order. Each defines add_parser(subparsers).
-SUBCOMMANDS = ["pinzhu.cli.read", "pinzhu.cli.annotate", "pinzhu.cli.strip", "pinzhu.cli.corpus"]
+SUBCOMMANDS = ["pinzhu.cli.read", "pinzhu.cli.annotate", "pinzhu.cli.strip", "pinzhu.cli.corpus",
+               "pinzhu.cli.serve"]
 
 
 def build_parser() -> argparse.ArgumentParser:
