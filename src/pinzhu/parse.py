@@ -390,8 +390,10 @@ def _annotation(text: str, op: int, cl: int, written: str, sp: _Spelled,
                 m: tuple[int, tuple[str, ...], bool, bool]) -> Annotation:
     n, syls, erhua, all_read = m
     # No tone written but every syllable a neutral reading: tone marks' way to write de5, so
-    # pinyin, not a gloss (的(De)), whatever the case.
-    untoned = not sp.toned and not all_read
+    # pinyin, not a gloss (的(De)), whatever the case. Several syllables only where the first
+    # character is mostly neutral (着着): a name's first syllable never is (阿里巴巴(Alibaba)).
+    neutral = all_read and (len(syls) == 1 or default_lexicon().readings(text[op - n])[:1] == (syls[0],))
+    untoned = not sp.toned and not neutral
     return Annotation(op - n, op, op, cl, text[op - n:op], written, syls, sp.toned, sp.capitalised,
                       text[op] + text[cl - 1], erhua, True, untoned)
 
