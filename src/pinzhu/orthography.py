@@ -51,7 +51,7 @@ def pieces(word: str) -> tuple[tuple[tuple[int, int], ...], str, str | None]:
     """How ``word`` is written: its parts (character spans), the separator between them, and its
     kind (a proper noun's or idiom's, else None).
 
-    >>> pieces("北京市"), pieces("诸葛亮")[0], pieces("风平浪静")[1]
+    >>> pieces("北京市"), pieces("诸葛亮")[0], pieces("一如既往")[1]
     ((((0, 2), (2, 3)), ' ', 'place'), ((0, 2), (2, 3)), '-')
     """
     kind = kinds().get(word)
@@ -65,8 +65,21 @@ def pieces(word: str) -> tuple[tuple[tuple[int, int], ...], str, str | None]:
     if kind == "place" and n >= 3 and word[-1] in PLACE_CATEGORIES:
         return ((0, n - 1), (n - 1, n)), " ", kind
     if n >= 4 and kind != "name":
-        return (_subwords(word) or whole), " ", kind
+        return (_divide(word) or whole), " ", kind
     return whole, "", kind
+
+
+@lru_cache(maxsize=16384)
+def _divide(word: str) -> tuple[tuple[int, int], ...] | None:
+    """``word`` cut into words, long parts cut again (人民共和国 -> 人民 共和国), or None."""
+    parts = _subwords(word)
+    if parts is None:
+        return None
+    out: list[tuple[int, int]] = []
+    for a, b in parts:
+        sub = _divide(word[a:b]) if b - a >= 4 and kinds().get(word[a:b]) not in ("idiom", "name") else None
+        out.extend((a + i, a + j) for i, j in sub) if sub else out.append((a, b))
+    return tuple(out)
 
 
 @lru_cache(maxsize=16384)

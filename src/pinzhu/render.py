@@ -34,7 +34,7 @@ from .select import WordView, parse_select, select
 MAX_WRITTEN, MAX_SYLLABLES, CHUNK = 80, 32, 8
 BRACKETS = {"half": ("(", ")"), "full": ("（", "）")}
 SENTENCE_END = "。！？!?…\n"
-_LATIN_STYLES = ("marks", "numbers", "none")
+INLINE_TONES = ("marks", "numbers", "none")
 
 
 @dataclass(frozen=True)
@@ -163,9 +163,9 @@ def plan(text: str, options: AnnotateOptions, config: Config = DEFAULT) -> Plan:
     """Read ``text``, choose the words, and write each one's pinyin."""
     from . import reading
 
-    if options.format == "inline" and config.tone not in _LATIN_STYLES:
+    if options.format == "inline" and config.tone not in INLINE_TONES:
         raise ValueError(f"inline annotations are pinyin strip can find: tone must be one of "
-                         f"{', '.join(_LATIN_STYLES)} (use format='ruby' or 'json' for {config.tone})")
+                         f"{', '.join(INLINE_TONES)} (use format='ruby' or 'json' for {config.tone})")
     r = reading(text, config=config)
     v = WordView(r)
     readable = r.syl > 0
@@ -181,12 +181,12 @@ def plan(text: str, options: AnnotateOptions, config: Config = DEFAULT) -> Plan:
     style = styles.get(config.tone)
     table = styles.table(r.lexicon.syllables, config.tone)
     numbers = r.lexicon.syllables
-    latin = config.tone in _LATIN_STYLES
+    latin = config.tone in INLINE_TONES
     # Capitals on toneless pinyin would read to strip as a writer's name gloss (湖北(Hubei)), kept.
     capitals = latin and not (options.format == "inline" and config.tone == "none")
     starts = _sentence_starts(v) if options.orthography else None
-    out = []
-    for a, b in _fit_units(units, options):
+
+    def unit(a: int, b: int) -> Unit:
         ids = r.syl[a:b].tolist()
         syls = tuple(numbers[i] for i in ids)
         conf = tuple(round(float(p), 4) for p in r.prob[a:b].tolist())
@@ -194,24 +194,19 @@ def plan(text: str, options: AnnotateOptions, config: Config = DEFAULT) -> Plan:
             forms, seps = orthography.syllable_forms(
                 v.norm_text[a:b], syls, style, sentence_start=bool(starts[a]), capitals=capitals,
                 apostrophes=config.tone != "numbers")
-            out.append(Unit(a, b, tuple(forms), tuple(seps), conf, syls))
-        else:
-            out.append(Unit(a, b, tuple(table[i] for i in ids), ("",) * (b - a - 1), conf, syls))
-    return Plan(text, tuple(out), options, config)
+            return Unit(a, b, tuple(forms), tuple(seps), conf, syls)
+        return Unit(a, b, tuple(table[i] for i in ids), ("",) * (b - a - 1), conf, syls)
 
-
-def _fit_units(units: list[tuple[int, int]], options: AnnotateOptions) -> Iterable[tuple[int, int]]:
-    """Units, the rare over-long one (a long user-dictionary word) cut into CHUNK-character pieces
-    so that each written annotation stays within what strip's detector reads."""
-    if options.format != "inline":
-        return units
     out = []
     for a, b in units:
-        if b - a <= CHUNK:  # 8 syllables × (6 letters + 1 digit + 1 separator) < 80
-            out.append((a, b))
+        u = unit(a, b)
+        if options.format == "inline" and (len(u.written) > MAX_WRITTEN or b - a > MAX_SYLLABLES):
+            # Beyond what strip's detector reads in one bracket (a very long user-dictionary
+            # word): write it in pieces, each an annotation strip finds.
+            out.extend(unit(i, min(i + CHUNK, b)) for i in range(a, b, CHUNK))
         else:
-            out.extend((i, min(i + CHUNK, b)) for i in range(a, b, CHUNK))
-    return out
+            out.append(u)
+    return Plan(text, tuple(out), options, config)
 
 
 # --- formats ------------------------------------------------------------------------------------
