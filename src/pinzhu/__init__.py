@@ -76,7 +76,8 @@ def words(text: str, tone: str | None = None, *, config: Config | None = None,
     out = []
     for a, b in word_readings(r):
         syls = rendered[a:b]
-        out.append((text[a:b], "".join(syls) if all(syls) else None))
+        # `is not None`, not truthiness: in spoken mode a merged erhua 儿 has the syllable "".
+        out.append((text[a:b], "".join(syls) if all(s is not None for s in syls) else None))
     return out
 
 
