@@ -50,8 +50,8 @@ DEFAULTS = dict(
         [-3, -2, -1], [-2, -1, 1], [-1, 1, 2], [1, 2, 3],  # trigrams
         ["h"], ["h", -1], ["h", 1],       # lexicon hint, alone and with a neighbour
     ],
-    l2=1.0,
-    g2pl_weight=1.0,
+    l2=0.5,
+    g2pl_weight=0.3,
     derived_weight=0.0,
     derived_hint=False,
     share_floor=0.01,
@@ -426,7 +426,7 @@ def write_report(path, cfg, P, cv, size, us_sent, us_doc, npos, fit_s, total_s, 
          "the lexicon hint alone and crossed with each neighbour) into "
          f"2^{cfg['bits']} rows × {cfg['slots']} reading slots, int8-quantised. "
          "Run time: one gather + sum per position, vectorised over all queried positions of a text.", "",
-         f"Hints: from {lp_name}; the reading a multi-character word gives the position, else none. "
+         f"Hints: from {lp_name}; the lexicon pass's reading at every queried position (a multi-character word's reading, else the character's default). The CV numbers query the model at every position whose character it covers, word-decided or not; most of its gain is correcting word-decided readings (e.g. neutral-tone words that CPP cites with a full tone). "
          f"Hint relation weights γ (same reading, neutral hint→full tone, other tone, full hint→neutral) = {np.round(gamma[0], 2).tolist()}, lexicon log-share prior weight β = {gamma[1]:.2f}.", "",
          "## Data", "",
          f"- CPP dev: {src['cpp']} examples (CV: 5 folds, held-out fold never trained on, "

@@ -12,8 +12,11 @@ over every queried position of a text at once:
 
 Weights live in ``data/model.npz`` (written by ``scripts/train_model.py``), loaded lazily once.
 
-Hints: pass, per position, the reading the lexicon pass chose **when a multi-character word
-decided it**, and ``None`` where the character stood alone (the model then reads from context).
+Hints: pass, per position, the lexicon pass's reading (``pinzhu.read.lexicon_pass``: a
+multi-character word's reading where one decides the position, else the character's default
+reading). Query every position whose character is in ``chars``, word-decided ones included: the
+model learned when to override the lexicon (e.g. neutral-tone words that CPP cites with a full
+tone). ``None`` means "no hint" (the model then leans on context and its prior alone).
 """
 
 from __future__ import annotations
@@ -37,42 +40,75 @@ _MUL = np.uint64(0x9E3779B97F4A7C15)
 _MUL2 = np.uint64(0xBF58476D1CE4E5B9)
 
 
+def _fold_table() -> np.ndarray:
+    t = np.arange(0x10000, dtype=np.uint64)
+    t[0x30:0x3A] = DIGIT
+    t[0xFF10:0xFF1A] = DIGIT
+    t[0x41:0x5B] = LATIN
+    t[0x61:0x7B] = LATIN
+    return t
+
+
+_FOLD = _fold_table()
+
+
 def codepoints(text: str) -> np.ndarray:
-    """Code points of ``text`` (uint32), digits and Latin letters folded to one class each."""
-    cp = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
-    digit = ((cp >= 0x30) & (cp <= 0x39)) | ((cp >= 0xFF10) & (cp <= 0xFF19))
-    latin = ((cp | 0x20) >= 0x61) & ((cp | 0x20) <= 0x7A)
-    cp = np.where(digit, DIGIT, cp)
-    cp = np.where(latin, LATIN, cp)
-    return cp
+    """Code points of ``text`` (uint64), digits and Latin letters folded to one class each."""
+    cp = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+    return np.where(cp < 0x10000, _FOLD[np.minimum(cp, 0xFFFF)], cp.astype(np.uint64))
+
+
+@functools.lru_cache(maxsize=16)
+def _plan(templates: tuple[tuple, ...]) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
+    """(span, offsets, column table (F, K), seeds (F,)) for a template list."""
+    offs = sorted({o for t in templates for o in t if o != "h"})
+    span = max([1] + [abs(o) for o in offs])
+    col = {o: i for i, o in enumerate(offs)}
+    hcol, zcol = len(offs), len(offs) + 1
+    K = max([1] + [len(t) for t in templates])
+    cols = np.full((len(templates), K), zcol, dtype=np.int64)
+    for j, t in enumerate(templates):
+        for k, o in enumerate(t):
+            cols[j, k] = hcol if o == "h" else col[o]
+    with np.errstate(over="ignore"):
+        seeds = (np.arange(1, len(templates) + 1, dtype=np.uint64) * np.uint64(0x51ED27)) * _MUL2
+        salt = np.array([0x200000 * (1 + (o + 64)) for o in offs] + [0x7F00000, 0], dtype=np.uint64)
+    return span, np.array(offs, dtype=np.int64), cols, (seeds, salt)
 
 
 def feature_rows(cp: np.ndarray, positions: np.ndarray, hint_slot: np.ndarray,
                  templates: Sequence[Sequence], bits: int) -> np.ndarray:
     """Hashed feature rows, shape (len(positions), len(templates)), int64 in [0, 2**bits).
 
-    ``templates`` is a list of offset lists; the special offset ``"h"`` stands for the hint slot.
+    ``templates`` is a list of offset lists (code points at those offsets from the target); the
+    special offset ``"h"`` stands for the hint slot. Every feature also hashes the target itself.
+    All templates are hashed at once: one (n, F) array per step, a fixed number of numpy calls.
     """
-    span = max(abs(o) for t in templates for o in t if o != "h") if templates else 0
-    span = max(span, 1)
-    padded = np.concatenate([np.full(span, PAD_BOS, np.uint64), cp, np.full(span, PAD_EOS, np.uint64)])
+    return _rows(_plan(tuple(tuple(t) for t in templates)), cp, positions, hint_slot, bits)
+
+
+def _rows(plan, cp, positions, hint_slot, bits) -> np.ndarray:
+    span, offs, cols, (seeds, salt) = plan
     pos = positions.astype(np.int64) + span
-    target = padded[pos]
-    hs = hint_slot.astype(np.uint64)
-    out = np.empty((len(positions), len(templates)), dtype=np.int64)
-    shift = np.uint64(64 - bits)
-    base = (target + np.uint64(0x1000)) * _MUL
-    with np.errstate(over="ignore"):
-        for j, t in enumerate(templates):
-            h = base ^ np.uint64((j + 1) * 0x51ED27)
-            h = h * _MUL2
-            for o in t:
-                v = hs if o == "h" else padded[pos + o]
-                h = (h ^ (v + np.uint64(0x200000 * (1 + (0 if o == "h" else o + 64))))) * _MUL
-            h ^= h >> np.uint64(31)
-            h = h * _MUL2
-            out[:, j] = (h >> shift).astype(np.int64)
-    return out
+    padded = np.concatenate([_BOS[:span], cp.astype(np.uint64, copy=False), _EOS[:span]])
+    no = len(offs)
+    V = np.empty((len(pos), no + 2), dtype=np.uint64)
+    V[:, :no] = padded[pos[:, None] + offs[None, :]]
+    V[:, no] = hint_slot
+    V[:, no + 1] = 0
+    V += salt
+    # uint64 arithmetic wraps silently (numpy does not warn on integer array overflow)
+    H = ((padded[pos] + np.uint64(0x1000)) * _MUL)[:, None] ^ seeds[None, :]
+    for k in range(cols.shape[1]):
+        H ^= V[:, cols[:, k]]
+        H *= _MUL
+    H ^= H >> np.uint64(31)
+    H *= _MUL2
+    return (H >> np.uint64(64 - bits)).astype(np.int64)
+
+
+_BOS = np.full(64, PAD_BOS, np.uint64)
+_EOS = np.full(64, PAD_EOS, np.uint64)
 
 
 class PolyphoneModel:
@@ -88,11 +124,16 @@ class PolyphoneModel:
         self.templates = [list(t) for t in config["templates"]]
         self.bits = int(config["bits"])
         self.slots = int(config["slots"])
+        self._plan = _plan(tuple(tuple(t) for t in self.templates))
         # hint_table[c, hint slot, slot]: learned logit bonus of each slot given the hint's slot
         # (slots + 0: hint outside the label space, slots + 1: no hint)
         self._hint_table = None if hint_table is None else np.asarray(hint_table, dtype=np.float32)
         self.chars = frozenset(chr(int(c)) for c in self._cps)
         self._index = {chr(int(c)): i for i, c in enumerate(self._cps)}
+        # code point -> classifier row (-1: none), for the Basic Multilingual Plane
+        self._row = np.full(0x10001, -1, dtype=np.int32)
+        bmp = self._cps < 0x10000
+        self._row[self._cps[bmp].astype(np.int64)] = np.flatnonzero(bmp).astype(np.int32)
         # slot lookup for hints: (char, reading) -> slot
         self._slot = {(chr(int(c)), r): s for c, rs in zip(self._cps, readings) for s, r in enumerate(rs)}
         nr = np.array([len(rs) for rs in readings], dtype=np.int64)
@@ -140,14 +181,11 @@ class PolyphoneModel:
         """(logits (n, slots) float32 with invalid slots at -1e9, char row index (n,), -1 if unknown)."""
         positions = np.asarray(positions, dtype=np.int64)
         cp = codepoints(text)
-        tgt = cp[positions]
-        ci = np.searchsorted(self._cps, tgt)
-        ci = np.minimum(ci, len(self._cps) - 1)
-        known = self._cps[ci] == tgt
-        ci = np.where(known, ci, -1)
+        ci = self._row[np.minimum(cp[positions], 0x10000)]
         hs = self.hint_slots(text, positions, hints)
-        rows = feature_rows(cp, positions, hs, self.templates, self.bits)
-        z = self._W[rows].astype(np.float32).sum(axis=1) * np.float32(self._scale)
+        rows = _rows(self._plan, cp, positions, hs, self.bits)
+        z = self._W[rows].sum(axis=1, dtype=np.float32)
+        z *= np.float32(self._scale)
         cr = np.maximum(ci, 0)
         z += self._mask[cr]
         if self._hint_table is not None:

@@ -1,0 +1,119 @@
+"""Polyphone model runtime: loading, determinism, shapes and a few clear contexts.
+
+Uses only the shipped weights (src/pinzhu/data/model.npz) and small synthetic models built here;
+never ../shared.
+"""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from pinzhu.model import PolyphoneModel, codepoints, feature_rows, load_default
+
+try:
+    SHIPPED = load_default()
+except (FileNotFoundError, OSError):  # pragma: no cover - weights not built
+    SHIPPED = None
+
+needs_weights = pytest.mark.skipif(SHIPPED is None, reason="model.npz not built")
+
+
+def tiny_model(tmp_path):
+    """A hand-made model: 行 reads háng after 银, xíng otherwise."""
+    cfg = {"bits": 8, "slots": 2, "templates": [[], [-1]]}
+    W = np.zeros((1 << 8, 2), dtype=np.int8)
+    cp = codepoints("银行")
+    rows = feature_rows(cp, np.array([1]), np.array([3]), cfg["templates"], cfg["bits"])
+    W[rows[0, 0]] = [10, 0]    # bias: xing2
+    W[rows[0, 1]] = [-40, 40]  # left neighbour 银: hang2
+    path = tmp_path / "model.npz"
+    np.savez(path, W=W, scale=np.array(0.1, np.float32), chars=np.array([ord("行")], np.uint32),
+             readings=np.frombuffer("xing2 hang2".encode(), np.uint8),
+             config=np.frombuffer(json.dumps(cfg).encode(), np.uint8))
+    return PolyphoneModel.load(path)
+
+
+def test_tiny_model_roundtrip(tmp_path):
+    m = tiny_model(tmp_path)
+    assert m.chars == frozenset("行")
+    assert m.readings("行") == ("xing2", "hang2")
+    assert m.readings("好") == ()
+    best, p = m.predict("银行", np.array([1]))
+    assert best == ["hang2"] and 0.5 < p[0] <= 1.0
+    best, p = m.predict("步行", np.array([1]))
+    assert best == ["xing2"]
+    # unknown characters: empty reading, probability 0
+    best, p = m.predict("好", np.array([0]))
+    assert best == [""] and p[0] == 0.0
+    best, p = m.predict("好", np.array([], dtype=np.int64))
+    assert best == [] and len(p) == 0
+
+
+def test_feature_rows_deterministic_and_in_range():
+    cp = codepoints("我们一起去银行取钱，然后行走回家。abc123")
+    pos = np.arange(len(cp))
+    hs = np.full(len(pos), 7)
+    t = [[], [-1], [1], [-2, -1], ["h"], ["h", 1], [1, 2, 3]]
+    a = feature_rows(cp, pos, hs, t, 18)
+    b = feature_rows(cp, pos, hs, t, 18)
+    assert a.shape == (len(pos), len(t))
+    assert (a == b).all() and a.min() >= 0 and a.max() < (1 << 18)
+    # digits and Latin letters fold to one class: same features for a1 / b2 targets' neighbours
+    c1 = feature_rows(codepoints("x行1"), np.array([1]), hs[:1], t, 18)
+    c2 = feature_rows(codepoints("y行9"), np.array([1]), hs[:1], t, 18)
+    assert (c1 == c2).all()
+
+
+@needs_weights
+def test_shipped_model_clear_contexts():
+    m = SHIPPED
+    # (text, char, hint the lexicon pass would give, expected); the model corrects the lexicon
+    # from context, so it is queried with the lexicon's reading as hint, as the engine does.
+    cases = [
+        ("他在银行工作了很多年。", "行", "hang2", "hang2"),
+        ("我们一起步行去学校。", "行", "xing2", "xing2"),
+        ("他还没有回来。", "还", "hai2", "hai2"),
+        ("请把书还给图书馆。", "还", "huan2", "huan2"),
+        ("他看着我。", "着", "zhe5", "zhe5"),
+        ("银行行长很忙", "长", "zhang3", "zhang3"),
+        ("他还没有回来。", "还", None, "hai2"),
+        ("我们一起步行去学校。", "行", None, "xing2"),
+        ("他跑得很快。", "得", None, "de5"),
+    ]
+    for text, ch, hint, want in cases:
+        assert ch in m.chars
+        pos = np.array([text.index(ch)])
+        best, p = m.predict(text, pos, [hint])
+        assert best == [want], (text, hint, best)
+        assert 0.5 < p[0] <= 1.0
+
+
+@needs_weights
+def test_shipped_model_batch_probabilities_and_determinism():
+    m = SHIPPED
+    text = "他还说了，行长得重新考虑中长期的种种便利，都为了和大家相处得好。" * 3
+    pos = np.array([i for i, c in enumerate(text) if c in m.chars], dtype=np.int64)
+    assert len(pos) > 10
+    best, p = m.predict(text, pos)
+    assert len(best) == len(pos) == len(p)
+    assert ((p >= 0) & (p <= 1)).all() and (p > 0).all()
+    for b, i in zip(best, pos.tolist()):
+        assert b in m.readings(text[i])
+    best2, p2 = m.predict(text, pos)
+    assert best == best2 and np.array_equal(p, p2)
+    # batched equals one at a time
+    one = [m.predict(text, np.array([i]))[0][0] for i in pos[:8].tolist()]
+    assert one == best[:8]
+    # hints are accepted (None or a reading) and keep probabilities in range
+    hints = [m.readings(text[i])[0] for i in pos.tolist()]
+    hints[0] = None
+    _, p3 = m.predict(text, pos, hints)
+    assert ((p3 >= 0) & (p3 <= 1)).all()
+
+
+@needs_weights
+def test_load_is_cached_and_path_loading_matches():
+    assert PolyphoneModel.load() is PolyphoneModel.load()
