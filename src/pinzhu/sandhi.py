@@ -5,7 +5,8 @@
 
 1. neutral tones — particles and suffixes (的 地 了 着 过 们, 子/头 after a bare root),
    reduplicated kinship terms (妈妈), 来 of directional complements (站起来), 一 in V一V, 不 in
-   V不V and potential complements (看不见);
+   V不V (是不是). Not 不 in potential complements (看不见): both spoken references read it bù/bú
+   there (thchs30: 看不到 bú, 拿不住 bú), so it takes the 一/不 rule below;
 2. 一 and 不 — 一 yí before a 4th tone, yì before 1st/2nd/3rd, yī final or in numbers and
    ordinals; 不 bú before a 4th tone. "Before" uses the next syllable's *citation* tone, so
    一个 (gè → ge) is still yí ge;
@@ -194,21 +195,6 @@ def reduplicated_yi_bu(ctx: Context, syls: Syllables) -> Syllables:
     return out
 
 
-def potential_bu(ctx: Context, syls: Syllables) -> Syllables:
-    """不 inside a three-character word after its first character is a potential complement,
-    neutral: 看不见 kàn bu jiàn, 对不起 duì bu qǐ.
-
-    >>> _demo(potential_bu, "看不见")[1]
-    'bu5'
-    """
-    out = list(syls)
-    for i, ch in enumerate(ctx.chars):
-        a, b = ctx.word(i)
-        if ch == "不" and b - a == 3 and i == a + 1 and ctx.chars[a] != "不":
-            _set(out, i, 5)
-    return out
-
-
 # --- 2. 一 and 不 -----------------------------------------------------------------------------
 
 def _next_han(ctx: Context, i: int) -> int | None:
@@ -377,7 +363,7 @@ def erhua(ctx: Context, syls: Syllables) -> Syllables:
 
 
 RULES: tuple[Rule, ...] = (
-    particles, suffixes, directional_lai, kinship, reduplicated_yi_bu, potential_bu, yi_bu, third_tone, erhua,
+    particles, suffixes, directional_lai, kinship, reduplicated_yi_bu, yi_bu, third_tone, erhua,
 )
 
 
