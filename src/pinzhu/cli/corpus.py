@@ -1,0 +1,80 @@
+"""``pinzhu corpus JOB IN OUT``: strip, scan, audit, annotate or read every record of a corpus.
+
+IN is a JSONL file (plain, .gz or .zst), a Parquet file, a folder of them or a glob; OUT is a
+folder of ``part-NNNNN.jsonl`` shards, each written atomically. ``--resume`` finishes a killed
+job; ``--jobs N`` runs N processes; ``--engine ray`` runs the same shards on Ray Data. A JSON
+summary line goes to stdout, progress to stderr. Bad records become error records, not failures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import asdict
+
+from ..io import InputError
+from ..render import BRACKETS, INLINE_TONES, formats
+from .read import add_reading_options, config_from
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    from ..corpus.transforms import JOBS
+
+    p = sub.add_parser("corpus", help="run strip/scan/audit/annotate/read over JSONL or Parquet corpora, sharded",
+                       description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("job", choices=JOBS, help="what to do to each record")
+    p.add_argument("input", metavar="IN", help="a JSONL/Parquet file, a folder of them, or a glob (quote it)")
+    p.add_argument("output", metavar="OUT", help="output folder: part-00000.jsonl, ...")
+    g = p.add_argument_group("records")
+    g.add_argument("--text-field", default="text", help="field holding the text (default: text)")
+    g.add_argument("--output-field", help="strip/annotate: write here instead of over the text field")
+    g.add_argument("--error-field", default="pinzhu_error", help="set on records that could not be processed")
+    g = p.add_argument_group("running")
+    g.add_argument("--jobs", type=int, metavar="N", help="worker processes (local, default 1) or actors (ray, default: CPUs)")
+    g.add_argument("--engine", default="local", choices=("local", "ray"), help="local processes or Ray Data")
+    g.add_argument("--address", help="ray: address of an existing cluster (default: start a local one)")
+    g.add_argument("--resume", action="store_true", help="keep the finished shards of an earlier run into OUT")
+    g.add_argument("--shard-size", type=int, default=10_000, metavar="N", help="JSONL lines per shard (default: 10000)")
+    g.add_argument("--no-progress", action="store_true", help="log lines instead of a progress bar")
+    add_reading_options(p)
+    g = p.add_argument_group("strip / audit")
+    g.add_argument("--names", action="store_true", help="strip: also remove capitalised toneless glosses: 湖北(Hubei)")
+    g.add_argument("--keep-toneless", action="store_true", help="keep lowercase toneless annotations: 行(xing)")
+    g = p.add_argument_group("annotate (as pinzhu annotate)")
+    g.add_argument("--select", default="all", metavar="POLICY", help="selection policy, e.g. polyphones, rare+polyphones")
+    g.add_argument("--format", default="inline", choices=formats(), help="output format (default: inline)")
+    g.add_argument("--brackets", default="half", choices=tuple(BRACKETS), help="() or （）")
+    g.add_argument("--orthography", action="store_true", help="GB/T 16159 word division, apostrophes, capitals")
+    g.add_argument("--ruby", default="word", choices=("word", "char"), help=argparse.SUPPRESS)
+    g.add_argument("--page", action="store_true", help=argparse.SUPPRESS)
+    g.add_argument("--level", type=int, default=4, help="level policy: words above this HSK 3.0 level")
+    g.add_argument("--top", type=int, metavar="N", help="level policy: words outside the N most frequent")
+    g.add_argument("--words", metavar="FILE", help="words policy: a file of words, one per line")
+    g.add_argument("--word", action="append", default=[], metavar="WORD", help="words policy: a word (repeatable)")
+    g.add_argument("--fraction", type=float, default=0.2, help="sample policy: share of words")
+    g.add_argument("--seed", type=int, default=0, help="sample policy: random seed")
+    g = p.add_argument_group("read")
+    g.add_argument("--keep", action="store_true", help="keep non-Han words in pinzhu_pinyin")
+    p.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..corpus import CorpusOptions, RunOptions, run_corpus
+    from .annotate import options_from
+
+    cfg = config_from(args)
+    ann = options_from(args)
+    if args.job == "annotate" and ann.format == "inline" and cfg.tone not in INLINE_TONES:
+        raise InputError(f"--format inline: --tone must be one of {', '.join(INLINE_TONES)}")
+    if args.jobs is not None and args.jobs < 1:
+        raise InputError(f"--jobs must be at least 1, got {args.jobs}")
+    options = CorpusOptions(job=args.job, text_field=args.text_field, output_field=args.output_field,
+                            error_field=args.error_field, names=args.names, toneless=not args.keep_toneless,
+                            config=cfg, annotate=ann, keep=args.keep)
+    runopts = RunOptions(shard_size=args.shard_size, jobs=args.jobs, resume=args.resume, engine=args.engine,
+                         address=args.address, progress=False if args.no_progress else None)
+    summary = run_corpus(args.input, args.output, options, runopts)
+    print(summary.line(), file=sys.stderr)
+    print(json.dumps(asdict(summary), ensure_ascii=False))
+    return 0

@@ -1,0 +1,233 @@
+"""The engine-free core of corpus mode: one pure batch transform per job.
+
+A batch is the columnar shape data-juicer, HF ``datasets`` and Ray pass around,
+``dict[str, list]``; a transform returns a new batch (the input is never mutated). Every record
+is isolated: one that is not a string, is None, or holds lone surrogates gets an error in
+``options.error_field`` and keeps its text, and the batch goes on.
+
+Jobs (what each writes):
+
+- ``strip``: the text without its pinyin annotations (in place, or into ``output_field``);
+- ``annotate``: the text with pinyin written in (same place);
+- ``scan``: ``pinzhu_annotations``, ``pinzhu_per_1000``, ``pinzhu_machine_share``, ``pinzhu_verdict``;
+- ``audit``: ``pinzhu_audit`` (one dict per annotation) and ``pinzhu_wrong`` (how many are wrong);
+- ``read``: ``pinzhu_pinyin``, each line's pinyin, word-joined and space-separated.
+
+>>> batch_transform({"text": ["这(zhè)是", None]}, CorpusOptions(job="strip"))
+{'text': ['这是', None], 'pinzhu_error': [None, 'text is NoneType, not a string']}
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from ..config import DEFAULT, Config
+from ..render import AnnotateOptions
+
+JOBS = ("strip", "scan", "audit", "annotate", "read")
+# Jobs that rewrite the text; the others add fields beside it.
+REWRITES = ("strip", "annotate")
+
+
+@dataclass(frozen=True)
+class CorpusOptions:
+    """What a corpus job does to each record.
+
+    job: one of :data:`JOBS`; text_field: where the text is; output_field: where strip/annotate
+    write (default: over ``text_field``); error_field: set on a record that could not be processed;
+    prefix: of the fields scan/audit/read add; names / toneless: strip's and audit's options
+    (:func:`pinzhu.strip`); config: how to read (:class:`pinzhu.Config`); annotate: annotate's
+    options (:class:`pinzhu.AnnotateOptions`); keep: read keeps non-Han words.
+
+    >>> CorpusOptions(job="annotate", annotate=AnnotateOptions(select="polyphones")).target
+    'text'
+    """
+
+    job: str = "strip"
+    text_field: str = "text"
+    output_field: str | None = None
+    error_field: str = "pinzhu_error"
+    prefix: str = "pinzhu_"
+    names: bool = False
+    toneless: bool = True
+    config: Config = DEFAULT
+    annotate: AnnotateOptions = field(default_factory=AnnotateOptions)
+    keep: bool = False
+
+    def __post_init__(self) -> None:
+        if self.job not in JOBS:
+            raise ValueError(f"unknown job {self.job!r}; choose one of {', '.join(JOBS)}")
+
+    @property
+    def target(self) -> str:
+        """The field strip/annotate write to."""
+        return self.output_field or self.text_field
+
+
+class RecordError(ValueError):
+    """A record that cannot be processed; the message says why (it becomes the error field)."""
+
+
+def checked_text(value: object) -> str:
+    """``value`` if it is a processable string, else RecordError saying what is wrong.
+
+    >>> checked_text("\\ud800x")
+    Traceback (most recent call last):
+    ...
+    pinzhu.corpus.transforms.RecordError: lone surrogate U+D800 at index 0
+    """
+    if not isinstance(value, str):
+        raise RecordError(f"text is {type(value).__name__}, not a string")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as e:  # from JSON "\ud800" escapes: not text, can't be written as UTF-8
+        raise RecordError(f"lone surrogate U+{ord(value[e.start]):04X} at index {e.start}") from None
+    return value
+
+
+# --- one record ----------------------------------------------------------------------------------
+# Each job: text -> the fields it sets. Pure; pinzhu's loaded data is cached per process.
+
+def _strip(text: str, o: CorpusOptions) -> dict[str, Any]:
+    from ..strip import strip
+
+    return {o.target: strip(text, names=o.names, toneless=o.toneless, user_dict=o.config.user_dict)}
+
+
+def _annotate(text: str, o: CorpusOptions) -> dict[str, Any]:
+    from ..render import annotate
+
+    return {o.target: annotate(text, options=o.annotate, config=o.config)}
+
+
+def _scan(text: str, o: CorpusOptions) -> dict[str, Any]:
+    from ..audit import scan
+
+    r = scan(text, config=o.config, user_dict=o.config.user_dict)
+    p = o.prefix
+    return {p + "annotations": r.annotations, p + "per_1000": round(r.per_1000, 3),
+            p + "machine_share": round(r.machine_share, 3), p + "verdict": r.verdict}
+
+
+def _audit(text: str, o: CorpusOptions) -> dict[str, Any]:
+    from ..audit import audit
+
+    found = audit(text, toneless=o.toneless, config=o.config, user_dict=o.config.user_dict)  # names: checked too
+    rows = [{"start": f.start, "end": f.end, "chars": f.chars, "written": f.written,
+             "expected": f.expected, "ok": f.ok, "reason": f.reason} for f in found]
+    return {o.prefix + "audit": rows, o.prefix + "wrong": sum(not f.ok for f in found)}
+
+
+def _read(text: str, o: CorpusOptions) -> dict[str, Any]:
+    from ..cli.read import line_pinyin
+
+    return {o.prefix + "pinyin": "\n".join(line_pinyin(line, o.config, o.keep) for line in text.split("\n"))}
+
+
+_JOB_FNS: dict[str, Callable[[str, CorpusOptions], dict[str, Any]]] = {
+    "strip": _strip, "annotate": _annotate, "scan": _scan, "audit": _audit, "read": _read}
+
+
+def output_fields(o: CorpusOptions) -> tuple[str, ...]:
+    """The fields ``o.job`` sets on a good record (besides ``o.error_field`` on a bad one).
+
+    >>> output_fields(CorpusOptions(job="audit"))
+    ('pinzhu_audit', 'pinzhu_wrong')
+    """
+    p = o.prefix
+    return {"strip": (o.target,), "annotate": (o.target,),
+            "scan": (p + "annotations", p + "per_1000", p + "machine_share", p + "verdict"),
+            "audit": (p + "audit", p + "wrong"), "read": (p + "pinyin",)}[o.job]
+
+
+def process_text(value: object, o: CorpusOptions) -> tuple[dict[str, Any], str | None]:
+    """The fields to set for one text value, and the error (None when it went well).
+
+    A bad record sets nothing: it keeps its text, and the error says why.
+
+    >>> process_text("行(xíng)", CorpusOptions())
+    ({'text': '行'}, None)
+    """
+    try:
+        return _JOB_FNS[o.job](checked_text(value), o), None
+    except RecordError as e:
+        return {}, str(e)
+    except Exception as e:  # a bug or an edge case in pinzhu must cost one record, not the job
+        return {}, f"{type(e).__name__}: {e}"
+
+
+# --- batches -------------------------------------------------------------------------------------
+
+def batch_transform(batch: Mapping[str, Sequence[Any]], options: CorpusOptions) -> dict[str, list]:
+    """Apply ``options.job`` to every record of a columnar batch; a new batch comes back.
+
+    Columns it does not set are passed through (as lists). ``error_field`` is always a column:
+    None for records that went well. A batch without ``text_field`` is an error for every record.
+
+    >>> batch_transform({"text": ["行(xíng)"], "id": [7]}, CorpusOptions())
+    {'text': ['行'], 'id': [7], 'pinzhu_error': [None]}
+    """
+    n = len(next(iter(batch.values()))) if batch else 0
+    out: dict[str, list] = {k: list(v) for k, v in batch.items()}
+    texts = out.get(options.text_field)
+    new_cols = [c for c in output_fields(options) if c not in out]
+    for c in new_cols:
+        out[c] = [None] * n
+    errors: list[str | None] = [None] * n
+    for i in range(n):
+        if texts is None:
+            errors[i] = f"no field {options.text_field!r}"
+            continue
+        fields, errors[i] = process_text(texts[i], options)
+        for k, v in fields.items():
+            out[k][i] = v
+    out[options.error_field] = errors
+    return out
+
+
+def transform_record(record: dict[str, Any], options: CorpusOptions) -> tuple[dict[str, Any], bool]:
+    """Row-wise twin of :func:`batch_transform` for the JSONL runner: a new record, and whether
+    strip/annotate changed its text. Keys are only added where they have a value, so a record's
+    shape survives (``error_field`` appears on bad records only).
+
+    >>> transform_record({"id": 1, "text": "行(xíng)"}, CorpusOptions())
+    ({'id': 1, 'text': '行'}, True)
+    """
+    if options.text_field not in record:
+        return {**record, options.error_field: f"no field {options.text_field!r}"}, False
+    value = record[options.text_field]
+    fields, error = process_text(value, options)
+    new = {**record, **fields}
+    if error is not None:
+        new[options.error_field] = error
+    changed = options.job in REWRITES and error is None and fields[options.target] != value
+    return new, changed
+
+
+@lru_cache(maxsize=1)
+def warm_up() -> None:
+    """Load the lexicon and model now (once per process), so the first record doesn't pay for it."""
+    from .. import pinyin
+    from ..strip import strip
+
+    pinyin("中文")
+    strip("中(zhōng)")
+
+
+def make_transform(options: CorpusOptions) -> Callable[[Mapping[str, Sequence[Any]]], dict[str, list]]:
+    """``batch_transform`` bound to ``options``: the one-argument function engines want.
+
+    >>> make_transform(CorpusOptions(job="scan"))({"text": ["中文"]})["pinzhu_verdict"]
+    ['clean']
+    """
+    def fn(batch: Mapping[str, Sequence[Any]]) -> dict[str, list]:
+        return batch_transform(batch, options)
+
+    return fn
+
+
+__all__ = ["JOBS", "CorpusOptions", "RecordError", "batch_transform", "checked_text", "make_transform",
+           "output_fields", "process_text", "transform_record", "warm_up"]
