@@ -162,3 +162,35 @@ def test_reading_is_deterministic():
     a = read("他为了还钱得去银行", use_model=True)
     b = read("他为了还钱得去银行", use_model=True)
     assert np.array_equal(a.syl, b.syl) and np.array_equal(a.prob, b.prob)
+
+
+def test_neutral_full_cites_lexical_neutral_tones_in_full():
+    full = NUM.but(neutral="full")
+    assert pinzhu.pinyin("朋友认识衣服", config=NUM) == ["peng2", "you5", "ren4", "shi5", "yi1", "fu5"]
+    assert pinzhu.pinyin("朋友认识衣服", config=full) == ["peng2", "you3", "ren4", "shi2", "yi1", "fu2"]
+    # grammatical neutral tones stay
+    assert pinzhu.pinyin("觉得桌子我们", config=full) == ["jue2", "de5", "zhuo1", "zi5", "wo3", "men5"]
+    with pytest.raises(ValueError, match="neutral must be"):
+        pinzhu.pinyin("中", config=NUM.but(neutral="bogus"))
+
+
+def test_model_only_sees_standalone_polyphones():
+    seen = []
+
+    class Spy:
+        chars = frozenset("行为了长重")
+
+        def predict(self, text, positions, hints):
+            seen.append((text, positions.tolist(), list(hints)))
+            return ["xing2"] * len(positions), np.full(len(positions), 0.5)
+
+    from pinzhu.read import SRC_MODEL
+
+    r = read("银行为了他行", model=Spy())
+    # 银行 and 为了 are words: only the last 行 (alone) and nothing else reaches the model
+    assert seen == [("银行为了他行", [5], ["xing2"])]
+    assert r.src[5] == SRC_MODEL and r.prob[5] == 0.5
+    # a user-dictionary word is never asked either
+    seen.clear()
+    read("他行", model=Spy(), user_dict=UserDict.from_mapping({"行": "hang2"}))
+    assert seen == []

@@ -23,7 +23,8 @@ def _config(config: Config | None, **changes: object) -> Config:
 def reading(text: str, *, config: Config | None = None, user_dict: UserDict | None = None) -> Reading:
     """The engine's full answer (syllable ids, sources, probabilities) for ``text``."""
     cfg = _config(config, user_dict=user_dict)
-    r = _read(text, user_dict=cfg.user_dict, use_model=cfg.model, traditional=cfg.traditional)
+    r = _read(text, user_dict=cfg.user_dict, use_model=cfg.model, traditional=cfg.traditional,
+              neutral=cfg.neutral)
     if cfg.spoken:
         from .sandhi import apply_spoken
 

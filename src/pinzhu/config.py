@@ -21,6 +21,8 @@ class Config:
     model: let the polyphone model decide where the lexicon cannot (when its weights are shipped).
     spoken: spoken tone sandhi (一/不, third tone, neutral tones, erhua); citation tones when False.
     traditional: read traditional characters through their simplified forms.
+    neutral: "lexical" (default) keeps words' lexical neutral tones, 朋友 péngyou, as dictionaries
+      and GB/T 16159 write them; "full" cites them in full tone, péngyǒu, as CPP and pypinyin do.
     user_dict: words that always win, with their readings.
     """
 
@@ -28,6 +30,7 @@ class Config:
     model: bool = True
     spoken: bool = False
     traditional: bool = True
+    neutral: str = "lexical"
     user_dict: UserDict | None = None
 
     def but(self, **changes: Any) -> "Config":

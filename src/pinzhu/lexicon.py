@@ -29,6 +29,9 @@ from .syllables import from_marks
 if TYPE_CHECKING:
     from .segment import Tables, WordIndex
 
+# Particles and suffixes whose neutral tone is grammar, not the word: neutral="full" keeps them
+# (觉得 juéde, 桌子 zhuōzi, 我们 wǒmen).
+GRAMMATICAL_NEUTRAL = frozenset("的地得了着过们子头么吗呢吧啊嘛呀啦哩咯么")
 # Han characters: the same ranges as ../shared/data use.
 HAN_RANGES = ((0x3007, 0x3007), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x3134F))
 # Dense per-code-point tables cover every Han block up to CJK Extension H (U+323AF); the last
@@ -105,6 +108,29 @@ class Lexicon:
             t = Tables(self.char_score, self.default_syl, self.default_share, cflags, t2s)
             self._tables[key] = (ask, t)  # holding ask keeps its id from being reused
         return t
+
+    @cached_property
+    def is_neutral(self) -> np.ndarray:
+        """Syllable id -> whether it is a neutral tone."""
+        return np.array([s.endswith("5") for s in self.syllables], dtype=bool)
+
+    @cached_property
+    def full_tone(self) -> np.ndarray:
+        """For neutral="full": per code point, the character's most common full-tone reading of
+        the same syllable as its neutral one (友 you5 -> you3), among its common readings."""
+        full = np.zeros(TABLE_SIZE, dtype=np.uint16)
+        for cp, a, b in zip(self._char_cps.tolist(), self._char_off[:-1].tolist(), self._char_off[1:].tolist()):
+            if cp >= TABLE_SIZE - 1 or b - a < 2 or chr(cp) in GRAMMATICAL_NEUTRAL:
+                continue
+            syls = [self.syllables[i] for i in self._char_syl[a:b].tolist()]
+            neutral = {s[:-1] for s in syls if s.endswith("5")}
+            if not neutral:
+                continue
+            for s, share in zip(syls, self._char_share[a:b].tolist()):  # most common first
+                if not s.endswith("5") and s[:-1] in neutral and share >= self.rare_share:
+                    full[cp] = self.syllable_id[s]
+                    break
+        return full
 
     @cached_property
     def words(self) -> tuple[str, ...]:

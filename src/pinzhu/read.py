@@ -84,8 +84,14 @@ def lexicon_pass(text: str, lexicon: Lexicon | None = None,
 
 
 def read(text: str, *, lexicon: Lexicon | None = None, user_dict: UserDict | None = None,
-         use_model: bool = True, traditional: bool = True, model: Any = None) -> Reading:
-    """Read ``text``: one syllable id, source and probability per character."""
+         use_model: bool = True, traditional: bool = True, model: Any = None,
+         neutral: str = "lexical") -> Reading:
+    """Read ``text``: one syllable id, source and probability per character.
+
+    neutral: "lexical" keeps a word's lexical neutral tones (朋友 péngyou, as dictionaries and
+    GB/T 16159 write them); "full" cites those syllables in the character's own full tone
+    (péngyǒu), the convention of Wikipedia-derived sets such as CPP, and of pypinyin.
+    """
     lex = lexicon or default_lexicon()
     mdl = (model or default_model()) if use_model else None
     ask_table = _model_mask(mdl, lex) if mdl is not None else None
@@ -96,13 +102,21 @@ def read(text: str, *, lexicon: Lexicon | None = None, user_dict: UserDict | Non
         ask = np.flatnonzero(a.flags & 2)
         if len(ask):
             norm_text = a.norm.tobytes().decode("utf-32-le", "surrogatepass") if a.mapped else text
-            # Only characters no word covers are asked, so there is no word reading to hint.
-            best, p = mdl.predict(norm_text, ask, None)
+            # Only characters no word covers are asked; the hint is their most common reading
+            # (what the model saw in training: the lexicon pass's reading at each position).
+            table = lex.syllables
+            best, p = mdl.predict(norm_text, ask, [table[i] for i in syl[ask].tolist()])
             ids = np.fromiter((lex.syllable_id.get(b, 0) for b in best), dtype=np.uint16, count=len(best))
             ok = ids > 0
             syl[ask[ok]] = ids[ok]
             prob[ask[ok]] = np.asarray(p, dtype=np.float32)[ok]
             src[ask[ok]] = SRC_MODEL
+    if neutral == "full":
+        full = lex.full_tone[np.minimum(a.norm, TABLE_SIZE - 1)]
+        swap = ((src & 0b11) == 2) & lex.is_neutral[syl] & (full > 0)
+        syl[swap] = full[swap]
+    elif neutral != "lexical":
+        raise ValueError(f"neutral must be 'lexical' or 'full', not {neutral!r}")
     return Reading(text, lex, syl, src, prob, (a.flags & 1).view(bool))
 
 
