@@ -20,6 +20,7 @@ import html
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -103,14 +104,32 @@ class Unit:
         return "".join(f + s for f, s in zip(self.forms, self.seps + ("",)))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Plan:
-    """What annotate writes, before a format lays it out."""
+    """What annotate writes, before a format lays it out: arrays, one entry per unit
+    (``start``, ``end``, ``written``) or per character (``forms``: the syllable as written,
+    ``seps``: what follows it inside its unit), so formats join them without a Python loop."""
 
     text: str
-    units: tuple[Unit, ...]
+    start: np.ndarray     # int64, per unit
+    end: np.ndarray       # int64, per unit
+    written: np.ndarray   # object (str), per unit
+    forms: np.ndarray     # object (str), per character
+    seps: np.ndarray      # object (str), per character
+    reading: Any
     options: AnnotateOptions
     config: Config
+
+    @property
+    def units(self) -> tuple[Unit, ...]:
+        """The units as values (for JSON and for inspection)."""
+        syl, prob, table = self.reading.syl, self.reading.prob, self.reading.lexicon.syllables
+        out = []
+        for a, b in zip(self.start.tolist(), self.end.tolist()):
+            out.append(Unit(a, b, tuple(self.forms[a:b].tolist()), tuple(self.seps[a:b - 1].tolist()),
+                            tuple(round(p, 4) for p in prob[a:b].tolist()),
+                            tuple(table[i] for i in syl[a:b].tolist())))
+        return tuple(out)
 
 
 FormatFn = Callable[[Plan], str]
@@ -174,72 +193,135 @@ def plan(text: str, options: AnnotateOptions, config: Config = DEFAULT) -> Plan:
         for p in guard_positions(text, config.user_dict):
             a, _ = v.spans[v.word_id[p - 1]]
             mask[a:p] = True
-    units = v.selected_words(mask & readable)
-    if not units:
-        return Plan(text, (), options, config)
+    st, en = v.selected_words(mask & readable, arrays=True)
 
-    style = styles.get(config.tone)
     table = styles.table(r.lexicon.syllables, config.tone)
-    numbers = r.lexicon.syllables
+    forms = table[r.syl]
+    seps = np.full(len(text), "", dtype=object)
     latin = config.tone in INLINE_TONES
-    # Capitals on toneless pinyin would read to strip as a writer's name gloss (湖北(Hubei)), kept.
-    capitals = latin and not (options.format == "inline" and config.tone == "none")
-    starts = _sentence_starts(v) if options.orthography else None
-
-    def unit(a: int, b: int) -> Unit:
-        ids = r.syl[a:b].tolist()
-        syls = tuple(numbers[i] for i in ids)
-        conf = tuple(round(float(p), 4) for p in r.prob[a:b].tolist())
-        if options.orthography and latin:
-            forms, seps = orthography.syllable_forms(
-                v.norm_text[a:b], syls, style, sentence_start=bool(starts[a]), capitals=capitals,
-                apostrophes=config.tone != "numbers")
-            return Unit(a, b, tuple(forms), tuple(seps), conf, syls)
-        return Unit(a, b, tuple(table[i] for i in ids), ("",) * (b - a - 1), conf, syls)
-
-    out = []
-    for a, b in units:
-        u = unit(a, b)
-        if options.format == "inline" and (len(u.written) > MAX_WRITTEN or b - a > MAX_SYLLABLES):
+    if options.orthography and latin and len(st):
+        _orthography(v, st, en, forms, seps, options, config)
+    written = _join(forms, seps, st, en)
+    if options.format == "inline" and len(st):
+        lengths = np.fromiter(map(len, written), dtype=np.int64, count=len(written))
+        long = (lengths > MAX_WRITTEN) | (en - st > MAX_SYLLABLES)
+        if long.any():
             # Beyond what strip's detector reads in one bracket (a very long user-dictionary
-            # word): write it in pieces, each an annotation strip finds.
-            out.extend(unit(i, min(i + CHUNK, b)) for i in range(a, b, CHUNK))
-        else:
-            out.append(u)
-    return Plan(text, tuple(out), options, config)
+            # word): write it in CHUNK-character pieces, each an annotation strip finds.
+            pieces = [[(a, b)] if not lg else [(i, min(i + CHUNK, b)) for i in range(a, b, CHUNK)]
+                      for a, b, lg in zip(st.tolist(), en.tolist(), long.tolist())]
+            flat = np.array([ab for ps in pieces for ab in ps], dtype=np.int64)
+            st, en = flat[:, 0], flat[:, 1]
+            written = _join(forms, seps, st, en)
+    return Plan(text, st, en, written, forms, seps, r, options, config)
+
+
+def _ranges(st: np.ndarray, en: np.ndarray) -> np.ndarray:
+    """The character indices of every unit, concatenated."""
+    lengths = en - st
+    if not len(lengths):
+        return np.zeros(0, dtype=np.int64)
+    return np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths) + np.repeat(st, lengths)
+
+
+def _join(forms: np.ndarray, seps: np.ndarray, st: np.ndarray, en: np.ndarray) -> np.ndarray:
+    """Per unit: its forms and the separators between them, joined (numpy's object add)."""
+    if not len(st):
+        return np.zeros(0, dtype=object)
+    idx = _ranges(st, en)
+    offsets = np.r_[0, np.cumsum(en - st)[:-1]]
+    sep = seps[idx]
+    sep[np.cumsum(en - st) - 1] = ""  # nothing after a unit's last syllable
+    return np.add.reduceat(forms[idx] + sep, offsets).astype(object)
+
+
+def _orthography(v: WordView, st: np.ndarray, en: np.ndarray, forms: np.ndarray, seps: np.ndarray,
+                 options: AnnotateOptions, config: Config) -> None:
+    """GB/T 16159 forms and separators, in place. Vectorised for the common case (a plain word of
+    up to three syllables: only apostrophes); orthography.py for the rest."""
+    r = v.reading
+    style = styles.get(config.tone)
+    apostrophes = config.tone != "numbers"
+    # Capitals on toneless pinyin would read to strip as a writer's name gloss (湖北(Hubei)), kept.
+    capitals = not (options.format == "inline" and config.tone == "none")
+    if apostrophes:
+        vowel = _vowel_start(r.lexicon.syllables, config.tone)[r.syl]
+        inner = np.zeros(len(forms), dtype=bool)
+        inner[_ranges(st, en)] = True
+        inner[st] = False
+        at = np.flatnonzero(inner & vowel)
+        seps[at - 1] = "'"
+    sentence = _sentence_starts(v)[st]
+    kinds = orthography.kinds()
+    numbers = r.lexicon.syllables
+    for a, b, first in zip(st.tolist(), en.tolist(), sentence.tolist()):
+        word = v.norm_text[a:b]
+        if b - a >= 4 or first or word in kinds:
+            f, s = orthography.syllable_forms(word, [numbers[i] for i in r.syl[a:b].tolist()], style,
+                                              sentence_start=first, capitals=capitals, apostrophes=apostrophes)
+            forms[a:b] = f
+            seps[a:b - 1] = s
+
+
+@lru_cache(maxsize=16)
+def _vowel_start(syllables: tuple[str, ...], tone: str) -> np.ndarray:
+    table = styles.table(syllables, tone)
+    return np.array([bool(t) and t.startswith(orthography.VOWEL_START) for t in table.tolist()], dtype=bool)
 
 
 # --- formats ------------------------------------------------------------------------------------
 
+def _interleave(*columns: Any) -> str:
+    """Join columns row by row: ``a0 b0 c0 a1 b1 c1 …`` (each an object array or a constant)."""
+    n = max(len(c) for c in columns if isinstance(c, np.ndarray))
+    grid = np.empty((n, len(columns)), dtype=object)
+    for k, c in enumerate(columns):
+        grid[:, k] = c
+    return "".join(grid.ravel().tolist())
+
+
+def _gaps(text: str, st: np.ndarray, en: np.ndarray, escape: bool = False) -> tuple[np.ndarray, str]:
+    """The text before each unit (from the previous unit's end), and the text after the last."""
+    ends = [0] + en.tolist()
+    gaps = [text[p:q] for p, q in zip(ends, st.tolist())]
+    tail = text[ends[-1]:]
+    if escape:
+        gaps, tail = [html.escape(g) for g in gaps], html.escape(tail)
+    return np.array(gaps, dtype=object), tail
+
+
 @register("inline")
 def inline(p: Plan) -> str:
     """``寻根(xúngēn)``: each unit's pinyin in brackets right after it; all else byte for byte."""
+    if not len(p.start):
+        return p.text
     op, cl = BRACKETS[p.options.brackets]
-    parts, pos = [], 0
-    for u in p.units:
-        parts += (p.text[pos:u.end], op, u.written, cl)
-        pos = u.end
-    parts.append(p.text[pos:])
-    return "".join(parts)
+    # Each chunk runs from the previous unit's end to this unit's end: gap and word in one slice.
+    chunks, tail = _gaps(p.text, p.end, p.end)
+    return _interleave(chunks, op, p.written, cl) + tail
 
 
 @register("ruby")
 def ruby(p: Plan) -> str:
     """``<ruby>寻根<rp>(</rp><rt>xúngēn</rt><rp>)</rp></ruby>``; every piece of text escaped."""
     op, cl = (html.escape(b) for b in BRACKETS[p.options.brackets])
-    esc = html.escape
-    parts, pos = [], 0
-    for u in p.units:
-        parts.append(esc(p.text[pos:u.start]))
-        if p.options.ruby == "char":
-            parts += (f"<ruby>{esc(c)}<rp>{op}</rp><rt>{esc(f)}</rt><rp>{cl}</rp></ruby>"
-                      for c, f in zip(p.text[u.start:u.end], u.forms))
-        else:
-            parts.append(f"<ruby>{esc(p.text[u.start:u.end])}<rp>{op}</rp><rt>{esc(u.written)}</rt>"
-                         f"<rp>{cl}</rp></ruby>")
-        pos = u.end
-    parts.append(esc(p.text[pos:]))
-    body = "".join(parts)
+    if not len(p.start):
+        body = html.escape(p.text)
+    elif p.options.ruby == "char":
+        idx = _ranges(p.start, p.end)
+        cells = np.empty(len(p.text), dtype=object)
+        cells[:] = ""
+        chars = np.array([p.text[i] for i in idx.tolist()], dtype=object)  # Han: nothing to escape
+        cells[idx] = ("<ruby>" + chars + f"<rp>{op}</rp><rt>" + _escaped(p.forms[idx])
+                      + f"</rt><rp>{cl}</rp></ruby>")
+        # One unit per character, so the gaps fall between them.
+        gaps, tail = _gaps(p.text, idx, idx + 1, escape=True)
+        body = _interleave(gaps, cells[idx]) + tail
+    else:
+        gaps, tail = _gaps(p.text, p.start, p.end, escape=True)
+        words = np.array([p.text[a:b] for a, b in zip(p.start.tolist(), p.end.tolist())], dtype=object)
+        body = _interleave(gaps, "<ruby>", words, f"<rp>{op}</rp><rt>", _escaped(p.written),
+                           f"</rt><rp>{cl}</rp></ruby>") + tail
     if not p.options.page:
         return body
     return ('<!DOCTYPE html>\n<html lang="zh-CN">\n<head><meta charset="utf-8"><title>pinzhu</title>\n'
@@ -247,12 +329,20 @@ def ruby(p: Plan) -> str:
             f'</head>\n<body>{body}</body>\n</html>\n')
 
 
+def _escaped(a: np.ndarray) -> np.ndarray:
+    """HTML-escape an object array of strings (pinyin holds at most an apostrophe)."""
+    return np.array([html.escape(x) if "'" in x or "&" in x or "<" in x else x for x in a.tolist()], dtype=object)
+
+
 @register("json")
 def as_json(p: Plan) -> str:
     """``{"tokens": [{"start", "end", "word", "pinyin", "syllables", "confidence"}]}``: offsets
     are ``str`` indices (code points); ``confidence`` is each syllable's probability."""
-    tokens = [{"start": u.start, "end": u.end, "word": p.text[u.start:u.end], "pinyin": u.written,
-               "syllables": list(u.forms), "confidence": list(u.confidence)} for u in p.units]
+    prob = np.round(p.reading.prob.astype(np.float64), 4).tolist()
+    forms = p.forms.tolist()
+    tokens = [{"start": a, "end": b, "word": p.text[a:b], "pinyin": w, "syllables": forms[a:b],
+               "confidence": prob[a:b]}
+              for a, b, w in zip(p.start.tolist(), p.end.tolist(), p.written.tolist())]
     return json.dumps({"length": len(p.text), "tone": p.config.tone, "tokens": tokens}, ensure_ascii=False)
 
 

@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from importlib import resources
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -153,14 +153,18 @@ class WordView:
             return np.zeros(0, dtype=bool)
         return np.logical_or.reduceat(char_mask, self.spans[:, 0])[self.han_words]
 
-    def selected_words(self, mask: np.ndarray) -> list[tuple[int, int]]:
-        """Spans of the runs of ``mask`` cut at word starts: the units annotate writes after."""
+    def selected_words(self, mask: np.ndarray, arrays: bool = False) -> Any:
+        """Spans of the runs of ``mask`` cut at word starts: the units annotate writes after
+        (a list of (start, end), or with ``arrays=True`` two int arrays)."""
         if not mask.any():
-            return []
+            z = np.zeros(0, dtype=np.int64)
+            return (z, z) if arrays else []
         cut = self.starts | np.r_[True, mask[1:] != mask[:-1]]
         st = np.flatnonzero(cut)
         en = np.append(st[1:], len(mask))
         keep = mask[st]
+        if arrays:
+            return st[keep].astype(np.int64), en[keep].astype(np.int64)
         return list(zip(st[keep].tolist(), en[keep].tolist()))
 
 
