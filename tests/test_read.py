@@ -18,6 +18,7 @@ def test_styles():
     assert pinzhu.pinyin("绿色的", tone="marks") == ["lǜ", "sè", "de"]
     assert pinzhu.pinyin("绿色的", tone="none") == ["lü", "se", "de"]
     assert pinzhu.pinyin("中文", tone="zhuyin") == ["ㄓㄨㄥ", "ㄨㄣˊ"]
+    assert pinzhu.pinyin("一点儿", tone="zhuyin", config=Config(spoken=True)) == ["ㄧˋ", "ㄉㄧㄢˇㄦ", ""]
     with pytest.raises(ValueError, match="unknown tone style"):
         pinzhu.pinyin("中", tone="bogus")
 

@@ -105,8 +105,12 @@ _ZHUYIN_TONE = {1: "", 2: "ˊ", 3: "ˇ", 4: "ˋ"}
 
 @lru_cache(maxsize=4096)
 def to_zhuyin(syllable: str) -> str:
-    """Numbers form to zhuyin (bopomofo): 'zhong1' -> 'ㄓㄨㄥ', 'de5' -> '˙ㄉㄜ', 'shi4' -> 'ㄕˋ'."""
+    """Numbers form to zhuyin (bopomofo): 'zhong1' -> 'ㄓㄨㄥ', 'de5' -> '˙ㄉㄜ', 'shi4' -> 'ㄕˋ',
+    erhua 'dianr3' -> 'ㄉㄧㄢˇㄦ'."""
     base, tone = split_tone(syllable)
+    if base.endswith("r") and base not in ("er", "r") and len(base) > 1:  # erhua: diǎnr -> ㄉㄧㄢˇㄦ
+        inner = to_zhuyin(f"{base[:-1]}{tone}")
+        return syllable if inner == f"{base[:-1]}{tone}" else inner + "ㄦ"
     if base in _Y_W:
         initial, final = "", _Y_W[base]
     elif base in ("m", "n", "ng", "hm", "hng"):
