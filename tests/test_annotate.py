@@ -207,3 +207,13 @@ def test_cli_errors(tmp_path, capsys):
     assert "byte offset 6" in capsys.readouterr().err
     assert main(["annotate", "--tone", "zhuyin", str(bad)]) == 2
     assert main(["annotate", "--select", "nope", str(bad)]) == 2
+
+
+def test_spoken_erhua_stays_with_its_syllable():
+    # Spoken mode reads 公园儿 gōngyuánr with 儿 = "": the 儿 joins the unit before it, never "儿()".
+    cfg = pinzhu.Config(spoken=True)
+    text = "老头儿在公园儿里玩儿"
+    out = pinzhu.annotate(text, config=cfg)
+    assert out == "老头儿(lǎotóur)在(zài)公园儿(gōngyuánr)里(lǐ)玩儿(wánr)"
+    assert "()" not in pinzhu.annotate(text, config=cfg, select="words", words=["园"])
+    assert strip(out) == text

@@ -193,10 +193,19 @@ def plan(text: str, options: AnnotateOptions, config: Config = DEFAULT) -> Plan:
         for p in guard_positions(text, config.user_dict):
             a, _ = v.spans[v.word_id[p - 1]]
             mask[a:p] = True
-    st, en = v.selected_words(mask & readable, arrays=True)
-
     table = styles.table(r.lexicon.syllables, config.tone)
     forms = table[r.syl]
+    # Spoken mode merges an erhua 儿 into the syllable before it (哪儿 nǎr, 儿 = ""): such a 儿
+    # goes with the character before it, never alone (strip reads nǎr over 哪儿).
+    glue = readable & (forms == "")
+    mask &= readable
+    if glue.any():
+        at = np.flatnonzero(glue)
+        at = at[at > 0]
+        mask[at] = mask[at - 1] & readable[at - 1]
+        if glue[0]:
+            mask[0] = False
+    st, en = v.selected_words(mask, arrays=True, glue=glue)
     seps = np.full(len(text), "", dtype=object)
     latin = config.tone in INLINE_TONES
     if options.orthography and latin and len(st):

@@ -153,13 +153,16 @@ class WordView:
             return np.zeros(0, dtype=bool)
         return np.logical_or.reduceat(char_mask, self.spans[:, 0])[self.han_words]
 
-    def selected_words(self, mask: np.ndarray, arrays: bool = False) -> Any:
+    def selected_words(self, mask: np.ndarray, arrays: bool = False, glue: np.ndarray | None = None) -> Any:
         """Spans of the runs of ``mask`` cut at word starts: the units annotate writes after
-        (a list of (start, end), or with ``arrays=True`` two int arrays)."""
+        (a list of (start, end), or with ``arrays=True`` two int arrays). ``glue``: characters
+        that never start a unit (a spoken-mode erhua 儿 whose sound merged into the syllable before)."""
         if not mask.any():
             z = np.zeros(0, dtype=np.int64)
             return (z, z) if arrays else []
         cut = self.starts | np.r_[True, mask[1:] != mask[:-1]]
+        if glue is not None:
+            cut[1:] &= ~glue[1:]
         st = np.flatnonzero(cut)
         en = np.append(st[1:], len(mask))
         keep = mask[st]
