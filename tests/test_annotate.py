@@ -98,6 +98,7 @@ def test_guard_where_x_already_has_an_annotation(x, want):
     "刘诗(shī)诗说：行(xíng)(xíng)，湖北(Hubei)的(de)人",
     "中国(zhōng)(guó)", "公司(CEO)与A4(纸)", "的(", "行xíng)", "（）()", "", "\ud800行(háng)",
     "𠀀(a)中(zhōng)国", "2025年5月23日（星期五）", "重(chóng)庆(qìng)",
+    "的。了吗",  # a sentence starting on a neutral tone: "De" would read as a name gloss
 ])
 @pytest.mark.parametrize("opts", [
     dict(select="all"), dict(select="rare+polyphones"), dict(select="all", orthography=True),

@@ -266,8 +266,12 @@ def _orthography(v: WordView, st: np.ndarray, en: np.ndarray, forms: np.ndarray,
     for a, b, first in zip(st.tolist(), en.tolist(), sentence.tolist()):
         word = v.norm_text[a:b]
         if b - a >= 4 or first or word in kinds:
-            f, s = orthography.syllable_forms(word, [numbers[i] for i in r.syl[a:b].tolist()], style,
-                                              sentence_start=first, capitals=capitals, apostrophes=apostrophes)
+            syls = [numbers[i] for i in r.syl[a:b].tolist()]
+            # All neutral tones in marks (的 De) would read to strip as a toneless name gloss.
+            caps = capitals and not (options.format == "inline" and config.tone == "marks"
+                                     and all(x.endswith("5") or not x for x in syls))
+            f, s = orthography.syllable_forms(word, syls, style, sentence_start=first, capitals=caps,
+                                              apostrophes=apostrophes)
             forms[a:b] = f
             seps[a:b - 1] = s
 
