@@ -98,3 +98,13 @@ def test_body_too_large_is_413(server):
     r = conn.getresponse()
     assert r.status == 413 and "over" in json.load(r)["detail"]
     conn.close()
+
+
+def test_annotate_endpoint(server):
+    status, out = post(server, "/v1/annotate", {"text": "寻根节在随州举行", "select": "words",
+                                                "words": ["寻根"], "model": False})
+    assert status == 200 and out["text"] == "寻根(xúngēn)节在随州举行"
+    status, out = post(server, "/v1/annotate", {"text": "银行", "format": "ruby"})
+    assert status == 200 and "<rt>" in out["text"]
+    status, out = post(server, "/v1/annotate", {"text": "银行", "select": "bogus"})
+    assert status == 422 and out["detail"][0]["loc"] == ["body", "select"]

@@ -89,14 +89,22 @@ def create_app(max_body: int = MAX_BODY) -> FastAPI:
         return {"words": [{"word": w, "pinyin": p} for w, p in words_(req.text, config=req.config())]}
 
     @app.post("/v1/annotate")
-    def annotate(req: AnnotateRequest) -> dict:
+    def annotate(req: AnnotateRequest):
         from . import annotate as annotate_
+        from .select import parse_select
 
+        try:
+            parse_select(req.select)
+        except ValueError as e:
+            return JSONResponse({"detail": [{"loc": ["body", "select"], "msg": str(e)}]}, status_code=422)
         kwargs = dict(select=req.select, format=req.format, brackets=req.brackets, seed=req.seed,
                       fraction=req.fraction, config=req.config())
         if req.words is not None:
             kwargs["words"] = req.words
-        return {"text": annotate_(req.text, **kwargs)}
+        try:
+            return {"text": annotate_(req.text, **kwargs)}
+        except ValueError as e:  # an option combination annotate refuses (e.g. zhuyin inline)
+            return JSONResponse({"detail": [{"loc": ["body"], "msg": str(e)}]}, status_code=422)
 
     @app.post("/v1/strip")
     def strip(req: StripRequest) -> dict:
