@@ -76,7 +76,7 @@ def pinzhu_version(mod: Any) -> str:
     return f"{version} (from {Path(mod.__file__).parent})"
 
 
-def _pinzhu_config(mod: Any, **options: bool) -> Any:
+def _pinzhu_config(mod: Any, **options: object) -> Any:
     config_cls = getattr(mod, "Config", None)
     if config_cls is None:
         raise Unavailable("pinzhu.Config does not exist yet")
@@ -87,7 +87,7 @@ def _pinzhu_config(mod: Any, **options: bool) -> Any:
     return config_cls(**options)
 
 
-def make_pinzhu(key: str, label: str, **options: bool) -> PySystem:
+def make_pinzhu(key: str, label: str, **options: object) -> PySystem:
     mod = import_pinzhu()
     if not hasattr(mod, "pinyin"):
         raise Unavailable("pinzhu.pinyin does not exist yet")
@@ -159,6 +159,9 @@ PY_SYSTEMS: dict[str, tuple[str, Callable[[str, str], PySystem]]] = {
     "pinzhu-model": ("pinzhu model=True", partial(make_pinzhu, model=True)),
     "pinzhu-nomodel": ("pinzhu model=False", partial(make_pinzhu, model=False)),
     "pinzhu-spoken": ("pinzhu spoken=True", partial(make_pinzhu, spoken=True)),
+    # CPP's convention: lexical neutral tones cited in full (认识 rènshí), see pinzhu.Config.neutral
+    "pinzhu-full": ("pinzhu neutral=full", partial(make_pinzhu, neutral="full")),
+    "pinzhu-full-nomodel": ("pinzhu neutral=full model=False", partial(make_pinzhu, neutral="full", model=False)),
     "pypinyin": ("pypinyin", make_pypinyin),
     "pypinyin-sandhi": ("pypinyin tone_sandhi=True", partial(make_pypinyin, tone_sandhi=True)),
     "g2pm": ("g2pM", make_g2pm),
