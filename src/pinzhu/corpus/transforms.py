@@ -122,9 +122,14 @@ def _audit(text: str, o: CorpusOptions) -> dict[str, Any]:
 
 
 def _read(text: str, o: CorpusOptions) -> dict[str, Any]:
-    from ..cli.read import line_pinyin
+    from .. import words
 
-    return {o.prefix + "pinyin": "\n".join(line_pinyin(line, o.config, o.keep) for line in text.split("\n"))}
+    def line_pinyin(line: str) -> str:  # as `pinzhu pinyin`: Han words' pinyin, space-separated
+        parts = [py if py is not None else w.strip() for w, py in words(line, config=o.config)
+                 if py is not None or (o.keep and w.strip())]
+        return " ".join(parts)
+
+    return {o.prefix + "pinyin": "\n".join(line_pinyin(line) for line in text.split("\n"))}
 
 
 _JOB_FNS: dict[str, Callable[[str, CorpusOptions], dict[str, Any]]] = {
