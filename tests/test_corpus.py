@@ -241,14 +241,30 @@ def test_resume_skips_done_shards_and_refuses_another_job(corpus, tmp_path):
         run_corpus(str(d), str(out), CorpusOptions(job="scan"), RunOptions(shard_size=40, resume=True, progress=False))
 
 
-def test_sigkill_then_resume_equals_uninterrupted_run(tmp_path):
+def _tagged_pids(tag: str) -> list[int]:
+    """Processes whose environment holds ``tag`` (the killed run and any worker it left)."""
+    pids = []
+    for d in Path("/proc").iterdir():
+        if d.name.isdigit():
+            try:
+                if tag.encode() in (d / "environ").read_bytes():
+                    pids.append(int(d.name))
+            except OSError:
+                pass
+    return pids
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_sigkill_then_resume_equals_uninterrupted_run(tmp_path, jobs):
     docs = make_docs(900, seed=7, annotated_share=1.0)
     write_jsonl(tmp_path / "in.jsonl", docs)
     cmd = [sys.executable, "-m", "pinzhu", "corpus", "strip", str(tmp_path / "in.jsonl"), str(tmp_path / "out"),
-           "--shard-size", "20", "--no-progress"]
+           "--shard-size", "20", "--no-progress", "--jobs", str(jobs)]
     assert main(["corpus", "strip", str(tmp_path / "in.jsonl"), str(tmp_path / "ref"), "--shard-size", "20",
                  "--no-progress"]) == 0
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    tag = f"PINZHU_KILL_TEST={tmp_path.name}"
+    env = {**os.environ, "PINZHU_KILL_TEST": tmp_path.name}
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     markers = tmp_path / "out" / "_pinzhu"
     deadline = time.monotonic() + 60
     while not list(markers.glob("part-*.done")) and proc.poll() is None and time.monotonic() < deadline:
@@ -257,6 +273,12 @@ def test_sigkill_then_resume_equals_uninterrupted_run(tmp_path):
     proc.wait()
     done_at_kill = len(list(markers.glob("part-*.done")))
     assert proc.returncode == -signal.SIGKILL and 1 <= done_at_kill < 45, "the kill must land mid-run"
+    if jobs > 1 and Path("/proc/self/environ").exists():
+        # Pool workers notice their parent is gone and leave, rather than wait on their queue forever.
+        deadline = time.monotonic() + 10
+        while _tagged_pids(tag) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert _tagged_pids(tag) == []
     assert subprocess.run([*cmd, "--resume"], capture_output=True).returncode == 0
     assert parts_bytes(tmp_path / "out") == parts_bytes(tmp_path / "ref")
     summary = json.loads((markers / "summary").read_text())

@@ -115,6 +115,25 @@ def run_shard(shard: Shard, options: CorpusOptions, out_dir: str) -> ShardStats:
     return stats
 
 
+def _worker_init(parent: int) -> None:
+    """Load pinzhu once, and leave when the parent is gone: after a SIGKILL a pool worker would
+    otherwise wait on its task queue forever (the unfinished part stays a .tmp file; resume cleans it)."""
+    import threading
+
+    def watch() -> None:
+        while True:
+            time.sleep(1.0)
+            try:
+                os.kill(parent, 0)
+            except ProcessLookupError:
+                os._exit(1)
+            except PermissionError:  # the pid was reused by another user's process: ours is gone
+                os._exit(1)
+
+    threading.Thread(target=watch, daemon=True, name="pinzhu-parent-watch").start()
+    warm_up()
+
+
 def _run_shard_worker(args: tuple[Shard, CorpusOptions, str]) -> tuple[int, ShardStats]:
     shard, options, out_dir = args
     return shard.index, run_shard(shard, options, out_dir)
@@ -240,7 +259,8 @@ def run_local(todo: list[Shard], options: CorpusOptions, out: str, run: RunOptio
     # the lexicon and model once, in warm_up, not per shard.
     ctx = mp.get_context("forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn")
     by_index = {s.index: s for s in todo}
-    with ProcessPoolExecutor(max_workers=min(jobs, len(todo)), mp_context=ctx, initializer=warm_up) as ex:
+    with ProcessPoolExecutor(max_workers=min(jobs, len(todo)), mp_context=ctx, initializer=_worker_init,
+                             initargs=(os.getpid(),)) as ex:
         futs = [ex.submit(_run_shard_worker, (s, options, out)) for s in todo]
         for fut in as_completed(futs):
             index, stats = fut.result()
