@@ -12,5 +12,5 @@ fi
 python3 -m venv .venv
 . .venv/bin/activate
 python -m pip install -q --upgrade pip
-PINZHU_REQUIRE_EXTENSION=1 python -m pip install -q -e '.[test,server]'
+PINZHU_REQUIRE_EXTENSION=1 python -m pip install -q -e '.[test,server,ray,adapters]'
 python -m pytest "$@"

@@ -43,3 +43,34 @@ def test_bad_user_dict(tmp_path):
     ud.write_text("行行\thang2\n", encoding="utf-8")
     r = run(["pinyin", "--user-dict", str(ud)], "行行".encode())
     assert r.returncode == 2 and "ud.tsv:1" in r.stderr.decode()
+
+
+def test_atomic_write_leaves_normal_permissions(tmp_path):
+    import os
+
+    from pinzhu.io import atomic_write
+
+    umask = os.umask(0o022)
+    try:
+        with atomic_write(tmp_path / "out.txt") as f:
+            f.write("好")
+    finally:
+        os.umask(umask)
+    assert (tmp_path / "out.txt").read_text(encoding="utf-8") == "好"
+    assert (tmp_path / "out.txt").stat().st_mode & 0o777 == 0o644
+    assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]  # no temporary file left
+
+
+def test_atomic_write_keeps_old_file_on_failure(tmp_path):
+    from pinzhu.io import atomic_write
+
+    target = tmp_path / "out.txt"
+    target.write_text("old", encoding="utf-8")
+    try:
+        with atomic_write(target) as f:
+            f.write("half")
+            raise RuntimeError("boom")
+    except RuntimeError:
+        pass
+    assert target.read_text(encoding="utf-8") == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]

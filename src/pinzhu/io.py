@@ -52,6 +52,10 @@ def atomic_write(path: str | os.PathLike[str], mode: str = "w", encoding: str | 
             yield f
             f.flush()
             os.fsync(f.fileno())
+        # mkstemp makes 0600 files; the result gets the permissions a plain open() would give.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, path)
     except BaseException:
         try:

@@ -23,6 +23,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("files", nargs="*", metavar="FILE")
     p.add_argument("-o", "--output", metavar="FILE", help="write here (atomically) instead of stdout")
     add_reading_options(p)
+    add_annotate_options(p)
+    p.set_defaults(handler=run)
+
+
+def add_annotate_options(p: argparse.ArgumentParser | argparse._ArgumentGroup) -> None:
+    """The options that make an AnnotateOptions (shared with ``pinzhu corpus annotate``)."""
     p.add_argument("--select", default="all", metavar="POLICY",
                    help=f"which words: {', '.join(policies.names())}; combine with '+' (default: all)")
     p.add_argument("--format", default="inline", choices=formats(), help="output format (default: inline)")
@@ -37,7 +43,6 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--word", action="append", default=[], metavar="WORD", help="words policy: a word (repeatable)")
     p.add_argument("--fraction", type=float, default=0.2, help="sample policy: share of words (default: 0.2)")
     p.add_argument("--seed", type=int, default=0, help="sample policy: random seed (default: 0)")
-    p.set_defaults(handler=run)
 
 
 def _word_list(args: argparse.Namespace) -> frozenset[str]:

@@ -14,7 +14,8 @@ import sys
 from dataclasses import asdict
 
 from ..io import InputError
-from ..render import BRACKETS, INLINE_TONES, formats
+from ..render import INLINE_TONES
+from .annotate import add_annotate_options
 from .read import add_reading_options, config_from
 
 
@@ -42,18 +43,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     g.add_argument("--names", action="store_true", help="strip: also remove capitalised toneless glosses: 湖北(Hubei)")
     g.add_argument("--keep-toneless", action="store_true", help="keep lowercase toneless annotations: 行(xing)")
     g = p.add_argument_group("annotate (as pinzhu annotate)")
-    g.add_argument("--select", default="all", metavar="POLICY", help="selection policy, e.g. polyphones, rare+polyphones")
-    g.add_argument("--format", default="inline", choices=formats(), help="output format (default: inline)")
-    g.add_argument("--brackets", default="half", choices=tuple(BRACKETS), help="() or （）")
-    g.add_argument("--orthography", action="store_true", help="GB/T 16159 word division, apostrophes, capitals")
-    g.add_argument("--ruby", default="word", choices=("word", "char"), help=argparse.SUPPRESS)
-    g.add_argument("--page", action="store_true", help=argparse.SUPPRESS)
-    g.add_argument("--level", type=int, default=4, help="level policy: words above this HSK 3.0 level")
-    g.add_argument("--top", type=int, metavar="N", help="level policy: words outside the N most frequent")
-    g.add_argument("--words", metavar="FILE", help="words policy: a file of words, one per line")
-    g.add_argument("--word", action="append", default=[], metavar="WORD", help="words policy: a word (repeatable)")
-    g.add_argument("--fraction", type=float, default=0.2, help="sample policy: share of words")
-    g.add_argument("--seed", type=int, default=0, help="sample policy: random seed")
+    add_annotate_options(g)
     g = p.add_argument_group("read")
     g.add_argument("--keep", action="store_true", help="keep non-Han words in pinzhu_pinyin")
     p.set_defaults(handler=run)

@@ -19,7 +19,6 @@ import sys
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, fields
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -70,13 +69,6 @@ def _dumps(record: dict[str, Any]) -> bytes:
         return (json.dumps(record, ensure_ascii=True, default=str) + "\n").encode("ascii")
 
 
-@lru_cache(maxsize=1)
-def _umask() -> int:
-    mask = os.umask(0o022)  # reading the umask means setting it: put it straight back
-    os.umask(mask)
-    return mask
-
-
 def _bad_record(bad: Bad, shard: Shard, o: CorpusOptions) -> dict[str, Any]:
     return {o.error_field: bad.error,
             o.prefix + "source": {"file": shard.path, "line": bad.line, "offset": bad.offset},
@@ -107,8 +99,6 @@ def run_shard(shard: Shard, options: CorpusOptions, out_dir: str) -> ShardStats:
                 chars += len(value)
             changed += ch
             f.write(_dumps(new))
-    # atomic_write's temporary file is private (0600); a corpus part is for everyone the umask allows.
-    os.chmod(out / f"{shard.name}.jsonl", 0o666 & ~_umask())
     stats = ShardStats(docs, changed, errors, chars, time.perf_counter() - t0)
     with atomic_write(out / META / f"{shard.name}.done") as f:
         json.dump(asdict(stats), f)
