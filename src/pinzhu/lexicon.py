@@ -155,7 +155,7 @@ class Lexicon:
         """Readings of one character, most common first; rare ones only with ``rare=True``.
 
         >>> default_lexicon().readings("王"), default_lexicon().readings("王", rare=True)
-        (('wang2', 'wang4'), ('wang2', 'wang4', 'yu4'))
+        (('wang2',), ('wang2', 'wang4', 'yu4'))
         """
         return tuple(s for s, share in self.reading_shares(ch) if rare or share >= self.rare_share
                      or s == self.syllables[int(self.default_syl[ord(ch)])])

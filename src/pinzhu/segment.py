@@ -9,8 +9,8 @@ The loop runs in the C extension ``pinzhu._segcore`` when it was built; :class:`
 available and in the tests that hold the two equal).
 
 >>> from pinzhu.lexicon import default_lexicon
->>> [w for w, _ in words_of("试着重复", default_lexicon())]
-['试着', '重复']
+>>> [w for w, _ in words_of("试着重复", default_lexicon())]  # never 着重
+['试', '着', '重复']
 """
 
 from __future__ import annotations
