@@ -176,6 +176,30 @@ MIN_CORRECTIONS = 2
 PRIOR_WEIGHT = 2.0
 
 
+def add_traditional_words(words: dict[str, tuple[list[str], float]], t2s: dict[str, str]) -> dict[str, str]:
+    """Traditional spellings of listed words (OpenCC's STPhrases), as the engine sees them.
+
+    The engine maps each traditional character to its simplified one, except characters that
+    are their own simplified form too (於, 瞭, 乾): those keep their own readings, so 於是 needs
+    its own entry to read yúshì, not wūshì. Keys are the phrase after that character mapping.
+    Returns {traditional key: simplified word}.
+    """
+    import opencc
+
+    path = Path(opencc.__file__).parent / "dictionary" / "STPhrases.txt"
+    added: dict[str, str] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        simp, trads = line.split("\t")
+        if simp not in words:
+            continue
+        for trad in trads.split():
+            key = "".join(t2s.get(c, c) for c in trad)
+            if len(key) == len(simp) and key != simp and key not in words:
+                words[key] = words[simp]
+                added[key] = simp
+    return added
+
+
 def build(pinyin_pro_json: Path, out: Path, labelled: list[Path] | None = None,
           word_labelled: list[Path] | None = None) -> None:
     write(pinyin_pro_json, out, {}, {})
@@ -194,13 +218,20 @@ def write(pinyin_pro_json: Path, out: Path, counts: dict[str, dict[str, int]], i
         freq = words.get(word, (None, 1e-9))[1]
         words[word] = (syls, freq)
 
+    t2s = load_t2s()
+    trad_words = add_traditional_words(words, t2s)
+    print(f"OpenCC: {len(trad_words)} traditional spellings of words added")
+
     # Every reading of every character: pypinyin's list, plus any reading a word uses.
     char_readings: dict[str, list[str]] = {}
     for cp, readings in pinyin_dict.items():
         char_readings[chr(cp)] = [to_numbers(r) for r in readings.split(",")]
     weight: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     for word, (syls, freq) in words.items():
-        for ch, s in zip(word, syls):
+        simp = trad_words.get(word, "")
+        for k, (ch, s) in enumerate(zip(word, syls)):
+            if simp and simp[k] == ch:  # counted once, in the simplified word
+                continue
             weight[ch][s] += freq
             rs = char_readings.setdefault(ch, [])
             if s not in rs:
@@ -245,7 +276,6 @@ def write(pinyin_pro_json: Path, out: Path, counts: dict[str, dict[str, int]], i
     char_logp = np.array([math.log(max(words.get(chr(c), (None, 1e-13))[1], 1e-13) / total_freq)
                           for c in cps], dtype=np.float32)
 
-    t2s = load_t2s()
     t2s_pairs = np.array(sorted((ord(t), ord(s)) for t, s in t2s.items()), dtype=np.uint32)
 
     out.parent.mkdir(parents=True, exist_ok=True)

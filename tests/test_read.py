@@ -195,3 +195,8 @@ def test_model_only_sees_standalone_polyphones():
     seen.clear()
     read("他行", model=Spy(), user_dict=UserDict.from_mapping({"行": "hang2"}))
     assert seen == []
+
+
+def test_traditional_spellings_of_words():
+    # 於 and 瞭 are their own simplified forms too, so their words need their own entries
+    assert pinzhu.pinyin("於是瞭解", config=NUM) == ["yu2", "shi4", "liao3", "jie3"]
