@@ -59,32 +59,51 @@ def codepoints(text: str) -> np.ndarray:
 
 
 @functools.lru_cache(maxsize=16)
-def _plan(templates: tuple[tuple, ...]) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
-    """(span, offsets, column table (F, K), seeds (F,)) for a template list."""
-    offs = sorted({o for t in templates for o in t if o != "h"})
-    span = max([1] + [abs(o) for o in offs])
-    col = {o: i for i, o in enumerate(offs)}
-    hcol, zcol = len(offs), len(offs) + 1
-    K = max([1] + [len(t) for t in templates])
-    cols = np.full((len(templates), K), zcol, dtype=np.int64)
+def _plan(templates: tuple[tuple, ...], bags: tuple[tuple[int, int, int], ...] = ()
+          ) -> tuple[int, np.ndarray, np.ndarray, tuple[np.ndarray, np.ndarray]]:
+    """(span, column offsets, column table (F, K), (seeds (F,), column salts)) for a template list
+    and a bag list.
+
+    A template is a list of offsets (``"h"``: the hint slot); each is one feature. A bag
+    ``(lo, hi, n)`` is one feature per n-gram starting at each offset in ``lo..hi`` (n-grams that
+    would cover the target are skipped), all hashed with the bag's own seed and salts, so the
+    same n-gram anywhere in the window gives the same feature (a bag of n-grams).
+    """
+    exp: list[tuple[int, list]] = []
     for j, t in enumerate(templates):
-        for k, o in enumerate(t):
-            cols[j, k] = hcol if o == "h" else col[o]
+        exp.append((j + 1, [("h", 0) if o == "h" else (o, o) for o in t]))
+    for b, (lo, hi, n) in enumerate(bags):
+        for o in range(lo, hi + 1):
+            offs = [o + i for i in range(n)]
+            if 0 in offs:
+                continue
+            exp.append((1001 + b, [(oo, 200 + 8 * b + i) for i, oo in enumerate(offs)]))
+    colkeys = sorted({c for _, t in exp for c in t if c[0] != "h"})
+    span = max([1] + [abs(o) for o, _ in colkeys])
+    col = {c: i for i, c in enumerate(colkeys)}
+    hcol, zcol = len(colkeys), len(colkeys) + 1
+    K = max([1] + [len(t) for _, t in exp])
+    cols = np.full((len(exp), K), zcol, dtype=np.int64)
+    for j, (_, t) in enumerate(exp):
+        for k, c in enumerate(t):
+            cols[j, k] = hcol if c[0] == "h" else col[c]
     with np.errstate(over="ignore"):
-        seeds = (np.arange(1, len(templates) + 1, dtype=np.uint64) * np.uint64(0x51ED27)) * _MUL2
-        salt = np.array([0x200000 * (1 + (o + 64)) for o in offs] + [0x7F00000, 0], dtype=np.uint64)
-    return span, np.array(offs, dtype=np.int64), cols, (seeds, salt)
+        seeds = (np.array([s for s, _ in exp], dtype=np.uint64) * np.uint64(0x51ED27)) * _MUL2
+        salt = np.array([0x200000 * (1 + (key + 64)) for _, key in colkeys] + [0x7F00000, 0], dtype=np.uint64)
+    offs = np.array([o for o, _ in colkeys], dtype=np.int64)
+    return span, offs, cols, (seeds, salt)
 
 
 def feature_rows(cp: np.ndarray, positions: np.ndarray, hint_slot: np.ndarray,
-                 templates: Sequence[Sequence], bits: int) -> np.ndarray:
-    """Hashed feature rows, shape (len(positions), len(templates)), int64 in [0, 2**bits).
+                 templates: Sequence[Sequence], bits: int, bags: Sequence[Sequence[int]] = ()) -> np.ndarray:
+    """Hashed feature rows, shape (len(positions), number of features), int64 in [0, 2**bits).
 
     ``templates`` is a list of offset lists (code points at those offsets from the target); the
     special offset ``"h"`` stands for the hint slot. Every feature also hashes the target itself.
     All templates are hashed at once: one (n, F) array per step, a fixed number of numpy calls.
     """
-    return _rows(_plan(tuple(tuple(t) for t in templates)), cp, positions, hint_slot, bits)
+    return _rows(_plan(tuple(tuple(t) for t in templates), tuple(tuple(b) for b in bags)),
+                 cp, positions, hint_slot, bits)
 
 
 def _rows(plan, cp, positions, hint_slot, bits) -> np.ndarray:
@@ -124,7 +143,8 @@ class PolyphoneModel:
         self.templates = [list(t) for t in config["templates"]]
         self.bits = int(config["bits"])
         self.slots = int(config["slots"])
-        self._plan = _plan(tuple(tuple(t) for t in self.templates))
+        self.bags = [tuple(b) for b in config.get("bags", [])]
+        self._plan = _plan(tuple(tuple(t) for t in self.templates), tuple(self.bags))
         # hint_table[c, hint slot, slot]: learned logit bonus of each slot given the hint's slot
         # (slots + 0: hint outside the label space, slots + 1: no hint)
         self._hint_table = None if hint_table is None else np.asarray(hint_table, dtype=np.float32)
