@@ -1,23 +1,29 @@
 """Training-time data helpers for the polyphone model (scripts/train_model.py).
 
-Not used at run time. Loads the labelled sets from ``../shared/data`` and the project's lexicon
-artifact (``src/pinzhu/data/lexicon.npz``), and provides a stand-in lexicon pass (maximum
-probability segmentation over the lexicon's words) used for hint features and for labelling
-polyphones inside multi-character words of unlabelled text.  When the engine's own
-``pinzhu.read.lexicon_pass`` exists it is preferred (see ``lexicon_pass``).
+Not used at run time. Loads the labelled sets from ``../shared/data``, splits CPP dev into the
+cross-validation folds, and builds (once, cached) a lexicon per fold from the *other* folds'
+labels, so that no held-out label reaches the lexicon's standalone defaults or word corrections.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
-import math
-from collections import defaultdict
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "data"
+SHIPPED_LEXICON = ROOT / "src" / "pinzhu" / "data" / "lexicon.npz"
+CACHE = Path(os.environ.get("PINZHU_CV_CACHE", "/tmp/pz_cv"))
+PINYIN_PRO_JSON = Path(os.environ.get("PINYIN_PRO_JSON",
+                                      "/tmp/ppd/node_modules/@pinyin-pro/data/json/complete.json"))
+SEED = 20240601
+FOLDS = 5
 
 
 def load_jsonl(path: Path) -> list[dict]:
@@ -33,84 +39,46 @@ def load_sets() -> dict[str, list[dict]]:
     }
 
 
-class Lex:
-    """The project's lexicon artifact, decoded into Python dicts (training only)."""
-
-    def __init__(self, path: Path | None = None):
-        z = np.load(path or ROOT / "src" / "pinzhu" / "data" / "lexicon.npz")
-        syl = bytes(z["syllables"]).decode("utf-8").split("\n")
-        syl = [""] + syl  # ids start at 1
-        cps, off, csyl, share = z["char_cps"], z["char_off"], z["char_syl"], z["char_share"]
-        clogp = z["char_logp"].astype(np.float64)
-        self.char_readings: dict[str, list[str]] = {}
-        self.char_share: dict[str, list[float]] = {}
-        self.char_logp: dict[str, float] = {}
-        for i, cp in enumerate(cps.tolist()):
-            ch = chr(cp)
-            a, b = int(off[i]), int(off[i + 1])
-            self.char_readings[ch] = [syl[j] for j in csyl[a:b].tolist()]
-            self.char_share[ch] = share[a:b].astype(float).tolist()
-            self.char_logp[ch] = float(clogp[i])
-        wcps, woff = z["word_cps"], z["word_off"]
-        wsyl = z["word_syl"].tolist()
-        wlogp = z["word_logp"].astype(np.float64).tolist()
-        blob = wcps.astype("<u4").tobytes().decode("utf-32-le")
-        self.words: dict[str, tuple[tuple[str, ...], float]] = {}
-        offs = woff.tolist()
-        for k, lp in enumerate(wlogp):
-            a, b = offs[k], offs[k + 1]
-            self.words[blob[a:b]] = (tuple(syl[j] for j in wsyl[a:b]), lp)
-        words = self.words
-        self.maxlen = max(len(w) for w in words)
-        self.unknown_logp = min(self.char_logp.values()) - 2.0
-
-    def default(self, ch: str) -> str | None:
-        rs = self.char_readings.get(ch)
-        return rs[0] if rs else None
-
-    def segment(self, text: str) -> tuple[list[str | None], np.ndarray]:
-        """Max-probability segmentation; returns (hint per char, mask: inside a multi-char word)."""
-        n = len(text)
-        best = [0.0] + [-math.inf] * n
-        back = [0] * (n + 1)
-        words, clp, unk, maxlen = self.words, self.char_logp, self.unknown_logp, self.maxlen
-        for i in range(1, n + 1):
-            # single char
-            b = best[i - 1] + clp.get(text[i - 1], unk)
-            k = 1
-            for j in range(max(0, i - maxlen), i - 1):
-                e = words.get(text[j:i])
-                if e is not None:
-                    s = best[j] + e[1]
-                    if s > b:
-                        b, k = s, i - j
-            best[i], back[i] = b, k
-        hints: list[str | None] = [None] * n
-        mask = np.zeros(n, dtype=bool)
-        i = n
-        while i > 0:
-            k = back[i]
-            if k == 1:
-                hints[i - 1] = self.default(text[i - 1])
-            else:
-                syls = words[text[i - k:i]][0]
-                for t in range(k):
-                    hints[i - k + t] = syls[t]
-                mask[i - k:i] = True
-            i -= k
-        return hints, mask
+def fold_of_text(dev: list[dict]) -> dict[str, int]:
+    """Fold of each CPP dev sentence: split by text (a sentence labelled twice stays in one fold)."""
+    texts = sorted({d["text"] for d in dev})
+    perm = np.random.default_rng(SEED).permutation(len(texts))
+    return {t: int(perm[i] % FOLDS) for i, t in enumerate(texts)}
 
 
-def lexicon_pass_fn(lex: Lex):
-    """The engine's lexicon pass if it exists, else the stand-in above."""
-    try:
-        from pinzhu.read import lexicon_pass  # type: ignore
+def _split_paths(k: int) -> tuple[Path, Path]:
+    return CACHE / f"train_{k}.jsonl", CACHE / f"held_{k}.jsonl"
 
-        def f(text):
-            hints, mask = lexicon_pass(text)
-            return list(hints), np.asarray(mask, dtype=bool)
 
-        f("测试")
-        return f, "pinzhu.read.lexicon_pass"
-    except Exception:
-        return lex.segment, "stand-in max-probability segmentation (scripts/model_data.py)"
+def fold_files(k: int) -> tuple[list[dict], list[dict]]:
+    """(CPP dev minus fold k, fold k), also written as JSONL under the cache (for build_lexicon)."""
+    dev_path = DATA / "cpp" / "dev.jsonl"
+    lines = [line for line in dev_path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = [json.loads(line) for line in lines]
+    fold = fold_of_text(rows)
+    tr = [line for line, d in zip(lines, rows) if fold[d["text"]] != k]
+    he = [line for line, d in zip(lines, rows) if fold[d["text"]] == k]
+    CACHE.mkdir(parents=True, exist_ok=True)
+    for path, part in zip(_split_paths(k), (tr, he)):
+        text = "\n".join(part) + "\n"
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            path.write_text(text, encoding="utf-8")
+    return [json.loads(x) for x in tr], [json.loads(x) for x in he]
+
+
+def fold_lexicon(k: int) -> Path:
+    """A lexicon built like the shipped one but labelled with CPP dev minus fold k (cached; keyed
+    by the build script, its overrides and the fold's labels)."""
+    fold_files(k)
+    train_path = _split_paths(k)[0]
+    h = hashlib.sha1()
+    for p in (ROOT / "scripts" / "build_lexicon.py", ROOT / "data" / "overrides.tsv", train_path):
+        h.update(p.read_bytes())
+    out = CACHE / f"lex_{k}_{h.hexdigest()[:10]}.npz"
+    if not out.exists():
+        tmp = out.with_suffix(".tmp.npz")
+        subprocess.run([sys.executable, str(ROOT / "scripts" / "build_lexicon.py"), "--pinyin-pro-json",
+                        str(PINYIN_PRO_JSON), "--labelled", str(train_path), "--out", str(tmp)],
+                       check=True, stdout=subprocess.DEVNULL)
+        tmp.replace(out)
+    return out
