@@ -67,28 +67,38 @@ def test_feature_rows_deterministic_and_in_range():
     assert (c1 == c2).all()
 
 
+def test_bag_features_ignore_offset():
+    """A bag (lo, hi, n) gives one shared feature per n-gram, wherever it sits in the window."""
+    t, bags = [[-1]], [(2, 4, 1)]
+    r1 = feature_rows(codepoints("为甲乙丙"), np.array([0]), np.array([0]), t, 18, bags)
+    r2 = feature_rows(codepoints("为甲丙乙"), np.array([0]), np.array([0]), t, 18, bags)
+    assert r1.shape == (1, 4)
+    assert sorted(r1[0, 1:].tolist()) == sorted(r2[0, 1:].tolist())
+    assert r1[0, 1:].tolist() != r2[0, 1:].tolist()
+
+
 @needs_weights
 def test_shipped_model_clear_contexts():
+    """The engine asks the model only where a polyphone stands alone; these are such positions
+    (verified end to end: the model decides them, src 4) and readings it gets right."""
+    from pinzhu.read import SRC_MODEL, read
+
     m = SHIPPED
-    # (text, char, hint the lexicon pass would give, expected); the model corrects the lexicon
-    # from context, so it is queried with the lexicon's reading as hint, as the engine does.
     cases = [
-        ("他在银行工作了很多年。", "行", "hang2", "hang2"),
-        ("我们一起步行去学校。", "行", "xing2", "xing2"),
-        ("他还没有回来。", "还", "hai2", "hai2"),
-        ("请把书还给图书馆。", "还", "huan2", "huan2"),
-        ("他看着我。", "着", "zhe5", "zhe5"),
-        ("银行行长很忙", "长", "zhang3", "zhang3"),
-        ("他还没有回来。", "还", None, "hai2"),
-        ("我们一起步行去学校。", "行", None, "xing2"),
-        ("他跑得很快。", "得", None, "de5"),
+        ("他还没有回来。", "还", "hai2"),
+        ("他跑得很快。", "得", "de5"),
+        ("为家乡的发展", "为", "wei4"),   # news text: the CPP prior alone says wéi
+        ("这个人很好。", "好", "hao3"),
+        ("我们都很好。", "都", "dou1"),
     ]
-    for text, ch, hint, want in cases:
+    for text, ch, want in cases:
         assert ch in m.chars
-        pos = np.array([text.index(ch)])
-        best, p = m.predict(text, pos, [hint])
-        assert best == [want], (text, hint, best)
+        i = text.index(ch)
+        best, p = m.predict(text, np.array([i]), [None])
+        assert best == [want], (text, best)
         assert 0.5 < p[0] <= 1.0
+        r = read(text)
+        assert r.src[i] == SRC_MODEL and r.syllables()[i] == want, (text, r.syllables()[i])
 
 
 @needs_weights
