@@ -107,15 +107,8 @@ def speed_lines(data_dir: Path, min_chars: int) -> list[str]:
     """
     sources = ["cpp/test.jsonl", "g2pl/test.jsonl", "cpp/dev.jsonl", "g2pl/dev.jsonl"]
     pool = [row["text"] for rel in sources for row in read_jsonl(data_dir / rel)]
-    lines: list[str] = []
-    total = 0
-    while total < min_chars:
-        for line in pool:
-            if total >= min_chars:
-                break
-            lines.append(line)
-            total += len(line) + 1
-    return lines
+    pool_chars = sum(len(x) + 1 for x in pool)
+    return slice_lines(pool * -(-min_chars // pool_chars), min_chars)
 
 
 def spread_lines(lines: list[str], min_chars: int) -> list[str]:

@@ -100,13 +100,12 @@ class Lexicon:
         hit = self._tables.get(key)
         if hit is not None and hit[0] is ask:
             return hit[1]
-        if True:
-            cflags = self.han.astype(np.uint8) | (self.polyphone.astype(np.uint8) << 1)
-            if ask is not None:
-                cflags |= (ask & self.polyphone & self.han).astype(np.uint8) << 2
-            t2s = self.t2s if traditional else np.arange(TABLE_SIZE, dtype=np.uint32)
-            t = Tables(self.char_score, self.default_syl, self.default_share, cflags, t2s)
-            self._tables[key] = (ask, t)  # holding ask keeps its id from being reused
+        cflags = self.han.astype(np.uint8) | (self.polyphone.astype(np.uint8) << 1)
+        if ask is not None:
+            cflags |= (ask & self.polyphone & self.han).astype(np.uint8) << 2
+        t2s = self.t2s if traditional else np.arange(TABLE_SIZE, dtype=np.uint32)
+        t = Tables(self.char_score, self.default_syl, self.default_share, cflags, t2s)
+        self._tables[key] = (ask, t)  # holding ask keeps its id from being reused
         return t
 
     @cached_property

@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from .lexicon import HAN_RANGES, TABLE_SIZE, Lexicon, UserDict, default_lexicon, user_index
+from .lexicon import TABLE_SIZE, Lexicon, UserDict, default_lexicon, user_index
 from .segment import SRC_CHAR, SRC_CONT, read_arrays
 
 SRC_MODEL = 4  # the model's choice
@@ -34,10 +34,7 @@ def codepoints(text: str) -> np.ndarray:
 
 def han_mask(cps: np.ndarray) -> np.ndarray:
     """True where a code point is a Han character (the same ranges as ../shared/data)."""
-    m = np.zeros(len(cps), dtype=bool)
-    for lo, hi in HAN_RANGES:
-        m |= (cps >= lo) & (cps <= hi)
-    return m
+    return default_lexicon().han[np.minimum(cps, TABLE_SIZE - 1)]
 
 
 @dataclass(frozen=True)
