@@ -159,7 +159,7 @@ def word_corrections(words: dict[str, tuple[list[str], float]], in_words: dict) 
         syls = fixes.get(word, list(words[word][0]))
         have = syls[k]
         best, n = max(c.items(), key=lambda kv: kv[1])
-        if best == have or c.get(have, 0) > 0 or n < MIN_CORRECTIONS:
+        if best == have or c.get(have, 0) >= n or n < MIN_CORRECTIONS:
             continue
         if have.endswith("5") and best[:-1] == have[:-1]:
             continue
@@ -169,11 +169,30 @@ def word_corrections(words: dict[str, tuple[list[str], float]], in_words: dict) 
     return fixes
 
 
-MIN_CORRECTIONS = 2
+MIN_CORRECTIONS = 1
 
 
 # How many labelled standalone uses the word list's shares count for.
 PRIOR_WEIGHT = 2.0
+
+
+def own_readings(t2s: dict[str, str], counts: dict, weight: dict, char_readings: dict) -> set[str]:
+    """Drop (in place) the traditional -> simplified mapping of characters whose own labels
+    contradict it: OpenCC maps 吒 to 咤 (zhà) and 閤 to 合 (hé), but simplified text writes 哪吒
+    (zhā) and 閤 (gé) as themselves. Contradicted: the labels' majority reading is not the
+    simplified character's most common one. Returns the characters kept apart."""
+    out = set()
+    for t, simp in list(t2s.items()):
+        c = counts.get(t)
+        if not c or sum(c.values()) < 2:
+            continue
+        best = max(c.items(), key=lambda kv: kv[1])[0]
+        w = weight.get(simp)
+        default = max(w.items(), key=lambda kv: kv[1])[0] if w else (char_readings.get(simp) or [None])[0]
+        if best != default:
+            del t2s[t]
+            out.add(t)
+    return out
 
 
 def add_traditional_words(words: dict[str, tuple[list[str], float]], t2s: dict[str, str]) -> dict[str, str]:
@@ -237,6 +256,10 @@ def write(pinyin_pro_json: Path, out: Path, counts: dict[str, dict[str, int]], i
             if s not in rs:
                 rs.append(s)
 
+    kept_apart = own_readings(t2s, counts, weight, char_readings)
+    if kept_apart:
+        print(f"labelled: {len(kept_apart)} characters read as themselves, not as their simplified form: "
+              + "".join(sorted(kept_apart)))
     for ch, c in counts.items():
         char_readings.setdefault(ch, []).extend(r for r in c if r not in char_readings.get(ch, []))
     syllables = sorted({s for rs in char_readings.values() for s in rs})
