@@ -46,6 +46,10 @@ def _fold_table() -> np.ndarray:
     t[0xFF10:0xFF1A] = DIGIT
     t[0x41:0x5B] = LATIN
     t[0x61:0x7B] = LATIN
+    # punctuation folded by role: what ends a sentence, what pauses, what opens, what closes
+    for chars, rep in (("。！？!?…", "。"), ("，、；：,;:", "，"), ("“《（「『【‘(\"[", "“"), ("”》）」』】’)]", "”")):
+        for c in chars:
+            t[ord(c)] = ord(rep)
     return t
 
 
