@@ -163,6 +163,8 @@ def word_corrections(words: dict[str, tuple[list[str], float]], in_words: dict) 
             continue
         if have.endswith("5") and best[:-1] == have[:-1]:
             continue
+        if "r5" in (have, best):  # erhua (哪儿 nǎr) or not: a convention too, not an error
+            continue
         syls[k] = best
         fixes[word] = syls
     print(f"labelled: {len(fixes)} word readings corrected")

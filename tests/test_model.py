@@ -6,12 +6,13 @@ never ../shared.
 
 from __future__ import annotations
 
+import copy
 import json
 
 import numpy as np
 import pytest
 
-from pinzhu.model import PolyphoneModel, codepoints, feature_rows, load_default
+from pinzhu.model import PolyphoneModel, codepoints, dense_features, embedding_index, feature_rows, load_default
 
 try:
     SHIPPED = load_default()
@@ -65,6 +66,36 @@ def test_feature_rows_deterministic_and_in_range():
     c1 = feature_rows(codepoints("x行1"), np.array([1]), hs[:1], t, 18)
     c2 = feature_rows(codepoints("y行9"), np.array([1]), hs[:1], t, 18)
     assert (c1 == c2).all()
+
+
+def test_dense_features_offsets_bags_and_edges():
+    """Embeddings at fixed offsets, a list of offsets = their mean, zeros outside the text or
+    for a character without a vector."""
+    ecps = np.array(sorted(map(ord, "甲乙丙")), dtype=np.uint32)
+    index = embedding_index(ecps)
+    emb = np.vstack([np.eye(3, dtype=np.float32), np.zeros((1, 3), np.float32)])  # one-hot + zero row
+    vec = {ch: emb[index[ord(ch)]] for ch in "甲乙丙"}
+    cp = codepoints("甲为乙丙丁")
+    X = dense_features(emb, index, cp, np.array([1]), [-1, 1, [1, 2, 3], -5])
+    assert X.shape == (1, 12)
+    assert (X[0, 0:3] == vec["甲"]).all() and (X[0, 3:6] == vec["乙"]).all()
+    assert np.allclose(X[0, 6:9], (vec["乙"] + vec["丙"]) / 3)  # 丁 has no vector: counts as zeros
+    assert (X[0, 9:12] == 0).all()  # before the text
+
+
+@needs_weights
+def test_shipped_dense_part_changes_logits():
+    """The shipped model's embedding features are live: an unseen-but-similar neighbour moves
+    the logits (removing the dense part changes them)."""
+    m = SHIPPED
+    if m._dense is None:
+        pytest.skip("shipped model has no dense features")
+    text = "迫使藏军撤退"
+    z, _ = m.logits(text, np.array([2]))
+    bare = copy.copy(m)  # the shared model stays untouched
+    bare._dense = None
+    z0, _ = bare.logits(text, np.array([2]))
+    assert not np.allclose(z, z0)
 
 
 def test_bag_features_ignore_offset():

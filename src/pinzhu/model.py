@@ -134,11 +134,54 @@ _BOS = np.full(64, PAD_BOS, np.uint64)
 _EOS = np.full(64, PAD_EOS, np.uint64)
 
 
+def embedding_index(emb_cps: np.ndarray) -> np.ndarray:
+    """Code point (BMP, folded) -> row of the embedding table; the last row (zeros) for none."""
+    idx = np.full(0x10001, len(emb_cps), dtype=np.int32)
+    bmp = emb_cps < 0x10000
+    idx[emb_cps[bmp].astype(np.int64)] = np.flatnonzero(bmp).astype(np.int32)
+    return idx
+
+
+def dense_features(emb: np.ndarray, index: np.ndarray, cp: np.ndarray, positions: np.ndarray,
+                   offsets: Sequence) -> np.ndarray:
+    """The embeddings of the characters at ``offsets`` around each position, concatenated:
+    (n, len(offsets) * dim). An offset given as a list stands for the mean of the embeddings at
+    those offsets (a bag: the topic of a wider window). Outside the text, or a character without
+    a vector: zeros."""
+    flat = [o for x in offsets for o in (x if isinstance(x, (list, tuple)) else [x])]
+    at = positions.astype(np.int64)[:, None] + np.asarray(flat, dtype=np.int64)[None, :]
+    inside = (at >= 0) & (at < len(cp))
+    c = cp[np.clip(at, 0, max(len(cp) - 1, 0))]
+    rows = np.where(inside & (c < 0x10000), index[np.minimum(c, 0x10000).astype(np.int64)], len(emb) - 1)
+    sizes = [len(x) if isinstance(x, (list, tuple)) else 1 for x in offsets]
+    n, d = len(positions), emb.shape[1]
+    if n <= 64:  # a sentence: few numpy calls (one gather, one averaging product)
+        avg = np.zeros((len(offsets), len(flat)), dtype=np.float32)
+        k = 0
+        for j, m in enumerate(sizes):
+            avg[j, k:k + m] = 1.0 / m
+            k += m
+        return np.matmul(avg, np.take(emb, rows, axis=0)).reshape(n, -1)
+    # a document: one (n, dim) gather per offset; one (n, offsets, dim) array is slower here
+    out = np.empty((n, d * len(offsets)), dtype=np.float32)
+    k = 0
+    for j, m in enumerate(sizes):
+        acc = np.take(emb, rows[:, k], axis=0)
+        for i in range(k + 1, k + m):
+            acc += np.take(emb, rows[:, i], axis=0)
+        if m > 1:
+            acc *= np.float32(1.0 / m)
+        out[:, j * d:(j + 1) * d] = acc
+        k += m
+    return out
+
+
 class PolyphoneModel:
     """Per-character reading classifier; see the module docstring."""
 
     def __init__(self, chars_cp: np.ndarray, readings: list[tuple[str, ...]], W: np.ndarray,
-                 scale: float, config: dict, hint_table: np.ndarray | None = None, prior: np.ndarray | None = None):
+                 scale: float, config: dict, hint_table: np.ndarray | None = None, prior: np.ndarray | None = None,
+                 dense: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None):
         self._cps = np.asarray(chars_cp, dtype=np.uint64)  # sorted
         self._readings = readings
         self._W = W
@@ -164,6 +207,16 @@ class PolyphoneModel:
         self._mask = np.where(np.arange(self.slots)[None, :] < nr[:, None], 0.0, -1e9).astype(np.float32)
         if prior is not None:  # the lexicon's (scaled) log reading shares, folded into the mask
             self._mask = self._mask + np.asarray(prior, dtype=np.float32)
+        # dense context: (embedding code points, embedding table (+ a zero row), per-character
+        # weights (chars, offsets * dim, slots)) — see scripts/embeddings.py
+        self._dense = None
+        if dense is not None:
+            ecps, emb, V = dense
+            # C order: np.take on a non-contiguous table copies the whole table on every call
+            emb = np.ascontiguousarray(np.vstack([np.asarray(emb, dtype=np.float32),
+                                                  np.zeros((1, emb.shape[1]), np.float32)]))
+            self._dense = (embedding_index(np.asarray(ecps)), emb, np.ascontiguousarray(V, dtype=np.float32),
+                           list(config["dense_offsets"]))
 
     # -- loading -------------------------------------------------------------------------
     @classmethod
@@ -183,7 +236,8 @@ class PolyphoneModel:
             chars_cp = z["chars"]
             hw = z["hint_table"] if "hint_table" in z.files else None
             prior = z["prior"] if "prior" in z.files else None
-        return cls(chars_cp, readings, W, scale, config, hw, prior)
+            dense = (z["emb_cps"], z["emb"], z["V"]) if "V" in z.files else None
+        return cls(chars_cp, readings, W, scale, config, hw, prior, dense)
 
     # -- queries -------------------------------------------------------------------------
     def readings(self, ch: str) -> tuple[str, ...]:
@@ -212,6 +266,18 @@ class PolyphoneModel:
         z *= np.float32(self._scale)
         cr = np.maximum(ci, 0)
         z += self._mask[cr]
+        if self._dense is not None:
+            index, emb, V, offs = self._dense
+            X = dense_features(emb, index, cp, positions, offs)
+            if len(positions) <= 32:
+                z += np.einsum("nd,nds->ns", X, V[cr])
+            else:  # one matrix product per character: no (n, dim, slots) gather
+                order = np.argsort(cr, kind="stable")
+                chars, starts = np.unique(cr[order], return_index=True)
+                ends = np.append(starts[1:], len(order))
+                for c, a, b in zip(chars.tolist(), starts.tolist(), ends.tolist()):
+                    g = order[a:b]
+                    z[g] += X[g] @ V[c]
         if self._hint_table is not None:
             z += self._hint_table[cr, hs]
         return z, ci
