@@ -268,16 +268,19 @@ class PolyphoneModel:
         z += self._mask[cr]
         if self._dense is not None:
             index, emb, V, offs = self._dense
-            X = dense_features(emb, index, cp, positions, offs)
-            if len(positions) <= 32:
-                z += np.einsum("nd,nds->ns", X, V[cr])
-            else:  # one matrix product per character: no (n, dim, slots) gather
-                order = np.argsort(cr, kind="stable")
-                chars, starts = np.unique(cr[order], return_index=True)
+            for a in range(0, len(positions), 4096):  # bounded memory on long documents
+                X = dense_features(emb, index, cp, positions[a:a + 4096], offs)
+                zs, cs = z[a:a + 4096], cr[a:a + 4096]
+                if len(cs) <= 32:
+                    zs += np.einsum("nd,nds->ns", X, V[cs])
+                    continue
+                # one matrix product per character: no (n, dim, slots) gather
+                order = np.argsort(cs, kind="stable")
+                chars, starts = np.unique(cs[order], return_index=True)
                 ends = np.append(starts[1:], len(order))
-                for c, a, b in zip(chars.tolist(), starts.tolist(), ends.tolist()):
-                    g = order[a:b]
-                    z[g] += X[g] @ V[c]
+                for c, i, j in zip(chars.tolist(), starts.tolist(), ends.tolist()):
+                    g = order[i:j]
+                    zs[g] += X[g] @ V[c]
         if self._hint_table is not None:
             z += self._hint_table[cr, hs]
         return z, ci
