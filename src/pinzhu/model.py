@@ -153,27 +153,15 @@ def dense_features(emb: np.ndarray, index: np.ndarray, cp: np.ndarray, positions
     inside = (at >= 0) & (at < len(cp))
     c = cp[np.clip(at, 0, max(len(cp) - 1, 0))]
     rows = np.where(inside & (c < 0x10000), index[np.minimum(c, 0x10000).astype(np.int64)], len(emb) - 1)
-    sizes = [len(x) if isinstance(x, (list, tuple)) else 1 for x in offsets]
-    n, d = len(positions), emb.shape[1]
-    if n <= 64:  # a sentence: few numpy calls (one gather, one averaging product)
-        avg = np.zeros((len(offsets), len(flat)), dtype=np.float32)
-        k = 0
-        for j, m in enumerate(sizes):
-            avg[j, k:k + m] = 1.0 / m
-            k += m
-        return np.matmul(avg, np.take(emb, rows, axis=0)).reshape(n, -1)
-    # a document: one (n, dim) gather per offset; one (n, offsets, dim) array is slower here
-    out = np.empty((n, d * len(offsets)), dtype=np.float32)
+    # averaging matrix: one row per offset entry, 1/m over the m offsets it covers
+    avg = np.zeros((len(offsets), len(flat)), dtype=np.float32)
     k = 0
-    for j, m in enumerate(sizes):
-        acc = np.take(emb, rows[:, k], axis=0)
-        for i in range(k + 1, k + m):
-            acc += np.take(emb, rows[:, i], axis=0)
-        if m > 1:
-            acc *= np.float32(1.0 / m)
-        out[:, j * d:(j + 1) * d] = acc
+    for j, x in enumerate(offsets):
+        m = len(x) if isinstance(x, (list, tuple)) else 1
+        avg[j, k:k + m] = 1.0 / m
         k += m
-    return out
+    # callers pass blocks of positions (PolyphoneModel.logits: 4096) to bound this (n, F, dim) gather
+    return np.matmul(avg, np.take(emb, rows, axis=0)).reshape(len(positions), -1)
 
 
 class PolyphoneModel:
