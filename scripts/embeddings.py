@@ -62,20 +62,17 @@ def build(lines: list[str], fold, dim: int = 48, min_count: int = 5, window: int
           ) -> tuple[np.ndarray, np.ndarray]:
     """(code points (sorted, uint32), vectors (n, dim) float32) for characters of ``lines``;
     ``fold`` maps a code-point array to the model's folded code points (digits, Latin, punctuation)."""
-    sep = "\n"
-    text = sep.join(lines)
+    # lines apart by ``window`` line breaks (which get no vector): no pair spans two lines
+    text = ("\n" * window).join(lines)
     cp = fold(text).astype(np.int64)
-    nl = ord(sep)
     uniq, inv, counts = np.unique(cp, return_inverse=True, return_counts=True)
-    keep = (counts >= min_count) & (uniq != nl)
+    keep = (counts >= min_count) & (uniq != ord("\n"))
     vid = np.where(keep, np.cumsum(keep) - 1, -1)[inv]
     V = int(keep.sum())
     rows, cols, vals = [], [], []
     for d in range(1, window + 1):
         a, b = vid[:-d], vid[d:]
-        # no pair across a line break
-        brk = np.convolve((cp == nl).astype(np.int64), np.ones(d + 1, dtype=np.int64), "valid")[: len(a)] > 0
-        ok = (a >= 0) & (b >= 0) & ~brk
+        ok = (a >= 0) & (b >= 0)
         w = np.full(int(ok.sum()), 1.0 / d)
         rows += [a[ok], b[ok]]
         cols += [b[ok], a[ok]]

@@ -88,10 +88,7 @@ def char_embeddings(dim: int) -> tuple[np.ndarray, np.ndarray]:
     if dim not in _EMB:
         import embeddings
 
-        with np.load(SHIPPED_LEXICON) as z:
-            cps, off = z["word_cps"], z["word_off"]
-        text = cps.astype("<u4").tobytes().decode("utf-32-le")
-        words = [text[a:b] for a, b in zip(off[:-1].tolist(), off[1:].tolist())]
+        words = list(Lexicon(SHIPPED_LEXICON).words)
         _EMB[dim] = embeddings.build(embeddings.corpus(words), codepoints, dim=dim)
     return _EMB[dim]
 
