@@ -142,24 +142,35 @@ def embedding_index(emb_cps: np.ndarray) -> np.ndarray:
     return idx
 
 
+@functools.lru_cache(maxsize=16)
+def _dense_plan(offsets: tuple) -> tuple[np.ndarray, np.ndarray]:
+    """(every offset, flattened (F,); averaging matrix (entries, F): 1/m over the m offsets an
+    entry covers) for an offsets spec (lists as tuples). Built once per spec, not per call."""
+    flat = [o for x in offsets for o in (x if isinstance(x, tuple) else (x,))]
+    avg = np.zeros((len(offsets), len(flat)), dtype=np.float32)
+    k = 0
+    for j, x in enumerate(offsets):
+        m = len(x) if isinstance(x, tuple) else 1
+        avg[j, k:k + m] = 1.0 / m
+        k += m
+    return np.asarray(flat, dtype=np.int64), avg
+
+
+def _as_key(offsets: Sequence) -> tuple:
+    return tuple(tuple(x) if isinstance(x, (list, tuple)) else x for x in offsets)
+
+
 def dense_features(emb: np.ndarray, index: np.ndarray, cp: np.ndarray, positions: np.ndarray,
                    offsets: Sequence) -> np.ndarray:
     """The embeddings of the characters at ``offsets`` around each position, concatenated:
     (n, len(offsets) * dim). An offset given as a list stands for the mean of the embeddings at
     those offsets (a bag: the topic of a wider window). Outside the text, or a character without
     a vector: zeros."""
-    flat = [o for x in offsets for o in (x if isinstance(x, (list, tuple)) else [x])]
-    at = positions.astype(np.int64)[:, None] + np.asarray(flat, dtype=np.int64)[None, :]
+    flat, avg = _dense_plan(_as_key(offsets))
+    at = positions.astype(np.int64)[:, None] + flat[None, :]
     inside = (at >= 0) & (at < len(cp))
     c = cp[np.clip(at, 0, max(len(cp) - 1, 0))]
     rows = np.where(inside & (c < 0x10000), index[np.minimum(c, 0x10000).astype(np.int64)], len(emb) - 1)
-    # averaging matrix: one row per offset entry, 1/m over the m offsets it covers
-    avg = np.zeros((len(offsets), len(flat)), dtype=np.float32)
-    k = 0
-    for j, x in enumerate(offsets):
-        m = len(x) if isinstance(x, (list, tuple)) else 1
-        avg[j, k:k + m] = 1.0 / m
-        k += m
     # callers pass blocks of positions (PolyphoneModel.logits: 4096) to bound this (n, F, dim) gather
     return np.matmul(avg, np.take(emb, rows, axis=0)).reshape(len(positions), -1)
 
