@@ -153,7 +153,10 @@ def _dense_plan(offsets: tuple) -> tuple[np.ndarray, np.ndarray]:
         m = len(x) if isinstance(x, tuple) else 1
         avg[j, k:k + m] = 1.0 / m
         k += m
-    return np.asarray(flat, dtype=np.int64), avg
+    flat_a = np.asarray(flat, dtype=np.int64)
+    for a in (flat_a, avg):  # shared by every call: read-only
+        a.setflags(write=False)
+    return flat_a, avg
 
 
 def _as_key(offsets: Sequence) -> tuple:
