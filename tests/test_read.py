@@ -200,3 +200,30 @@ def test_model_only_sees_standalone_polyphones():
 def test_traditional_spellings_of_words():
     # 於 and 瞭 are their own simplified forms too, so their words need their own entries
     assert pinzhu.pinyin("於是瞭解", config=NUM) == ["yu2", "shi4", "liao3", "jie3"]
+
+
+_SENTENCES = [
+    "若事态发展到警区重案组无法处理，则会交由总区重案组接手进行。",
+    "残留低气压在南加州和亚利桑那州西部上空减弱，最终于8月30日消散。",
+    "这些结果于1927年发表，很快在天文学界引起了轰动。",
+    "他还没有回来，为家乡的发展做了很多事情。",
+    "銀行行長說：還錢！",   # traditional: mapped before the model sees it
+    "",
+    "A股\x01\x02混排",       # the separator code points inside a text
+    "长",
+]
+
+
+def test_segmentation_does_not_drift_on_long_texts():
+    """A sentence deep inside a long document segments as it does alone: the segmenter's
+    best-route sums run in doubles (float32 sums of ~ -10 per character lost the differences
+    between word scores after ~100k characters)."""
+    alone = [read(s, use_model=False) for s in _SENTENCES[:4]]
+    doc = "\n".join(_SENTENCES[:4] * 4000)   # ~470k characters
+    r = read(doc, use_model=False)
+    at = 0
+    for k in range(4 * 4000):
+        q = alone[k % 4]
+        n = len(q.text)
+        assert (r.src[at:at + n] == q.src).all() and (r.syl[at:at + n] == q.syl).all(), (k, q.text)
+        at += n + 1

@@ -103,10 +103,11 @@ def _read_python(index: PyWordIndex, user: PyWordIndex | None, cps: np.ndarray, 
     k = np.minimum(norm, nt - 1)
     text = norm.tobytes().decode("utf-32-le", "surrogatepass")
     n = len(text)
-    # float32 scalars throughout, as in C: the same sums, so the same ties.
-    cs = list(tables.char_score[k].astype(np.float32))
-    bonus = np.float32(USER_BONUS)
-    route = [np.float32(0.0)] * (n + 1)
+    # float32 scores summed in doubles, as in C: the same sums, so the same ties (float32 sums
+    # drifted on long texts).
+    cs = tables.char_score[k].astype(np.float32).astype(np.float64).tolist()
+    bonus = float(np.float32(USER_BONUS))
+    route = [0.0] * (n + 1)
     choice: list[tuple[int, int] | None] = [None] * (n + 1)
     for i in range(n - 1, -1, -1):
         best = cs[i] + route[i + 1]
@@ -121,7 +122,7 @@ def _read_python(index: PyWordIndex, user: PyWordIndex | None, cps: np.ndarray, 
                     if length > 1 and piece not in ix.prefixes:
                         break
                     continue
-                sc = (ix.scores[wid] if which == 0 else bonus) + route[i + length]
+                sc = (float(ix.scores[wid]) if which == 0 else bonus) + route[i + length]
                 if sc > best:
                     best, bc = sc, (which, wid)
         route[i], choice[i] = best, bc
