@@ -214,6 +214,18 @@ _SENTENCES = [
 ]
 
 
+def test_read_many_equals_read_one_by_one():
+    """One engine pass over many texts gives each text the reading it gets alone."""
+    from pinzhu.read import read_many
+
+    texts = _SENTENCES * 3
+    for r, t in zip(read_many(texts), texts):
+        q = read(t)
+        assert r.text == t
+        assert r.syllables() == q.syllables() and (r.src == q.src).all(), t
+        assert np.allclose(r.prob, q.prob, atol=1e-6)
+
+
 def test_segmentation_does_not_drift_on_long_texts():
     """A sentence deep inside a long document segments as it does alone: the segmenter's
     best-route sums run in doubles (float32 sums of ~ -10 per character lost the differences

@@ -242,6 +242,13 @@ class PolyphoneModel:
         return cls(chars_cp, readings, W, scale, config, hw, prior, dense)
 
     # -- queries -------------------------------------------------------------------------
+    @property
+    def context(self) -> int:
+        """How many characters on each side of a position its features can see."""
+        dense = [] if self._dense is None else self._dense[3]
+        flat = [abs(o) for x in dense for o in (x if isinstance(x, (list, tuple)) else [x])]
+        return max([self._plan[0]] + flat)
+
     def readings(self, ch: str) -> tuple[str, ...]:
         i = self._index.get(ch)
         return self._readings[i] if i is not None else ()

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, Sequence
 
 import numpy as np
 
@@ -117,6 +117,33 @@ def read(text: str, *, lexicon: Lexicon | None = None, user_dict: UserDict | Non
     return Reading(text, lex, syl, src, prob, (a.flags & 1).view(bool))
 
 
+def read_many(texts: Sequence[str], *, lexicon: Lexicon | None = None, user_dict: UserDict | None = None,
+              use_model: bool = True, traditional: bool = True, model: Any = None,
+              neutral: str = "lexical") -> list[Reading]:
+    """``[read(t, ...) for t in texts]`` in one engine pass: the model's fixed cost per call
+    (~50 µs) is paid once, not once per sentence. Each text still sees only itself: texts are
+    joined with separators as wide as the model's context, made of the very padding code points
+    the model sees beyond a text's ends (so readings match ``read``; probabilities to float
+    rounding).
+
+    >>> [r.syllables() for r in read_many(["还钱", "还有"])]
+    [['huan2', 'qian2'], ['hai2', 'you3']]
+    """
+    from .model import PAD_BOS, PAD_EOS
+
+    mdl = (model or default_model()) if use_model else None
+    k = mdl.context if mdl is not None else 1
+    sep = chr(PAD_EOS) * k + chr(PAD_BOS) * k
+    r = read(sep.join(texts), lexicon=lexicon, user_dict=user_dict, use_model=use_model,
+             traditional=traditional, model=model, neutral=neutral)
+    out, a = [], 0
+    for t in texts:
+        b = a + len(t)
+        out.append(Reading(t, r.lexicon, r.syl[a:b], r.src[a:b], r.prob[a:b], r.han[a:b]))
+        a = b + len(sep)
+    return out
+
+
 def word_readings(r: Reading) -> list[tuple[int, int]]:
     """Word spans of a reading (see ``segment.word_spans``)."""
     from .segment import word_spans
@@ -124,4 +151,4 @@ def word_readings(r: Reading) -> list[tuple[int, int]]:
     return word_spans(r.src, r.han)
 
 
-__all__ = ["Reading", "read", "lexicon_pass", "codepoints", "han_mask", "SRC_CHAR", "SRC_MODEL", "SRC_CONT"]
+__all__ = ["Reading", "read", "read_many", "lexicon_pass", "codepoints", "han_mask", "SRC_CHAR", "SRC_MODEL", "SRC_CONT"]
