@@ -239,3 +239,14 @@ def test_segmentation_does_not_drift_on_long_texts():
         n = len(q.text)
         assert (r.src[at:at + n] == q.src).all() and (r.syl[at:at + n] == q.syl).all(), (k, q.text)
         at += n + 1
+
+
+def test_reading_many_applies_the_config_like_reading():
+    """The public batch call honours the frozen config (spoken mode here) text by text."""
+    import pinzhu
+
+    cfg = pinzhu.Config(spoken=True, tone="numbers")
+    texts = ["一天", "不对", "你好", "展览馆", "他还没有回来。"]
+    got = [r.syllables() for r in pinzhu.reading_many(texts, config=cfg)]
+    assert got == [pinzhu.reading(t, config=cfg).syllables() for t in texts]
+    assert got[0] == ["yi4", "tian1"] and got[1] == ["bu2", "dui4"] and got[2] == ["ni2", "hao3"]

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from .config import DEFAULT, Config
 from .lexicon import Lexicon, LexiconError, UserDict, default_lexicon
-from .read import Reading, read as _read
+from typing import Sequence
+
+from .read import Reading, read as _read, read_many as _read_many
 
 __version__ = "0.1.0"
 
@@ -23,12 +25,29 @@ def _config(config: Config | None, **changes: object) -> Config:
 def reading(text: str, *, config: Config | None = None, user_dict: UserDict | None = None) -> Reading:
     """The engine's full answer (syllable ids, sources, probabilities) for ``text``."""
     cfg = _config(config, user_dict=user_dict)
-    r = _read(text, user_dict=cfg.user_dict, use_model=cfg.model, traditional=cfg.traditional,
-              neutral=cfg.neutral)
+    return _spoken(cfg, _read(text, user_dict=cfg.user_dict, use_model=cfg.model,
+                              traditional=cfg.traditional, neutral=cfg.neutral))
+
+
+def reading_many(texts: Sequence[str], *, config: Config | None = None,
+                 user_dict: UserDict | None = None) -> list[Reading]:
+    """:func:`reading` for many texts in one engine pass (faster for many short texts; each text
+    reads as it does alone).
+
+    >>> [r.syllables() for r in reading_many(["银行", "行长"])]
+    [['yin2', 'hang2'], ['hang2', 'zhang3']]
+    """
+    cfg = _config(config, user_dict=user_dict)
+    rs = _read_many(texts, user_dict=cfg.user_dict, use_model=cfg.model, traditional=cfg.traditional,
+                    neutral=cfg.neutral)
+    return [_spoken(cfg, r) for r in rs]
+
+
+def _spoken(cfg: Config, r: Reading) -> Reading:
     if cfg.spoken:
         from .sandhi import apply_spoken
 
-        r = apply_spoken(r)
+        return apply_spoken(r)
     return r
 
 
@@ -98,7 +117,7 @@ def readings(char: str, tone: str | None = None, *, rare: bool = False) -> list[
 
 __all__ = [
     "Config", "Lexicon", "LexiconError", "Reading", "UserDict", "default_lexicon",
-    "pinyin", "pinyin_with_confidence", "reading", "readings", "words", "__version__",
+    "pinyin", "pinyin_with_confidence", "reading", "reading_many", "readings", "words", "__version__",
 ]
 
 # Strip, audit and scan pinyin annotations (issue #5). Imported last: ``pinzhu.strip`` is the function.

@@ -126,8 +126,8 @@ def read_many(texts: Sequence[str], *, lexicon: Lexicon | None = None, user_dict
     the model sees beyond a text's ends (so readings match ``read``; probabilities to float
     rounding).
 
-    >>> [r.syllables() for r in read_many(["还钱", "还有"])]
-    [['huan2', 'qian2'], ['hai2', 'you3']]
+    >>> [r.syllables() for r in read_many(["银行", "行长"])]
+    [['yin2', 'hang2'], ['hang2', 'zhang3']]
     """
     from .model import PAD_BOS, PAD_EOS
 
