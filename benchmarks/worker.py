@@ -1,6 +1,6 @@
 """One measurement of one Python system, in a fresh process (started by benchmarks/run.py).
 
-    python benchmarks/worker.py speed   --system KEY --text FILE [--mode text|lines] [--repeat 5]
+    python benchmarks/worker.py speed   --system KEY --text FILE [--mode text|lines|batch] [--repeat 5]
     python benchmarks/worker.py startup --system KEY
     python benchmarks/worker.py rss     --system KEY --text FILE [--mode text|lines]
 
@@ -28,10 +28,14 @@ SHORT_SENTENCE = "今天我们去银行办事，顺便看看长江大桥。"
 
 
 def prepared(system: PySystem, mode: str, text: str) -> tuple[Callable[[Any], Any], Any]:
-    """The timed call and its input, prepared outside the timing: the whole text at once, or
-    a list of its lines converted one by one."""
+    """The timed call and its input, prepared outside the timing: the whole text at once, a
+    list of its lines converted one by one, or that list in one batch call."""
     if mode == "text":
         return system.convert, text
+    if mode == "batch":
+        if system.convert_many is None:
+            raise SystemExit(f"{system.key} has no batch call")
+        return system.convert_many, text.split("\n")
 
     def per_line(lines: list[str]) -> list[Any]:
         return [system.convert(line) for line in lines]
@@ -76,7 +80,7 @@ def main() -> None:
     parser.add_argument("command", choices=["speed", "startup", "rss"])
     parser.add_argument("--system", required=True)
     parser.add_argument("--text")
-    parser.add_argument("--mode", choices=["text", "lines"], default="text")
+    parser.add_argument("--mode", choices=["text", "lines", "batch"], default="text")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--warmup-chars", type=int, default=50_000)
     args = parser.parse_args()

@@ -71,6 +71,8 @@ def speed_jobs(t: Texts, repeat: int) -> list[Job]:
         Job("pinzhu/text", "pinzhu, whole text", _py("speed", "pinzhu", *full, *rep), "pinzhu", t.full_chars),
         Job("pinzhu/lines", "pinzhu, line by line", _py("speed", "pinzhu", *full, "--mode", "lines", *rep),
             "pinzhu", t.full_chars),
+        Job("pinzhu/batch", "pinzhu, all lines in one reading_many call",
+            _py("speed", "pinzhu", *full, "--mode", "batch", *rep), "pinzhu", t.full_chars),
         Job("pinzhu-model/text", "pinzhu model=True, whole text",
             _py("speed", "pinzhu-model", *full, *rep), "pinzhu-model", t.full_chars),
         Job("pinzhu-nomodel/text", "pinzhu model=False, whole text",

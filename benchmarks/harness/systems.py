@@ -34,6 +34,8 @@ class PySystem:
     label: str
     version: str
     convert: Callable[[str], Raw]
+    # many texts in one call, where the system has such an API (pinzhu.reading_many)
+    convert_many: Callable[[list[str]], list[Raw]] | None = None
 
 
 def normalize(raw: Any) -> str | None:
@@ -99,7 +101,13 @@ def make_pinzhu(key: str, label: str, **options: object) -> PySystem:
     else:
         def convert(text: str) -> Raw:
             return mod.pinyin(text, tone="numbers")
-    return PySystem(key, label, pinzhu_version(mod), convert)
+    convert_many = None
+    if hasattr(mod, "reading_many"):
+        cfg = config if options else None
+
+        def convert_many(texts: list[str]) -> list[Raw]:
+            return [r.syllables() for r in mod.reading_many(texts, config=cfg)]
+    return PySystem(key, label, pinzhu_version(mod), convert, convert_many)
 
 
 # ---------------------------------------------------------------- pypinyin
