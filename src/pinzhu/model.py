@@ -245,9 +245,10 @@ class PolyphoneModel:
     @property
     def context(self) -> int:
         """How many characters on each side of a position its features can see."""
-        dense = [] if self._dense is None else self._dense[3]
-        flat = [abs(o) for x in dense for o in (x if isinstance(x, (list, tuple)) else [x])]
-        return max([self._plan[0]] + flat)
+        if self._dense is None:
+            return self._plan[0]
+        flat = _dense_plan(_as_key(self._dense[3]))[0]
+        return max(self._plan[0], int(np.abs(flat).max()))
 
     def readings(self, ch: str) -> tuple[str, ...]:
         i = self._index.get(ch)
