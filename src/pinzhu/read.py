@@ -64,6 +64,11 @@ def default_model() -> Any:
         return None
 
 
+def _model_for(model: Any, use_model: bool) -> Any:
+    """The model a call uses: the one passed in, else the shipped one; None when turned off."""
+    return (model or default_model()) if use_model else None
+
+
 @lru_cache(maxsize=4)
 def _model_mask(model: Any, lexicon: Lexicon) -> np.ndarray:
     mask = np.zeros(TABLE_SIZE, dtype=bool)
@@ -90,7 +95,7 @@ def read(text: str, *, lexicon: Lexicon | None = None, user_dict: UserDict | Non
     (péngyǒu), the convention of Wikipedia-derived sets such as CPP, and of pypinyin.
     """
     lex = lexicon or default_lexicon()
-    mdl = (model or default_model()) if use_model else None
+    mdl = _model_for(model, use_model)
     ask_table = _model_mask(mdl, lex) if mdl is not None else None
     uix = user_index(user_dict) if user_dict is not None and len(user_dict) else None
     a = read_arrays(lex.index, uix, codepoints(text), lex.tables(traditional, ask_table))
@@ -131,7 +136,7 @@ def read_many(texts: Sequence[str], *, lexicon: Lexicon | None = None, user_dict
     """
     from .model import PAD_BOS, PAD_EOS
 
-    mdl = (model or default_model()) if use_model else None
+    mdl = _model_for(model, use_model)
     k = mdl.context if mdl is not None else 1
     sep = chr(PAD_EOS) * k + chr(PAD_BOS) * k
     r = read(sep.join(texts), lexicon=lexicon, user_dict=user_dict, use_model=use_model,
