@@ -218,7 +218,7 @@ class PolyphoneModel:
             emb = np.ascontiguousarray(np.vstack([np.asarray(emb, dtype=np.float32),
                                                   np.zeros((1, emb.shape[1]), np.float32)]))
             self._dense = (embedding_index(np.asarray(ecps)), emb, np.ascontiguousarray(V, dtype=np.float32),
-                           list(config["dense_offsets"]))
+                           _as_key(config["dense_offsets"]))
 
     # -- loading -------------------------------------------------------------------------
     @classmethod
@@ -247,7 +247,7 @@ class PolyphoneModel:
         """How many characters on each side of a position its features can see."""
         if self._dense is None:
             return self._plan[0]
-        flat = _dense_plan(_as_key(self._dense[3]))[0]
+        flat = _dense_plan(self._dense[3])[0]
         return max(self._plan[0], int(np.abs(flat).max()))
 
     def readings(self, ch: str) -> tuple[str, ...]:
