@@ -21,6 +21,12 @@ def test_readme_examples():
     assert result.attempted > 5 and result.failed == 0
 
 
+@pytest.mark.parametrize("path", sorted(p.name for p in (ROOT / "docs").glob("*.md") if ">>>" in p.read_text(encoding="utf-8")))
+def test_docs_examples(path):
+    result = doctest.testfile(str(ROOT / "docs" / path), module_relative=False, optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 0 and result.failed == 0
+
+
 @pytest.mark.parametrize("name", MODULES)
 def test_module_examples(name):
     try:
