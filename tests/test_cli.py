@@ -17,6 +17,11 @@ def test_pinyin_lines_word_joined(capsys, tmp_path):
     assert capsys.readouterr().out == "wo3men5 qu4 yin2hang2\nhang2zhang3 shuo1 hao3\n"
 
 
+def test_yi_bu_flag():
+    r = run(["pinyin", "--yi-bu", "--tone", "numbers", "--no-model"], "一样不对你好".encode())
+    assert r.returncode == 0 and r.stdout.decode() == "yi2yang4 bu2dui4 ni3hao3\n"
+
+
 def test_stdin_and_tone_marks():
     r = run(["pinyin"], "朋友".encode())
     assert r.returncode == 0 and r.stdout.decode() == "péngyou\n"

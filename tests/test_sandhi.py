@@ -29,6 +29,29 @@ def test_textbook_examples(text, spoken, citation):
     assert " ".join(pinzhu.pinyin(text)) == citation  # the default is citation
 
 
+YI_BU = Config(yi_bu=True, model=False, tone="numbers")
+
+
+@pytest.mark.parametrize("text,yi_bu", [
+    ("一样", "yi2 yang4"),
+    ("一天", "yi4 tian1"),
+    ("不对", "bu2 dui4"),
+    ("第一", "di4 yi1"),
+    ("看一看", "kan4 yi5 kan4"),
+    ("你好", "ni3 hao3"),            # third tones stay cited
+    ("展览馆", "zhan3 lan3 guan3"),
+    ("我的朋友", "wo3 de5 peng2 you5"),  # lexical neutral tones as in citation mode
+    ("一点儿", "yi4 dian3 er5"),     # no erhua merge
+])
+def test_yi_bu_only_changes_yi_and_bu(text, yi_bu):
+    assert " ".join(pinzhu.pinyin(text, config=YI_BU)) == yi_bu
+    citation = pinzhu.pinyin(text, config=CITATION.but(tone="numbers"))
+    changed = [c for c, a, b in zip(text, yi_bu.split(), citation) if a != b]
+    assert set(changed) <= {"一", "不"}
+    # spoken mode includes the same 一/不 changes, whatever yi_bu says
+    assert pinzhu.pinyin(text, config=NUM) == pinzhu.pinyin(text, config=NUM.but(yi_bu=True))
+
+
 @pytest.mark.parametrize("text,expected", [
     ("一个", ["yi2", "ge4"]),           # before a 4th tone
     ("一般", ["yi4", "ban1"]),          # before 1st

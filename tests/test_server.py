@@ -55,6 +55,13 @@ def test_pinyin_endpoint(server):
     assert out["confidence"][:2] == [1.0, 1.0] and out["confidence"][2] is None
 
 
+def test_yi_bu_option(server):
+    status, out = post(server, "/v1/pinyin", {"text": "一样你好", "tone": "numbers", "model": False, "yi_bu": True})
+    assert status == 200 and out["pinyin"] == ["yi2", "yang4", "ni3", "hao3"]
+    status, out = post(server, "/v1/pinyin", {"text": "一样", "yi_bu": "often"})
+    assert status == 422
+
+
 def test_user_dict_and_words(server):
     status, out = post(server, "/v1/words", {"text": "行长好", "tone": "numbers", "user_dict": {"行长": "hang2 chang2"}})
     assert status == 200 and out["words"][0] == {"word": "行长", "pinyin": "hang2chang2"}

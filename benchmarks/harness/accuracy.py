@@ -22,8 +22,8 @@ BENCH = Path(__file__).resolve().parents[1]
 NODE_SYSTEMS = {"pinyin-pro": ("pinyin-pro", "default"),
                 "pinyin-pro-full": ("pinyin-pro + complete dict", "full")}
 
-CITATION_ROWS = ["pinzhu", "pinzhu-model", "pinzhu-nomodel", "pinzhu-full", "pinzhu-full-nomodel", "pypinyin", "pinyin-pro",
-                 "pinyin-pro-full", "g2pm"]
+CITATION_ROWS = ["pinzhu", "pinzhu-model", "pinzhu-nomodel", "pinzhu-full", "pinzhu-full-nomodel", "pinzhu-yibu",
+                 "pypinyin", "pinyin-pro", "pinyin-pro-full", "g2pm"]
 SPOKEN_ROWS = ["pinzhu", "pinzhu-spoken", "pypinyin", "pypinyin-sandhi", "pinyin-pro",
                "pinyin-pro-full", "g2pm"]
 POLYPHONE_ROWS = ["pinzhu", "pinzhu-full", "g2pm", "pypinyin", "pinyin-pro", "pinyin-pro-full"]

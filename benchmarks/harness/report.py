@@ -235,7 +235,8 @@ What the numbers mean:
 - **Accuracy** (citation sets): share of labelled characters whose output syllable equals the label
   exactly (`zhong1`; neutral tone `5`; ü as `v`). CPP and g2pL label one polyphone per sentence;
   the pinyin-pro story and phrases label every Han character (their labels apply 一/不 sandhi and
-  neutral tones). "Toneless" compares the syllable without its tone digit.
+  neutral tones, as pinyin-pro's default and `pinzhu yi_bu=True` do; pinzhu's default cites 一/不).
+  "Toneless" compares the syllable without its tone digit.
 - **Spoken sets**: syllable error rate over every Han character against what speakers said
   (third-tone, 一/不 sandhi, neutral tones, 儿 as `er5` after erhua). Citation systems are expected
   to lose on tones; the toneless column is the fair comparison for them.

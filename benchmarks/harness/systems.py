@@ -167,6 +167,8 @@ PY_SYSTEMS: dict[str, tuple[str, Callable[[str, str], PySystem]]] = {
     "pinzhu-model": ("pinzhu model=True", partial(make_pinzhu, model=True)),
     "pinzhu-nomodel": ("pinzhu model=False", partial(make_pinzhu, model=False)),
     "pinzhu-spoken": ("pinzhu spoken=True", partial(make_pinzhu, spoken=True)),
+    # the textbook convention of pinyin-pro's story and phrase labels: 一/不 tone changes marked
+    "pinzhu-yibu": ("pinzhu yi_bu=True", partial(make_pinzhu, yi_bu=True)),
     # CPP's convention: lexical neutral tones cited in full (认识 rènshí), see pinzhu.Config.neutral
     "pinzhu-full": ("pinzhu neutral=full", partial(make_pinzhu, neutral="full")),
     "pinzhu-full-nomodel": ("pinzhu neutral=full model=False", partial(make_pinzhu, neutral="full", model=False)),

@@ -44,10 +44,10 @@ def reading_many(texts: Sequence[str], *, config: Config | None = None,
 
 
 def _spoken(cfg: Config, r: Reading) -> Reading:
-    if cfg.spoken:
-        from .sandhi import apply_spoken
+    if cfg.spoken or cfg.yi_bu:
+        from .sandhi import RULES, YI_BU_RULES, apply_spoken
 
-        return apply_spoken(r)
+        return apply_spoken(r, RULES if cfg.spoken else YI_BU_RULES)
     return r
 
 

@@ -20,6 +20,8 @@ class Config:
     tone: output style — "marks" (zhōng), "numbers" (zhong1, de5, lv4), "none" (zhong), "zhuyin".
     model: let the polyphone model decide where the lexicon cannot (when its weights are shipped).
     spoken: spoken tone sandhi (一/不, third tone, neutral tones, erhua); citation tones when False.
+    yi_bu: only the tone changes of 一 and 不 (一样 yíyàng, 一天 yìtiān, 不对 búduì), the way school
+      textbooks and pinyin-pro write them; every other tone stays cited (你好 nǐhǎo). Implied by spoken.
     traditional: read traditional characters through their simplified forms.
     neutral: "lexical" (default) keeps words' lexical neutral tones, 朋友 péngyou, as dictionaries
       and GB/T 16159 write them; "full" cites them in full tone, péngyǒu, as CPP and pypinyin do.
@@ -29,6 +31,7 @@ class Config:
     tone: str = "marks"
     model: bool = True
     spoken: bool = False
+    yi_bu: bool = False
     traditional: bool = True
     neutral: str = "lexical"
     user_dict: UserDict | None = None

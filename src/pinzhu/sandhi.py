@@ -365,6 +365,9 @@ def erhua(ctx: Context, syls: Syllables) -> Syllables:
 RULES: tuple[Rule, ...] = (
     particles, suffixes, directional_lai, kinship, reduplicated_yi_bu, yi_bu, third_tone, erhua,
 )
+# ``Config(yi_bu=True)``: only the tone changes of 一 and 不, as school textbooks (and pinyin-pro's
+# default) write them; every other syllable keeps its citation tone.
+YI_BU_RULES: tuple[Rule, ...] = (reduplicated_yi_bu, yi_bu)
 
 
 # --- the extended syllable table and the entry point ------------------------------------------
@@ -421,19 +424,21 @@ def spoken_syllables(ctx: Context, rules: Sequence[Rule] = RULES) -> Syllables:
     return syls
 
 
-def apply_spoken(r: Reading) -> Reading:
-    """A new :class:`Reading` with spoken tones; ``r`` is untouched. Its ``lexicon`` is
-    :func:`spoken_lexicon` of ``r``'s, whose table holds the new syllables.
+def apply_spoken(r: Reading, rules: Sequence[Rule] = RULES) -> Reading:
+    """A new :class:`Reading` with spoken tones (after ``rules``); ``r`` is untouched. Its
+    ``lexicon`` is :func:`spoken_lexicon` of ``r``'s, whose table holds the new syllables.
 
     >>> from pinzhu.read import read
     >>> apply_spoken(read("展览馆", use_model=False)).syllables()
     ['zhan2', 'lan2', 'guan3']
+    >>> apply_spoken(read("一样好展览", use_model=False), YI_BU_RULES).syllables()
+    ['yi2', 'yang4', 'hao3', 'zhan3', 'lan3']
     """
     if not len(r.syl):
         return r
     ctx = context(r)
     ext = spoken_lexicon(ctx.lexicon)
-    syls = spoken_syllables(ctx)
+    syls = spoken_syllables(ctx, rules)
     ids = np.fromiter((ext.syllable_id[s] if s else 0 for s in syls), dtype=np.uint16, count=len(syls))
     # "" is both "no reading" (id 0) and the erhua marker: a character that had a syllable has the marker.
     ids[(ids == 0) & (r.syl != 0)] = ext.syllable_id[ERHUA_MARK]
@@ -459,4 +464,4 @@ def _demo(rule: Rule, text: str) -> Syllables:
     return rule(ctx, list(ctx.citation))
 
 
-__all__ = ["ERHUA_MARK", "Context", "RULES", "apply_spoken", "context", "spoken_lexicon", "spoken_syllables"]
+__all__ = ["ERHUA_MARK", "Context", "RULES", "YI_BU_RULES", "apply_spoken", "context", "spoken_lexicon", "spoken_syllables"]

@@ -31,12 +31,13 @@ class ReadOptions(BaseModel):
     text: str = Field(max_length=MAX_TEXT, description="the text to read")
     tone: Tone = "marks"
     spoken: bool = False
+    yi_bu: bool = Field(False, description="only the tone changes of 一 and 不 (yíyàng, búduì), as textbooks write them")
     model: bool = True
     user_dict: dict[str, str] | None = Field(None, description='words that always win: {"行长": "hang2 zhang3"}')
 
     def config(self) -> Config:
         ud = UserDict.from_mapping(self.user_dict) if self.user_dict else None
-        return Config(tone=self.tone, spoken=self.spoken, model=self.model, user_dict=ud)
+        return Config(tone=self.tone, spoken=self.spoken, yi_bu=self.yi_bu, model=self.model, user_dict=ud)
 
 
 class AnnotateRequest(ReadOptions):

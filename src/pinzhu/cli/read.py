@@ -21,6 +21,8 @@ def add_reading_options(p: argparse.ArgumentParser) -> None:
     """Options shared by every command that reads text."""
     p.add_argument("--tone", default="marks", choices=styles.names(), help="output style (default: marks)")
     p.add_argument("--spoken", action="store_true", help="spoken tone sandhi instead of citation tones")
+    p.add_argument("--yi-bu", action="store_true",
+                   help="mark only the tone changes of 一 and 不 (yíyàng, búduì), as textbooks do")
     p.add_argument("--no-model", action="store_true", help="lexicon and segmentation only")
     p.add_argument("--user-dict", metavar="FILE", help="word<TAB>syllables lines that always win")
 
@@ -34,7 +36,7 @@ def config_from(args: argparse.Namespace) -> Config:
             ud = UserDict.from_file(args.user_dict)
         except (LexiconError, OSError) as e:
             raise InputError(f"--user-dict: {e}") from None
-    return Config(tone=args.tone, spoken=args.spoken, model=not args.no_model, user_dict=ud)
+    return Config(tone=args.tone, spoken=args.spoken, yi_bu=args.yi_bu, model=not args.no_model, user_dict=ud)
 
 
 def line_pinyin(line: str, cfg: Config, keep: bool) -> str:
