@@ -93,7 +93,12 @@ def annotate(x: str, rnd: random.Random) -> str:
     return pinzhu.annotate(
         x, select=rnd.choice(["all", "polyphones", "rare", "sample", "rare+polyphones"]), format="inline",
         brackets=rnd.choice(["half", "full"]), tone=rnd.choice(["marks", "numbers", "none"]),
-        orthography=rnd.random() < 0.5, seed=rnd.randrange(1000), fraction=rnd.choice([0.2, 0.5, 1.0]))
+        orthography=rnd.random() < 0.5, seed=rnd.randrange(1000), fraction=rnd.choice([0.2, 0.5, 1.0]),
+        config=rnd.choice(CONFIGS))
+
+
+# citation (default), textbook 一/不 and spoken tones: each writes other syllables, all must strip
+CONFIGS = [None, pinzhu.Config(yi_bu=True), pinzhu.Config(spoken=True)]
 
 
 SETTINGS = dict(derandomize=True, deadline=None,
