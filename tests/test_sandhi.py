@@ -62,6 +62,8 @@ def test_yi_bu_only_changes_yi_and_bu(text, yi_bu):
     ("一月", ["yi1", "yue4"]),          # a date
     ("十一", ["shi2", "yi1"]),
     ("看一看", ["kan4", "yi5", "kan4"]),  # between a doubled verb
+    ("二〇一〇年", ["er4", "ling2", "yi1", "ling2", "nian2"]),  # between two digits: not V一V
+    ("零一零", ["ling2", "yi1", "ling2"]),
 ])
 def test_yi(text, expected):
     assert pinzhu.pinyin(text, config=NUM) == expected

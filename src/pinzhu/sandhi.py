@@ -184,13 +184,15 @@ def kinship(ctx: Context, syls: Syllables) -> Syllables:
 
 def reduplicated_yi_bu(ctx: Context, syls: Syllables) -> Syllables:
     """一 and 不 between two copies of a verb are neutral: 看一看 kàn yi kàn, 是不是 shì bu shì.
+    Not between two digits: 二〇一〇 is read digit by digit, 一 yī.
 
-    >>> _demo(reduplicated_yi_bu, "好不好")[1]
-    'bu5'
+    >>> _demo(reduplicated_yi_bu, "好不好")[1], _demo(reduplicated_yi_bu, "二〇一〇")[2]
+    ('bu5', 'yi1')
     """
     out = list(syls)
     for i in range(1, len(ctx.chars) - 1):
-        if ctx.chars[i] in "一不" and ctx.han[i - 1] and ctx.chars[i - 1] == ctx.chars[i + 1]:
+        if (ctx.chars[i] in "一不" and ctx.han[i - 1] and ctx.chars[i - 1] == ctx.chars[i + 1]
+                and ctx.chars[i - 1] not in _DIGITS):
             _set(out, i, 5)
     return out
 
