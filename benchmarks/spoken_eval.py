@@ -69,10 +69,10 @@ def han_only(text: str, per_char: list[str | None]) -> list[str]:
     return [normalize(s) if s is not None else "" for ch, s in zip(text, per_char) if HAN.fullmatch(ch)]
 
 
-def pinzhu_system(spoken: bool) -> System:
+def pinzhu_system(spoken: bool, yi_bu: bool = False) -> System:
     import pinzhu
 
-    cfg = pinzhu.Config(tone="numbers", spoken=spoken)
+    cfg = pinzhu.Config(tone="numbers", spoken=spoken, yi_bu=yi_bu)
 
     def run(texts: list[str]) -> list[list[str]]:
         return [split_erhua(han_only(t, pinzhu.pinyin(t, config=cfg))) for t in texts]
@@ -161,6 +161,7 @@ def main(argv: list[str] | None = None) -> int:
 
     systems: dict[str, System] = {
         "pinzhu citation": pinzhu_system(False),
+        "pinzhu yi_bu": pinzhu_system(False, yi_bu=True),
         "pinzhu spoken": pinzhu_system(True),
         "pypinyin": pypinyin_system(False),
         "pypinyin tone_sandhi": pypinyin_system(True),
@@ -226,7 +227,8 @@ def report(results: dict[str, dict[str, dict[str, float]]], argv: list[str] | No
         "",
         f"Syllables: bznsyp {n['bznsyp']:,}, thchs30 {n['thchs30']:,}.",
         "",
-        "- *pinzhu citation*: `Config(tone='numbers')`; *pinzhu spoken*: `Config(tone='numbers', spoken=True)`.",
+        "- *pinzhu citation*: `Config(tone='numbers')`; *pinzhu yi_bu*: `Config(tone='numbers', yi_bu=True)` (only",
+        "  一/不 change, as textbooks write); *pinzhu spoken*: `Config(tone='numbers', spoken=True)`.",
         "- *pypinyin*: `lazy_pinyin(run, style=Style.TONE3, neutral_tone_with_five=True)` per Han run;",
         "  *tone_sandhi*: the same with `tone_sandhi=True` (pypinyin ≥ 0.48).",
         "- *pinyin-pro*: `pinyin(text, {type: 'array', toneType: 'num'})` (toneSandhi on by default),",
