@@ -241,6 +241,14 @@ def test_segmentation_does_not_drift_on_long_texts():
         at += n + 1
 
 
+def test_words_many_equals_words_one_by_one():
+    import pinzhu
+
+    texts = _SENTENCES + ["", "abc", "一点儿", "银行\n行长"]
+    for cfg in (pinzhu.Config(tone="numbers"), pinzhu.Config(spoken=True)):
+        assert pinzhu.words_many(texts, config=cfg) == [pinzhu.words(t, config=cfg) for t in texts]
+
+
 def test_reading_many_applies_the_config_like_reading():
     """The public batch call honours the frozen config (spoken mode here) text by text."""
     import pinzhu
