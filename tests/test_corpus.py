@@ -109,6 +109,24 @@ def test_transform_record_keeps_shape_and_reports_change():
     assert rec == {"t": "行"} and changed
 
 
+def test_read_job_in_batches_equals_record_by_record(monkeypatch):
+    """The read job reads a batch in one engine pass, with the same fields and errors as one
+    record at a time; when the batch pass itself fails, the records are redone one by one."""
+    from pinzhu.corpus import transforms
+
+    o = CorpusOptions(job="read", keep=True, config=pinzhu.Config(tone="numbers"))
+    values = ["银行\n行长说：好！", None, "我们去银行。", "", "\ud800坏", "ok 中文", 7, "一点儿\n\n还得"]
+    alone = [process_text(v, o) for v in values]
+    assert transforms.process_texts(values, o) == alone
+    recs = [{"id": i, "text": v} for i, v in enumerate(values)] + [{"id": 99}]
+    assert transforms.transform_records(recs, o) == [transform_record(r, o) for r in recs]
+
+    def broken(texts, o):
+        raise RuntimeError("batch pass failed")
+    monkeypatch.setitem(transforms._BATCH_FNS, "read", broken)
+    assert transforms.process_texts(values, o) == alone
+
+
 def test_unknown_job_is_refused():
     with pytest.raises(ValueError, match="unknown job"):
         CorpusOptions(job="translate")
@@ -198,6 +216,25 @@ def corpus(tmp_path_factory):
         for doc in docs[200:]:
             f.write(json.dumps(doc, ensure_ascii=False).encode() + b"\n")
     return d, docs
+
+
+def test_read_job_chunks_keep_order_and_bad_lines(tmp_path):
+    """Records go through the engine in chunks; bad lines between them keep their place."""
+    from pinzhu.corpus.runner import CHUNK
+
+    texts = ["银行行长说：好！", "他还没有回来。", "一点儿", "", "中文 abc"]
+    docs = [{"id": i, "text": texts[i % len(texts)]} for i in range(2 * CHUNK + 10)]
+    write_jsonl(tmp_path / "a.jsonl", docs, bad_lines={3: b"{", CHUNK: b"[1]", 2 * CHUNK + 9: b'{"id": -1}'})
+    o = CorpusOptions(job="read", config=pinzhu.Config(tone="numbers"))
+    s = run_corpus(str(tmp_path / "a.jsonl"), str(tmp_path / "out"), o, RunOptions(shard_size=10_000, progress=False))
+    recs = read_parts(tmp_path / "out")
+    assert s.documents == len(docs) + 3 and s.errors == 3
+    assert [r["id"] for r in recs if "id" in r and r["id"] >= 0] == [d["id"] for d in docs]
+    lines = [i for i, r in enumerate(recs) if "pinzhu_source" in r or r.get("id") == -1]
+    assert lines == [3, CHUNK + 1, 2 * CHUNK + 11]  # each after the docs and bad lines before it
+    for r in recs:
+        if "id" in r and r["id"] >= 0:
+            assert r["pinzhu_pinyin"] == process_text(r["text"], o)[0]["pinzhu_pinyin"]
 
 
 def test_strip_restores_every_annotated_document(corpus, tmp_path):

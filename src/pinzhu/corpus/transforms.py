@@ -121,19 +121,30 @@ def _audit(text: str, o: CorpusOptions) -> dict[str, Any]:
     return {o.prefix + "audit": rows, o.prefix + "wrong": sum(not f.ok for f in found)}
 
 
+def _read_many(texts: Sequence[str], o: CorpusOptions) -> list[dict[str, Any]]:
+    """The read job for many texts: every line of every text in one engine pass
+    (:func:`pinzhu.words_many`; each line reads as it does alone, as in ``pinzhu pinyin``)."""
+    from .. import words_many
+
+    lines = [text.split("\n") for text in texts]
+    found = iter(words_many([line for ls in lines for line in ls], config=o.config))
+
+    def line_pinyin(ws: list[tuple[str, str | None]]) -> str:  # Han words' pinyin, space-separated
+        return " ".join(py if py is not None else w.strip() for w, py in ws
+                        if py is not None or (o.keep and w.strip()))
+
+    return [{o.prefix + "pinyin": "\n".join(line_pinyin(next(found)) for _ in ls)} for ls in lines]
+
+
 def _read(text: str, o: CorpusOptions) -> dict[str, Any]:
-    from .. import words
-
-    def line_pinyin(line: str) -> str:  # as `pinzhu pinyin`: Han words' pinyin, space-separated
-        parts = [py if py is not None else w.strip() for w, py in words(line, config=o.config)
-                 if py is not None or (o.keep and w.strip())]
-        return " ".join(parts)
-
-    return {o.prefix + "pinyin": "\n".join(line_pinyin(line) for line in text.split("\n"))}
+    return _read_many([text], o)[0]
 
 
 _JOB_FNS: dict[str, Callable[[str, CorpusOptions], dict[str, Any]]] = {
     "strip": _strip, "annotate": _annotate, "scan": _scan, "audit": _audit, "read": _read}
+# Jobs with a form for many texts at once: short records (one sentence each) would otherwise pay
+# the engine's per-call cost once per record.
+_BATCH_FNS: dict[str, Callable[[Sequence[str], CorpusOptions], list[dict[str, Any]]]] = {"read": _read_many}
 
 
 def output_fields(o: CorpusOptions) -> tuple[str, ...]:
@@ -164,6 +175,33 @@ def process_text(value: object, o: CorpusOptions) -> tuple[dict[str, Any], str |
         return {}, f"{type(e).__name__}: {e}"
 
 
+def process_texts(values: Sequence[object], o: CorpusOptions) -> list[tuple[dict[str, Any], str | None]]:
+    """:func:`process_text` for many values, the same results; a job with a batch form runs it
+    once over the good ones. If that fails, they are redone one by one, so a record that breaks
+    pinzhu still costs only itself.
+
+    >>> process_texts(["银行", 5], CorpusOptions(job="read", config=Config(tone="numbers")))
+    [({'pinzhu_pinyin': 'yin2hang2'}, None), ({}, 'text is int, not a string')]
+    """
+    many = _BATCH_FNS.get(o.job)
+    if many is None or len(values) < 2:
+        return [process_text(v, o) for v in values]
+    out: list[tuple[dict[str, Any], str | None]] = [({}, None)] * len(values)
+    good: list[tuple[int, str]] = []
+    for i, v in enumerate(values):
+        try:
+            good.append((i, checked_text(v)))
+        except RecordError as e:
+            out[i] = ({}, str(e))
+    try:
+        results = many([t for _, t in good], o)
+    except Exception:  # find the record that breaks it: one by one
+        results = None
+    for k, (i, _) in enumerate(good):
+        out[i] = (results[k], None) if results is not None else process_text(values[i], o)
+    return out
+
+
 # --- batches -------------------------------------------------------------------------------------
 
 def batch_transform(batch: Mapping[str, Sequence[Any]], options: CorpusOptions) -> dict[str, list]:
@@ -181,12 +219,11 @@ def batch_transform(batch: Mapping[str, Sequence[Any]], options: CorpusOptions) 
     new_cols = [c for c in output_fields(options) if c not in out]
     for c in new_cols:
         out[c] = [None] * n
+    if texts is None:
+        out[options.error_field] = [f"no field {options.text_field!r}"] * n
+        return out
     errors: list[str | None] = [None] * n
-    for i in range(n):
-        if texts is None:
-            errors[i] = f"no field {options.text_field!r}"
-            continue
-        fields, errors[i] = process_text(texts[i], options)
+    for i, (fields, errors[i]) in enumerate(process_texts(texts, options)):
         for k, v in fields.items():
             out[k][i] = v
     out[options.error_field] = errors
@@ -201,15 +238,29 @@ def transform_record(record: dict[str, Any], options: CorpusOptions) -> tuple[di
     >>> transform_record({"id": 1, "text": "行(xíng)"}, CorpusOptions())
     ({'id': 1, 'text': '行'}, True)
     """
-    if options.text_field not in record:
-        return {**record, options.error_field: f"no field {options.text_field!r}"}, False
-    value = record[options.text_field]
-    fields, error = process_text(value, options)
-    new = {**record, **fields}
-    if error is not None:
-        new[options.error_field] = error
-    changed = options.job in REWRITES and error is None and fields[options.target] != value
-    return new, changed
+    return transform_records([record], options)[0]
+
+
+def transform_records(records: Sequence[dict[str, Any]], options: CorpusOptions) -> list[tuple[dict[str, Any], bool]]:
+    """:func:`transform_record` for many records, in one batch where the job has a batch form.
+
+    >>> transform_records([{"text": "行(xíng)"}, {"id": 2}], CorpusOptions())
+    [({'text': '行'}, True), ({'id': 2, 'pinzhu_error': "no field 'text'"}, False)]
+    """
+    has = [options.text_field in rec for rec in records]
+    done = iter(process_texts([rec[options.text_field] for rec, h in zip(records, has) if h], options))
+    out = []
+    for rec, h in zip(records, has):
+        if not h:
+            out.append(({**rec, options.error_field: f"no field {options.text_field!r}"}, False))
+            continue
+        value = rec[options.text_field]
+        fields, error = next(done)
+        new = {**rec, **fields}
+        if error is not None:
+            new[options.error_field] = error
+        out.append((new, options.job in REWRITES and error is None and fields[options.target] != value))
+    return out
 
 
 @lru_cache(maxsize=1)
@@ -235,4 +286,4 @@ def make_transform(options: CorpusOptions) -> Callable[[Mapping[str, Sequence[An
 
 
 __all__ = ["JOBS", "CorpusOptions", "RecordError", "batch_transform", "checked_text", "make_transform",
-           "output_fields", "process_text", "transform_record", "warm_up"]
+           "output_fields", "process_text", "process_texts", "transform_record", "transform_records", "warm_up"]
