@@ -58,6 +58,13 @@ def test_all_annotates_every_han_word_with_pinzhus_reading(text):
     assert strip(pinzhu.annotate(text)) == text
 
 
+@pytest.mark.parametrize("kw", [dict(select="polyphones"), dict(select="all", format="ruby"),
+                                dict(select="sample", fraction=0.5, seed=3, config=pinzhu.Config(spoken=True))])
+def test_annotate_many_equals_annotate_one_by_one(kw):
+    texts = ["5月23日，寻根节在随州举行。", "", "银行行长说：好！", "行(xíng)长", "abc", "一点儿\n还得"]
+    assert pinzhu.annotate_many(texts, **kw) == [pinzhu.annotate(t, **kw) for t in texts]
+
+
 def test_seed_shape_exactly():
     words = ("月", "寻根", "主管部门", "这")
     got = [pinzhu.annotate(t, select="words", words=words) for t in SEED]

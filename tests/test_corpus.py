@@ -109,13 +109,18 @@ def test_transform_record_keeps_shape_and_reports_change():
     assert rec == {"t": "行"} and changed
 
 
-def test_read_job_in_batches_equals_record_by_record(monkeypatch):
-    """The read job reads a batch in one engine pass, with the same fields and errors as one
+@pytest.mark.parametrize("o", [
+    CorpusOptions(job="read", keep=True, config=pinzhu.Config(tone="numbers")),
+    CorpusOptions(job="annotate", annotate=pinzhu.AnnotateOptions(select="polyphones")),
+    CorpusOptions(job="annotate", output_field="ann", config=pinzhu.Config(spoken=True)),
+], ids=["read", "annotate", "annotate-spoken"])
+def test_jobs_in_batches_equal_record_by_record(o, monkeypatch):
+    """read and annotate read a batch in one engine pass, with the same fields and errors as one
     record at a time; when the batch pass itself fails, the records are redone one by one."""
     from pinzhu.corpus import transforms
 
-    o = CorpusOptions(job="read", keep=True, config=pinzhu.Config(tone="numbers"))
-    values = ["银行\n行长说：好！", None, "我们去银行。", "", "\ud800坏", "ok 中文", 7, "一点儿\n\n还得"]
+    values = ["银行\n行长说：好！", None, "我们去银行。", "", "\ud800坏", "ok 中文", 7, "一点儿\n\n还得",
+              "行(xíng)长"]
     alone = [process_text(v, o) for v in values]
     assert transforms.process_texts(values, o) == alone
     recs = [{"id": i, "text": v} for i, v in enumerate(values)] + [{"id": 99}]
@@ -123,7 +128,7 @@ def test_read_job_in_batches_equals_record_by_record(monkeypatch):
 
     def broken(texts, o):
         raise RuntimeError("batch pass failed")
-    monkeypatch.setitem(transforms._BATCH_FNS, "read", broken)
+    monkeypatch.setitem(transforms._BATCH_FNS, o.job, broken)
     assert transforms.process_texts(values, o) == alone
 
 

@@ -144,4 +144,4 @@ from .audit import Finding, ScanResult, audit, scan  # noqa: E402
 from .strip import explain_strip, strip  # noqa: E402
 
 __all__ += ["Finding", "ScanResult", "audit", "explain_strip", "scan", "strip"]
-from .render import AnnotateOptions, annotate  # noqa: E402,F401  (issue #4; pinzhu.select stays the module)
+from .render import AnnotateOptions, annotate, annotate_many  # noqa: E402,F401  (issue #4; pinzhu.select stays the module)

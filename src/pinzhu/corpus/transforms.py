@@ -103,6 +103,12 @@ def _annotate(text: str, o: CorpusOptions) -> dict[str, Any]:
     return {o.target: annotate(text, options=o.annotate, config=o.config)}
 
 
+def _annotate_many(texts: Sequence[str], o: CorpusOptions) -> list[dict[str, Any]]:
+    from ..render import annotate_many
+
+    return [{o.target: t} for t in annotate_many(texts, options=o.annotate, config=o.config)]
+
+
 def _scan(text: str, o: CorpusOptions) -> dict[str, Any]:
     from ..audit import scan
 
@@ -144,7 +150,8 @@ _JOB_FNS: dict[str, Callable[[str, CorpusOptions], dict[str, Any]]] = {
     "strip": _strip, "annotate": _annotate, "scan": _scan, "audit": _audit, "read": _read}
 # Jobs with a form for many texts at once: short records (one sentence each) would otherwise pay
 # the engine's per-call cost once per record.
-_BATCH_FNS: dict[str, Callable[[Sequence[str], CorpusOptions], list[dict[str, Any]]]] = {"read": _read_many}
+_BATCH_FNS: dict[str, Callable[[Sequence[str], CorpusOptions], list[dict[str, Any]]]] = {
+    "read": _read_many, "annotate": _annotate_many}
 
 
 def output_fields(o: CorpusOptions) -> tuple[str, ...]:
