@@ -17,6 +17,20 @@ def test_pinyin_lines_word_joined(capsys, tmp_path):
     assert capsys.readouterr().out == "wo3men5 qu4 yin2hang2\nhang2zhang3 shuo1 hao3\n"
 
 
+def test_lines_in_passes_read_as_each_line_alone(capsys, tmp_path, monkeypatch):
+    import pinzhu
+    from pinzhu.cli import read as cli_read
+
+    lines = ["我们去银行。", "", "行长说：好！", "abc 中文", "他还没有回来", "一点儿", "银行", "长大"]
+    f = tmp_path / "in.txt"
+    f.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    monkeypatch.setattr(cli_read, "LINES_PER_PASS", 3)  # several passes, one cut mid-file
+    assert main(["pinyin", "--keep", str(f)]) == 0
+    alone = [" ".join(py if py is not None else w.strip() for w, py in pinzhu.words(line)
+                      if py is not None or w.strip()) for line in lines]
+    assert capsys.readouterr().out.splitlines() == alone
+
+
 def test_yi_bu_flag():
     r = run(["pinyin", "--yi-bu", "--tone", "numbers", "--no-model"], "一样不对你好".encode())
     assert r.returncode == 0 and r.stdout.decode() == "yi2yang4 bu2dui4 ni3hao3\n"

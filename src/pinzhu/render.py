@@ -381,6 +381,17 @@ def annotate(text: str, select: str | Iterable[str] | None = None, format: str |
     return _FORMATS[opts.format](plan(text, opts, cfg))
 
 
+def pinyin_line(words: Iterable[tuple[str, str | None]], keep: bool = False) -> str:
+    """One line as ``pinzhu pinyin`` prints it: the Han words' pinyin, space-separated (with
+    ``keep``, other words too, stripped of spaces).
+
+    >>> pinyin_line([("我们", "wǒmen"), ("去", "qù"), (" ABC", None), ("。", None)], keep=True)
+    'wǒmen qù ABC 。'
+    """
+    return " ".join(py if py is not None else w.strip() for w, py in words
+                    if py is not None or (keep and w.strip()))
+
+
 def annotate_many(texts: Sequence[str], select: str | Iterable[str] | None = None, format: str | None = None, *,
                   tone: str | None = None, config: Config | None = None, user_dict: UserDict | None = None,
                   options: AnnotateOptions | None = None, **changes: Any) -> list[str]:
@@ -398,4 +409,5 @@ def annotate_many(texts: Sequence[str], select: str | Iterable[str] | None = Non
     return [fmt(plan(t, opts, cfg, read=r)) for t, r in zip(texts, reading_many(texts, config=cfg))]
 
 
-__all__ = ["AnnotateOptions", "Plan", "Unit", "annotate", "annotate_many", "formats", "plan", "register"]
+__all__ = ["AnnotateOptions", "Plan", "Unit", "annotate", "annotate_many", "formats", "pinyin_line", "plan",
+           "register"]

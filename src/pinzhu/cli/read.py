@@ -39,26 +39,22 @@ def config_from(args: argparse.Namespace) -> Config:
     return Config(tone=args.tone, spoken=args.spoken, yi_bu=args.yi_bu, model=not args.no_model, user_dict=ud)
 
 
-def line_pinyin(line: str, cfg: Config, keep: bool) -> str:
-    from .. import words
-
-    parts = []
-    for word, py in words(line, config=cfg):
-        if py is not None:
-            parts.append(py)
-        elif keep and word.strip():
-            parts.append(word.strip())
-    return " ".join(parts)
+# Lines per engine pass (pinzhu.words_many): many short lines share the per-call cost, and a
+# huge file still goes through in bounded pieces.
+LINES_PER_PASS = 4096
 
 
 def run(args: argparse.Namespace) -> int:
+    from .. import words_many
+    from ..render import pinyin_line
+
     cfg = config_from(args)
     # Decode every input before writing anything, so bad input leaves no half output.
     texts = [read_text(f) for f in (args.files or ["-"])]
+    lines = [line for text in texts for line in text.splitlines()]
     out = []
-    for text in texts:
-        for line in text.splitlines():
-            out.append(line_pinyin(line, cfg, args.keep) + "\n")
+    for a in range(0, len(lines), LINES_PER_PASS):
+        out += [pinyin_line(ws, args.keep) + "\n" for ws in words_many(lines[a:a + LINES_PER_PASS], config=cfg)]
     sys.stdout.write("".join(out))
     sys.stdout.flush()
     return 0

@@ -131,15 +131,11 @@ def _read_many(texts: Sequence[str], o: CorpusOptions) -> list[dict[str, Any]]:
     """The read job for many texts: every line of every text in one engine pass
     (:func:`pinzhu.words_many`; each line reads as it does alone, as in ``pinzhu pinyin``)."""
     from .. import words_many
+    from ..render import pinyin_line
 
     lines = [text.split("\n") for text in texts]
     found = iter(words_many([line for ls in lines for line in ls], config=o.config))
-
-    def line_pinyin(ws: list[tuple[str, str | None]]) -> str:  # Han words' pinyin, space-separated
-        return " ".join(py if py is not None else w.strip() for w, py in ws
-                        if py is not None or (o.keep and w.strip()))
-
-    return [{o.prefix + "pinyin": "\n".join(line_pinyin(next(found)) for _ in ls)} for ls in lines]
+    return [{o.prefix + "pinyin": "\n".join(pinyin_line(next(found), o.keep) for _ in ls)} for ls in lines]
 
 
 def _read(text: str, o: CorpusOptions) -> dict[str, Any]:
