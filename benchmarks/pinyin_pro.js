@@ -5,7 +5,7 @@
 //       stdin: one {"text": ...} per line.  stdout: {"versions", "results": {dict: [[entry per
 //       code point]...]}, "fallbacks": {dict: n}}.  Dict "default" is pinyin-pro as installed;
 //       "full" adds @pinyin-pro/data's complete dictionary with addDict (after "default" ran).
-//   node pinyin_pro.js speed --text FILE --dict D --mode array|string [--repeat 5] [--warmup-chars N]
+//   node pinyin_pro.js speed --text FILE --dict D --mode array|string|lines-array|lines-string [--repeat 5] [--warmup-chars N]
 //       stdout: {"times_s": [...]}, each the time of one conversion of the whole text.
 //   node pinyin_pro.js startup --dict D      stdout: {"inproc_s"}: require + first call.
 //   node pinyin_pro.js rss --text FILE --dict D   converts the text once (array mode).
@@ -95,6 +95,10 @@ function commandConvert(args) {
 }
 
 function convertOnce(lib, text, mode) {
+  if (mode.startsWith('lines-')) {  // one call per line, as benchmarks/worker.py --mode lines
+    const one = mode.slice(6);
+    return text.split('\n').map((line) => convertOnce(lib, line, one));
+  }
   return mode === 'string' ? lib.pinyin(text) : lib.pinyin(text, ARRAY_OPTIONS);
 }
 

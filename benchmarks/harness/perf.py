@@ -29,6 +29,7 @@ class Job:
     cmd: tuple[str, ...]
     system: str = ""  # Python system key, checked for availability first; "" for node/baselines
     chars: int = 0  # characters per conversion (speed, memory)
+    ref: str = REFERENCE  # the pinzhu row this row's speed ratio is paired with
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,12 @@ def speed_jobs(t: Texts, repeat: int) -> list[Job]:
             Job(f"{key}/string", f"{label}, default string mode",
                 _node("speed", dict_name, *full, "--mode", "string", *rep), chars=t.full_chars),
         ]
+    # One call per line (an app or a TTS front end converting sentence by sentence): paired with
+    # pinzhu line by line, so the ratio compares the same way of calling.
+    jobs += [Job(f"pinyin-pro/lines-{m}", f"pinyin-pro, line by line, {label} (÷: pinzhu line by line)",
+                 _node("speed", "default", *full, "--mode", f"lines-{m}", *rep), chars=t.full_chars,
+                 ref="pinzhu/lines")
+             for m, label in (("array", "array num"), ("string", "default string mode"))]
     return jobs
 
 
@@ -143,7 +150,8 @@ def run_speed(t: Texts, repeat: int) -> dict:
     the best over all its runs.
     """
     jobs = speed_jobs(t, repeat)
-    ref = next(j for j in jobs if j.key == REFERENCE)
+    by_key = {j.key: j for j in jobs}
+    ref = by_key[REFERENCE]
     ref_times: list[float] | None = [] if _na(ref) is None else None
     out: dict[str, dict] = {REFERENCE: _na(ref) or {}}
     for job in jobs:
@@ -154,10 +162,12 @@ def run_speed(t: Texts, repeat: int) -> dict:
             continue
         try:
             paired = None
-            if ref_times is not None:
-                ref_run = _timed_runs(ref)
-                ref_times += ref_run
-                paired = ref.chars / min(ref_run)
+            pair = by_key[job.ref]
+            if _na(pair) is None:
+                pair_run = _timed_runs(pair)
+                if pair is ref and ref_times is not None:
+                    ref_times += pair_run
+                paired = pair.chars / min(pair_run)
             row = _speed_row(job, _timed_runs(job))
         except ProcError as exc:
             out[job.key] = {"label": job.label, "na": f"failed: {exc}"}

@@ -244,7 +244,8 @@ What the numbers mean:
   conversion call on text already in memory, best of the timed runs after a warm-up, one process
   per row pinned to one core. Absolute numbers are noisy on this machine; compare the
   **pinzhu ÷ row** ratio (above 1: pinzhu is that many times faster), which pairs each row with
-  a pinzhu run made just before it, so both sides of a ratio see the same machine load.
+  a pinzhu run made just before it, so both sides of a ratio see the same machine load (pinzhu's
+  whole-text call; for the line-by-line pinyin-pro rows, pinzhu line by line).
 - **Start-up**: a fresh process importing the system and converting one short sentence; wall time
   of the whole process (interpreter start included) and, measured inside it, import + first call.
 - **Peak RSS**: maximum resident set size of a fresh process that imports the system and converts
