@@ -1,7 +1,8 @@
-"""Only the C extension lives here; everything else is in pyproject.toml.
+"""Only the C extensions live here (segmentation and model scores); everything else is in pyproject.toml.
 
-The extension is optional at build time: where no C compiler is available the package installs
-without it and pinzhu.segment falls back to its pure-Python twin (same results, slower).
+The extensions are optional at build time: where no C compiler is available the package installs
+without them; pinzhu.segment falls back to its pure-Python twin and pinzhu.model to numpy (same
+results, slower).
 """
 import os
 
@@ -28,6 +29,7 @@ class OptionalBuildExt(build_ext):
 
 
 setup(
-    ext_modules=[Extension("pinzhu._segcore", ["src/pinzhu/_segcore.c"], extra_compile_args=["-O3"])],
+    ext_modules=[Extension("pinzhu._segcore", ["src/pinzhu/_segcore.c"], extra_compile_args=["-O3"]),
+                 Extension("pinzhu._modelcore", ["src/pinzhu/_modelcore.c"], extra_compile_args=["-O3"])],
     cmdclass={"build_ext": OptionalBuildExt},
 )

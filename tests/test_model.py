@@ -12,7 +12,8 @@ import json
 import numpy as np
 import pytest
 
-from pinzhu.model import PolyphoneModel, codepoints, dense_features, embedding_index, feature_rows, load_default
+from pinzhu.model import (PolyphoneModel, _modelcore, codepoints, dense_features, embedding_index, feature_rows,
+                          load_default)
 
 try:
     SHIPPED = load_default()
@@ -94,8 +95,26 @@ def test_shipped_dense_part_changes_logits():
     z, _ = m.logits(text, np.array([2]))
     bare = copy.copy(m)  # the shared model stays untouched
     bare._dense = None
+    bare._c_args = bare._core_args() if m._c_args is not None else None
     z0, _ = bare.logits(text, np.array([2]))
     assert not np.allclose(z, z0)
+
+
+@needs_weights
+@pytest.mark.skipif(_modelcore is None, reason="C extension not built")
+def test_c_scores_equal_numpy_path():
+    """The C scorer and the numpy path (the fallback without a compiler) give the same logits,
+    to float32 rounding, and the same readings; unknown characters get row -1 in both."""
+    m = SHIPPED
+    texts = ["银行行长说，长大以后要为家乡的发展多干实事。", "他还没有回来，还得等。", "行",
+             "藏军撤退了ABC，１２３。" * 3, "好好学习天天向上", "😀长", "朝阳区的朝阳很美" * 20]
+    for t in texts:
+        pos = np.array([i for i, c in enumerate(t) if c in m.chars] + [0], dtype=np.int64)
+        z, ci = m.logits(t, pos)
+        z0, ci0 = m._logits_numpy(t, pos, np.full(len(pos), m.slots + 1, dtype=np.int64))
+        assert (ci == ci0).all()
+        ok = z0 > -1e8
+        assert np.allclose(z[ok], z0[ok], atol=1e-4) and (z.argmax(1) == z0.argmax(1)).all(), t
 
 
 def test_bag_features_ignore_offset():

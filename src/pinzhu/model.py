@@ -31,6 +31,11 @@ import numpy as np
 
 __all__ = ["PolyphoneModel", "load_default"]
 
+try:  # the same scores in C (see _modelcore.c); numpy below where no compiler was available
+    from . import _modelcore
+except ImportError:  # pragma: no cover - exercised only on installs without the extension
+    _modelcore = None
+
 # Sentinels for the padded code-point array (never valid text code points as used here).
 PAD_BOS = 1
 PAD_EOS = 2
@@ -219,6 +224,26 @@ class PolyphoneModel:
                                                   np.zeros((1, emb.shape[1]), np.float32)]))
             self._dense = (embedding_index(np.asarray(ecps)), emb, np.ascontiguousarray(V, dtype=np.float32),
                            _as_key(config["dense_offsets"]))
+        # hint features only matter where a template or the hint table reads them
+        self.uses_hints = self._hint_table is not None or any("h" in t for t in self.templates)
+        self._c_args = self._core_args() if _modelcore is not None and self._hint_table is None else None
+
+    def _core_args(self) -> tuple:
+        """The model's arrays as the C scorer reads them (contiguous, fixed dtypes), made once."""
+        span, offs, cols, (seeds, salt) = self._plan
+        c = np.ascontiguousarray
+        if self._dense is not None:
+            index, emb, V, key = self._dense
+            flat, avg = _dense_plan(key)
+            dense = (c(index, np.int32), c(emb, np.float32), c(V, np.float32), c(flat, np.int64), c(avg, np.float32))
+            dim = emb.shape[1]
+        else:
+            e = np.zeros(0)
+            dense, dim = (e.astype(np.int32), e.astype(np.float32), e.astype(np.float32), e.astype(np.int64),
+                          e.astype(np.float32)), 1
+        arrays = (c(_FOLD, np.uint64), c(offs, np.int64), c(cols, np.int64), c(seeds, np.uint64), c(salt, np.uint64),
+                  c(self._W, np.int8), c(self._mask, np.float32), c(self._row, np.int32), *dense)
+        return arrays, (int(span), self.bits, self.slots, int(dim), float(self._scale))
 
     # -- loading -------------------------------------------------------------------------
     @classmethod
@@ -267,10 +292,22 @@ class PolyphoneModel:
 
     def logits(self, text: str, positions: np.ndarray, hints=None) -> tuple[np.ndarray, np.ndarray]:
         """(logits (n, slots) float32 with invalid slots at -1e9, char row index (n,), -1 if unknown)."""
-        positions = np.asarray(positions, dtype=np.int64)
+        positions = np.ascontiguousarray(positions, dtype=np.int64)
+        hs = (self.hint_slots(text, positions, hints) if self.uses_hints
+              else np.full(len(positions), self.slots + 1, dtype=np.int64))
+        if self._c_args is None:
+            return self._logits_numpy(text, positions, hs)
+        arrays, sizes = self._c_args
+        z = np.empty((len(positions), self.slots), dtype=np.float32)
+        ci = np.empty(len(positions), dtype=np.int32)
+        raw = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+        _modelcore.scores(raw, positions, hs, *arrays, z, ci, *sizes)
+        return z, ci
+
+    def _logits_numpy(self, text: str, positions: np.ndarray, hs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`logits` in numpy: the fallback without the C extension, and its reference."""
         cp = codepoints(text)
         ci = self._row[np.minimum(cp[positions], 0x10000)]
-        hs = self.hint_slots(text, positions, hints)
         rows = _rows(self._plan, cp, positions, hs, self.bits)
         z = self._W[rows].sum(axis=1, dtype=np.float32)
         z *= np.float32(self._scale)

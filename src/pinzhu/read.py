@@ -107,7 +107,8 @@ def read(text: str, *, lexicon: Lexicon | None = None, user_dict: UserDict | Non
             # Only characters no word covers are asked; the hint is their most common reading
             # (what the model saw in training: the lexicon pass's reading at each position).
             table = lex.syllables
-            best, p = mdl.predict(norm_text, ask, [table[i] for i in syl[ask].tolist()])
+            hints = [table[i] for i in syl[ask].tolist()] if getattr(mdl, "uses_hints", True) else None
+            best, p = mdl.predict(norm_text, ask, hints)
             ids = np.fromiter((lex.syllable_id.get(b, 0) for b in best), dtype=np.uint16, count=len(best))
             ok = ids > 0
             syl[ask[ok]] = ids[ok]
