@@ -62,6 +62,27 @@ def test_yi_bu_option(server):
     assert status == 422
 
 
+def test_batch_endpoints_equal_one_request_per_text(server):
+    texts = ["银行行长说：好！", "", "他还没有回来。abc", "一样"]
+    opts = {"tone": "numbers", "yi_bu": True}
+    status, out = post(server, "/v1/batch/pinyin", {"texts": texts, **opts})
+    assert status == 200
+    assert out["results"] == [post(server, "/v1/pinyin", {"text": t, **opts})[1] for t in texts]
+    status, out = post(server, "/v1/batch/words", {"texts": texts, **opts})
+    assert status == 200
+    assert out["results"] == [post(server, "/v1/words", {"text": t, **opts})[1] for t in texts]
+
+
+@pytest.mark.parametrize("body,where", [
+    ({"texts": "银行"}, ["body", "texts"]),
+    ({"texts": ["银行", 5]}, ["body", "texts", 1]),
+    ({"texts": ["中" * 600_000, "中" * 400_001]}, ["body", "texts"]),   # over a million characters in all
+])
+def test_batch_bad_fields_are_422_naming_the_field(server, body, where):
+    status, out = post(server, "/v1/batch/pinyin", body)
+    assert status == 422 and out["detail"][0]["loc"] == where
+
+
 def test_user_dict_and_words(server):
     status, out = post(server, "/v1/words", {"text": "行长好", "tone": "numbers", "user_dict": {"行长": "hang2 chang2"}})
     assert status == 200 and out["words"][0] == {"word": "行长", "pinyin": "hang2chang2"}

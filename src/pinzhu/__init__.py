@@ -72,11 +72,14 @@ def pinyin_with_confidence(text: str, tone: str | None = None, *, config: Config
     >>> pinyin_with_confidence("行", tone="numbers")[0][0]
     'xing2'
     """
+    cfg = _config(config, tone=tone, user_dict=user_dict)
+    return _with_confidence(reading(text, config=cfg), cfg.tone)
+
+
+def _with_confidence(r: Reading, tone: str) -> list[tuple[str, float] | None]:
     from . import styles
 
-    cfg = _config(config, tone=tone, user_dict=user_dict)
-    r = reading(text, config=cfg)
-    out = styles.table(r.lexicon.syllables, cfg.tone)[r.syl].tolist()
+    out = styles.table(r.lexicon.syllables, tone)[r.syl].tolist()
     return [None if s is None else (s, p) for s, p in zip(out, r.prob.tolist())]
 
 

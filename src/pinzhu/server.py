@@ -16,19 +16,19 @@ from typing import Literal
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from . import Config, UserDict, __version__
 from .lexicon import LexiconError
 
-MAX_TEXT = 1_000_000       # characters in one request's text
+MAX_TEXT = 1_000_000       # characters in one request's text (all texts of a batch together)
+MAX_TEXTS = 10_000         # texts in one batch request
 MAX_BODY = 8 * MAX_TEXT    # bytes: UTF-8 is at most 4 per character, JSON escapes double it
 
 Tone = Literal["marks", "numbers", "none", "zhuyin"]
 
 
-class ReadOptions(BaseModel):
-    text: str = Field(max_length=MAX_TEXT, description="the text to read")
+class ReadConfig(BaseModel):
     tone: Tone = "marks"
     spoken: bool = False
     yi_bu: bool = Field(False, description="only the tone changes of 一 and 不 (yíyàng, búduì), as textbooks write them")
@@ -38,6 +38,22 @@ class ReadOptions(BaseModel):
     def config(self) -> Config:
         ud = UserDict.from_mapping(self.user_dict) if self.user_dict else None
         return Config(tone=self.tone, spoken=self.spoken, yi_bu=self.yi_bu, model=self.model, user_dict=ud)
+
+
+class ReadOptions(ReadConfig):
+    text: str = Field(max_length=MAX_TEXT, description="the text to read")
+
+
+class BatchRequest(ReadConfig):
+    texts: list[str] = Field(max_length=MAX_TEXTS, description="texts read in one engine pass, each as if alone")
+
+    @field_validator("texts")
+    @classmethod
+    def _total_size(cls, texts: list[str]) -> list[str]:
+        total = sum(map(len, texts))
+        if total > MAX_TEXT:
+            raise ValueError(f"{total} characters in all; at most {MAX_TEXT} per request")
+        return texts
 
 
 class AnnotateRequest(ReadOptions):
@@ -82,6 +98,27 @@ def create_app(max_body: int = MAX_BODY) -> FastAPI:
         out = pinyin_with_confidence(req.text, config=req.config())
         return {"pinyin": [o[0] if o else None for o in out],
                 "confidence": [round(o[1], 4) if o else None for o in out]}
+
+    @app.post("/v1/batch/pinyin")
+    def pinyin_batch(req: BatchRequest) -> dict:
+        """``/v1/pinyin`` for many texts in one request and one engine pass (short sentences:
+        the per-request and per-call costs are paid once)."""
+        from . import _with_confidence, reading_many
+
+        cfg = req.config()
+        results = []
+        for r in reading_many(req.texts, config=cfg):
+            out = _with_confidence(r, cfg.tone)
+            results.append({"pinyin": [o[0] if o else None for o in out],
+                            "confidence": [round(o[1], 4) if o else None for o in out]})
+        return {"results": results}
+
+    @app.post("/v1/batch/words")
+    def words_batch(req: BatchRequest) -> dict:
+        from . import words_many
+
+        return {"results": [{"words": [{"word": w, "pinyin": p} for w, p in ws]}
+                            for ws in words_many(req.texts, config=req.config())]}
 
     @app.post("/v1/words")
     def words(req: ReadOptions) -> dict:
