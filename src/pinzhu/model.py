@@ -226,7 +226,9 @@ class PolyphoneModel:
                            _as_key(config["dense_offsets"]))
         # hint features only matter where a template or the hint table reads them
         self.uses_hints = self._hint_table is not None or any("h" in t for t in self.templates)
-        self._c_args = self._core_args() if _modelcore is not None and self._hint_table is None else None
+        # the C scorer reads int8 weights (as shipped); anything else takes the numpy path
+        use_c = _modelcore is not None and self._hint_table is None and np.asarray(W).dtype == np.int8
+        self._c_args = self._core_args() if use_c else None
 
     def _core_args(self) -> tuple:
         """The model's arrays as the C scorer reads them (contiguous, fixed dtypes), made once."""
