@@ -95,9 +95,7 @@ def create_app(max_body: int = MAX_BODY) -> FastAPI:
         """One entry per character (null for non-Han), with the probability of each reading."""
         from . import pinyin_with_confidence
 
-        out = pinyin_with_confidence(req.text, config=req.config())
-        return {"pinyin": [o[0] if o else None for o in out],
-                "confidence": [round(o[1], 4) if o else None for o in out]}
+        return _pinyin_json(pinyin_with_confidence(req.text, config=req.config()))
 
     @app.post("/v1/batch/pinyin")
     def pinyin_batch(req: BatchRequest) -> dict:
@@ -106,12 +104,7 @@ def create_app(max_body: int = MAX_BODY) -> FastAPI:
         from . import _with_confidence, reading_many
 
         cfg = req.config()
-        results = []
-        for r in reading_many(req.texts, config=cfg):
-            out = _with_confidence(r, cfg.tone)
-            results.append({"pinyin": [o[0] if o else None for o in out],
-                            "confidence": [round(o[1], 4) if o else None for o in out]})
-        return {"results": results}
+        return {"results": [_pinyin_json(_with_confidence(r, cfg.tone)) for r in reading_many(req.texts, config=cfg)]}
 
     @app.post("/v1/batch/words")
     def words_batch(req: BatchRequest) -> dict:
@@ -165,6 +158,12 @@ def create_app(max_body: int = MAX_BODY) -> FastAPI:
         return _jsonable(scan_(req.text))
 
     return app
+
+
+def _pinyin_json(out: list[tuple[str, float] | None]) -> dict:
+    """``pinyin_with_confidence`` output as the API returns it: two parallel lists."""
+    return {"pinyin": [o[0] if o else None for o in out],
+            "confidence": [round(o[1], 4) if o else None for o in out]}
 
 
 def _jsonable(obj: object) -> dict:
