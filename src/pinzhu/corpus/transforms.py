@@ -97,16 +97,14 @@ def _strip(text: str, o: CorpusOptions) -> dict[str, Any]:
     return {o.target: strip(text, names=o.names, toneless=o.toneless, user_dict=o.config.user_dict)}
 
 
-def _annotate(text: str, o: CorpusOptions) -> dict[str, Any]:
-    from ..render import annotate
-
-    return {o.target: annotate(text, options=o.annotate, config=o.config)}
-
-
 def _annotate_many(texts: Sequence[str], o: CorpusOptions) -> list[dict[str, Any]]:
     from ..render import annotate_many
 
     return [{o.target: t} for t in annotate_many(texts, options=o.annotate, config=o.config)]
+
+
+def _annotate(text: str, o: CorpusOptions) -> dict[str, Any]:
+    return _annotate_many([text], o)[0]
 
 
 def _scan(text: str, o: CorpusOptions) -> dict[str, Any]:
