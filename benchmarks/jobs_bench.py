@@ -51,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
 
     import pinzhu
-    from pinzhu.corpus.runner import CHUNK
+    from pinzhu.corpus.shard import CHUNK
     from pinzhu.corpus.transforms import CorpusOptions, process_text, process_texts, warm_up
 
     texts = sentences()

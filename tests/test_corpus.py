@@ -225,7 +225,7 @@ def corpus(tmp_path_factory):
 
 def test_read_job_chunks_keep_order_and_bad_lines(tmp_path):
     """Records go through the engine in chunks; bad lines between them keep their place."""
-    from pinzhu.corpus.runner import CHUNK
+    from pinzhu.corpus.shard import CHUNK
 
     texts = ["银行行长说：好！", "他还没有回来。", "一点儿", "", "中文 abc"]
     docs = [{"id": i, "text": texts[i % len(texts)]} for i in range(2 * CHUNK + 10)]

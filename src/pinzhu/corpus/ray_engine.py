@@ -26,7 +26,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, fields
 from typing import Any
 
-from .runner import RunOptions, ShardStats, run_shard
+from .shard import RunOptions, ShardStats, run_shard
 from .sources import Shard
 from .transforms import CorpusOptions, batch_transform, warm_up
 
