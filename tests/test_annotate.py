@@ -153,18 +153,40 @@ def test_orthography_default_shape_stays_plain():
 
 # --- ruby and JSON ----------------------------------------------------------------------------
 
-def test_ruby_per_word_and_per_char():
-    assert pinzhu.annotate("寻根", format="ruby") == "<ruby>寻根<rp>(</rp><rt>xúngēn</rt><rp>)</rp></ruby>"
-    assert pinzhu.annotate("寻根", format="ruby", ruby="char") == (
-        "<ruby>寻<rp>(</rp><rt>xún</rt><rp>)</rp></ruby><ruby>根<rp>(</rp><rt>gēn</rt><rp>)</rp></ruby>")
+def test_ruby_per_char_by_default_and_per_word():
+    assert pinzhu.annotate("寻根", format="ruby") == (
+        '<ruby class="pz">寻<rp>(</rp><rt>xún</rt><rp>)</rp></ruby>'
+        '<ruby class="pz">根<rp>(</rp><rt>gēn</rt><rp>)</rp></ruby>')
+    assert pinzhu.annotate("寻根", format="ruby", ruby="word") == (
+        '<ruby class="pz">寻根<rp>(</rp><rt>xúngēn</rt><rp>)</rp></ruby>')
+
+
+def test_ruby_tone_classes():
+    # Per character: the class on the <ruby>, so the stylesheet colours character and reading.
+    assert pinzhu.annotate("银行了", format="ruby", tone_colors=True) == (
+        '<ruby class="pz t2">银<rp>(</rp><rt>yín</rt><rp>)</rp></ruby>'
+        '<ruby class="pz t2">行<rp>(</rp><rt>háng</rt><rp>)</rp></ruby>'
+        '<ruby class="pz t5">了<rp>(</rp><rt>le</rt><rp>)</rp></ruby>')
+    # Per word: one span per syllable; separators (the apostrophe) between them, escaped.
+    assert pinzhu.annotate("西安", format="ruby", ruby="word", tone_colors=True, orthography=True) == (
+        '<ruby class="pz">西安<rp>(</rp><rt><span class="t1">Xī</span>&#x27;<span class="t1">ān</span>'
+        '</rt><rp>)</rp></ruby>')
+    # Spoken mode: the class follows the tone read (一 before a fourth tone is second).
+    assert 'class="pz t2">一' in pinzhu.annotate("一样", format="ruby", tone_colors=True,
+                                                   config=pinzhu.Config(spoken=True))
+
+
+def test_ruby_page_carries_the_stylesheet():
+    page = pinzhu.annotate("寻根", format="ruby", page=True)
+    assert pinzhu.render.stylesheet() in page and "ruby.pz > rt" in page
 
 
 def test_ruby_escapes_everything():
     hostile = "<script>alert(1)</script>&amp;\"'银行<b>"
-    out = pinzhu.annotate(hostile, format="ruby")
+    out = pinzhu.annotate(hostile, format="ruby", ruby="word")
     assert "<script>" not in out and "<b>" not in out
     assert out == ("&lt;script&gt;alert(1)&lt;/script&gt;&amp;amp;&quot;&#x27;"
-                   "<ruby>银行<rp>(</rp><rt>yínháng</rt><rp>)</rp></ruby>&lt;b&gt;")
+                   '<ruby class="pz">银行<rp>(</rp><rt>yínháng</rt><rp>)</rp></ruby>&lt;b&gt;')
 
 
 def test_json_tokens():

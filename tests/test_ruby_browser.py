@@ -98,3 +98,32 @@ def test_ruby_screenshot(tmp_path):
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 5000
     if os.environ.get("PINZHU_KEEP_SCREENSHOT"):  # for a human to look at
         shutil.copy(png, os.environ["PINZHU_KEEP_SCREENSHOT"])
+
+
+def _reading_gaps(tmp: Path, frag: str, css: str) -> list[float]:
+    """Pixels between the text of neighbouring <rt>s on one line, as Chromium lays them out."""
+    page = tmp / "gaps.html"
+    page.write_text(
+        '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><style>body{font-size:28px;'
+        f'line-height:2.6}}{css}</style></head><body><p>{frag}</p><script>'
+        'const r=[...document.querySelectorAll("rt")].map(e=>{const g=document.createRange();'
+        'g.selectNodeContents(e);const b=g.getBoundingClientRect();return [b.left,b.right,b.top]});'
+        'document.body.setAttribute("data-r", JSON.stringify(r));</script></body></html>', encoding="utf-8")
+    dom = Dom()
+    dom.feed(chromium(tmp, page, "--dump-dom", "--window-size=2000,400"))
+    import json
+
+    rects = json.loads(dom.attrs["body"]["data-r"])
+    assert len(rects) >= 10
+    return [b[0] - a[1] for a, b in zip(rects, rects[1:]) if abs(a[2] - b[2]) < 1]
+
+
+@pytest.mark.parametrize("per", ["char", "word"])
+def test_neighbouring_readings_never_run_together(tmp_path, per):
+    # Syllables wider than their characters (shuāng, chuáng, zhuāng): without the stylesheet
+    # Chromium sets the readings edge to edge ("shuāngchuángzhuāng"); with it, every pair has a gap.
+    frag = pinzhu.annotate("双床装窗闯庄，银行行长说：“我们要重视长期发展。”", format="ruby", ruby=per)
+    bare = _reading_gaps(tmp_path, frag, "")
+    styled = _reading_gaps(tmp_path, frag, pinzhu.render.stylesheet())
+    assert min(bare) < 0.5                 # the problem is real in this browser
+    assert min(styled) >= 4.0              # 0.2em of padding each side of a 14px reading

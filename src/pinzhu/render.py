@@ -46,9 +46,11 @@ class AnnotateOptions:
     select: policy names (:mod:`pinzhu.select`), ``"rare+polyphones"`` or a tuple; format:
     ``inline``, ``ruby`` or ``json``; brackets: ``half`` ``()`` or ``full`` ``（）``;
     orthography: GB/T 16159 word division, apostrophes and capitals instead of the plain shape
-    (lowercase, joined); ruby: ``word`` (one ``<rt>`` per word) or ``char`` (one per character);
-    page: ruby as a whole HTML page, not a fragment; level / top / words / fraction / seed: the
-    ``level``, ``words`` and ``sample`` policies' settings.
+    (lowercase, joined); ruby: ``char`` (one ``<ruby>`` per character, the default: each syllable
+    over its character) or ``word`` (one per word); tone_colors: ruby carries tone classes
+    ``t1``…``t5`` (``assets/ruby.css`` colours them); page: ruby as a whole HTML page, not a
+    fragment; level / top / words / fraction / seed: the ``level``, ``words`` and ``sample``
+    policies' settings.
 
     >>> AnnotateOptions(select="rare+polyphones", words=["寻根"]).words
     frozenset({'寻根'})
@@ -58,7 +60,8 @@ class AnnotateOptions:
     format: str = "inline"
     brackets: str = "half"
     orthography: bool = False
-    ruby: str = "word"
+    ruby: str = "char"
+    tone_colors: bool = False
     page: bool = False
     level: int = 4
     top: int | None = None
@@ -179,9 +182,12 @@ def _sentence_starts(v: WordView) -> np.ndarray:
     return r.han & (last_word <= last_end)
 
 
-def plan(text: str, options: AnnotateOptions, config: Config = DEFAULT, *, read: Reading | None = None) -> Plan:
+def plan(text: str, options: AnnotateOptions, config: Config = DEFAULT, *, read: Reading | None = None,
+         guard: bool | None = None) -> Plan:
     """Read ``text`` (or take ``read``, its reading under ``config``), choose the words, and
-    write each one's pinyin."""
+    write each one's pinyin. ``guard``: also choose the word before every bracket strip could
+    remove (default: for inline output; a document's ruby needs it too, since strip reads the
+    text the ruby sits in)."""
     from . import reading
 
     if options.format == "inline" and config.tone not in INLINE_TONES:
@@ -191,7 +197,7 @@ def plan(text: str, options: AnnotateOptions, config: Config = DEFAULT, *, read:
     v = WordView(r)
     readable = r.syl > 0
     mask = select(v, options)
-    if options.format == "inline":
+    if options.format == "inline" if guard is None else guard:
         for p in guard_positions(text, config.user_dict):
             a, _ = v.spans[v.word_id[p - 1]]
             mask[a:p] = True
@@ -316,32 +322,78 @@ def inline(p: Plan) -> str:
     return _interleave(chunks, op, p.written, cl) + tail
 
 
+RUBY_CLASS = "pz"  # every <ruby> annotate writes: the stylesheet's scope, and how strip knows ours
+
+
+@lru_cache(maxsize=1)
+def stylesheet() -> str:
+    """The ruby stylesheet (``pinzhu/assets/ruby.css``): spacing between readings, tone colours.
+    The page format, HTML and EPUB documents and the web page all use this one file."""
+    from importlib.resources import files
+
+    return files("pinzhu").joinpath("assets/ruby.css").read_text(encoding="utf-8")
+
+
+@lru_cache(maxsize=16)
+def _tone_digits(syllables: tuple[str, ...]) -> np.ndarray:
+    """Per syllable id: its tone as a digit string ('1'…'5'; '' for id 0, no syllable)."""
+    return np.array([s[-1] if s and s[-1].isdigit() else "" for s in syllables], dtype=object)
+
+
+def ruby_markup(p: Plan, starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per span ``text[a:b]`` (a unit, a character, or any piece of a unit): the markup that goes
+    before its characters and the markup after them — ``<ruby class="pz">`` and
+    ``<rp>(</rp><rt>xúngēn</rt><rp>)</rp></ruby>``. The characters themselves stay where they
+    are, so documents (pinzhu.documents) wrap them in place; :func:`ruby` joins them with the text.
+
+    With ``tone_colors``, a one-character span's ``<ruby>`` gets its tone class (``pz t2``: the
+    character and its reading take the colour); a longer span's syllables get one ``<span>`` each.
+    """
+    op, cl = (html.escape(b) for b in BRACKETS[p.options.brackets])
+    n = len(starts)
+    opens = np.full(n, f'<ruby class="{RUBY_CLASS}">', dtype=object)
+    tail = f"</rt><rp>{cl}</rp></ruby>"
+    if not n:
+        return opens, np.zeros(0, dtype=object)
+    if not p.options.tone_colors:
+        rts = _escaped(_join(p.forms, p.seps, starts, ends))
+        return opens, f"<rp>{op}</rp><rt>" + rts + tail
+    tones = _tone_digits(p.reading.lexicon.syllables)[p.reading.syl]
+    single = (ends - starts) == 1
+    opens[single] = f'<ruby class="{RUBY_CLASS} t' + tones[starts[single]] + '">'
+    # Longer spans: <span class="tN">syllable</span> per character, separators between them.
+    idx = _ranges(starts, ends)
+    syl = '<span class="t' + tones[idx] + '">' + _escaped(p.forms[idx]) + "</span>"
+    sep = _escaped(p.seps[idx])
+    sep[np.cumsum(ends - starts) - 1] = ""
+    rts = np.add.reduceat(syl + sep, np.r_[0, np.cumsum(ends - starts)[:-1]]).astype(object)
+    rts[single] = _escaped(p.forms[starts[single]])
+    return opens, f"<rp>{op}</rp><rt>" + rts + tail
+
+
 @register("ruby")
 def ruby(p: Plan) -> str:
-    """``<ruby>寻根<rp>(</rp><rt>xúngēn</rt><rp>)</rp></ruby>``; every piece of text escaped."""
-    op, cl = (html.escape(b) for b in BRACKETS[p.options.brackets])
+    """``<ruby class="pz">寻<rp>(</rp><rt>xún</rt><rp>)</rp></ruby>…`` per character (or per
+    word); every piece of text escaped; ``page=True``: a whole page with :func:`stylesheet`."""
     if not len(p.start):
         body = html.escape(p.text)
-    elif p.options.ruby == "char":
-        idx = _ranges(p.start, p.end)
-        cells = np.empty(len(p.text), dtype=object)
-        cells[:] = ""
-        chars = np.array([p.text[i] for i in idx.tolist()], dtype=object)  # Han: nothing to escape
-        cells[idx] = ("<ruby>" + chars + f"<rp>{op}</rp><rt>" + _escaped(p.forms[idx])
-                      + f"</rt><rp>{cl}</rp></ruby>")
-        # One unit per character, so the gaps fall between them.
-        gaps, tail = _gaps(p.text, idx, idx + 1, escape=True)
-        body = _interleave(gaps, cells[idx]) + tail
     else:
-        gaps, tail = _gaps(p.text, p.start, p.end, escape=True)
-        words = np.array([p.text[a:b] for a, b in zip(p.start.tolist(), p.end.tolist())], dtype=object)
-        body = _interleave(gaps, "<ruby>", words, f"<rp>{op}</rp><rt>", _escaped(p.written),
-                           f"</rt><rp>{cl}</rp></ruby>") + tail
+        if p.options.ruby == "char":
+            # One span per character, so the gaps fall between them.
+            st = _ranges(p.start, p.end)
+            en = st + 1
+        else:
+            st, en = p.start, p.end
+        opens, closes = ruby_markup(p, st, en)
+        gaps, tail = _gaps(p.text, st, en, escape=True)
+        # Han characters: nothing to escape.
+        bases = np.array([p.text[a:b] for a, b in zip(st.tolist(), en.tolist())], dtype=object)
+        body = _interleave(gaps, opens, bases, closes) + tail
     if not p.options.page:
         return body
     return ('<!DOCTYPE html>\n<html lang="zh-CN">\n<head><meta charset="utf-8"><title>pinzhu</title>\n'
-            '<style>body{white-space:pre-wrap;font-size:24px;line-height:2.4}rt{font-size:0.55em}</style>\n'
-            f'</head>\n<body>{body}</body>\n</html>\n')
+            '<style>body{white-space:pre-wrap;font-size:24px;line-height:2.4}\n'
+            f'{stylesheet()}</style>\n</head>\n<body>{body}</body>\n</html>\n')
 
 
 def _escaped(a: np.ndarray) -> np.ndarray:
@@ -410,4 +462,4 @@ def annotate_many(texts: Sequence[str], select: str | Iterable[str] | None = Non
 
 
 __all__ = ["AnnotateOptions", "Plan", "Unit", "annotate", "annotate_many", "formats", "pinyin_line", "plan",
-           "register"]
+           "register", "ruby_markup", "stylesheet"]

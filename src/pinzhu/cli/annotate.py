@@ -35,7 +35,9 @@ def add_annotate_options(p: argparse.ArgumentParser | argparse._ArgumentGroup) -
     p.add_argument("--brackets", default="half", choices=tuple(BRACKETS), help="() or （） (default: half)")
     p.add_argument("--orthography", action="store_true",
                    help="GB/T 16159: word division, apostrophes (Xī'ān), capitals (Suízhōu)")
-    p.add_argument("--ruby", default="word", choices=("word", "char"), help="one <rt> per word or per character")
+    p.add_argument("--ruby", default="char", choices=("char", "word"),
+                   help="one <ruby> per character (default: each syllable over its character) or per word")
+    p.add_argument("--tone-colors", action="store_true", help="ruby: tone classes t1-t5, coloured by the stylesheet")
     p.add_argument("--page", action="store_true", help="ruby: a whole HTML page, not a fragment")
     p.add_argument("--level", type=int, default=4, help="level policy: annotate words above this HSK 3.0 level (default: 4)")
     p.add_argument("--top", type=int, metavar="N", help="level policy: annotate words outside the N most frequent instead")
@@ -58,7 +60,8 @@ def _word_list(args: argparse.Namespace) -> frozenset[str]:
 def options_from(args: argparse.Namespace) -> AnnotateOptions:
     try:
         return AnnotateOptions(select=args.select, format=args.format, brackets=args.brackets,
-                               orthography=args.orthography, ruby=args.ruby, page=args.page,
+                               orthography=args.orthography, ruby=args.ruby,
+                               tone_colors=args.tone_colors, page=args.page,
                                level=args.level, top=args.top, words=_word_list(args),
                                fraction=args.fraction, seed=args.seed)
     except ValueError as e:
