@@ -222,7 +222,10 @@ def test_cli_annotate(tmp_path, capsys):
     assert capsys.readouterr().out == "活动请示递交到上级主管部门(zhǔguǎnbùmén)\n行(xíng)(xíng)\n"
     out = tmp_path / "o" / "out.html"
     assert main(["annotate", "--format", "ruby", "--select", "polyphones", str(src), "-o", str(out)]) == 0
-    assert "<rt>shàngjí</rt>" in out.read_text(encoding="utf-8")
+    assert "上<rp>(</rp><rt>shàng</rt>" in out.read_text(encoding="utf-8")   # per character by default
+    assert main(["annotate", "--format", "ruby", "--ruby", "word", "--tone-colors", "--select", "polyphones",
+                 str(src), "-o", str(out)]) == 0
+    assert '<rt><span class="t4">shàng</span><span class="t2">jí</span></rt>' in out.read_text(encoding="utf-8")
     words = tmp_path / "words.txt"
     words.write_text("# list\n寻根\n", encoding="utf-8")
     src.write_text("寻根节", encoding="utf-8")
