@@ -1,21 +1,37 @@
-"""Every option of pinzhu, as one frozen value (like ftfy's TextFixerConfig).
+"""Every reading option of pinzhu as one frozen value (like ftfy's TextFixerConfig), and the
+options of strip and audit. Each field is declared once (:func:`pinzhu.options.option`): the
+CLI flags, HTTP fields and adapter keywords are generated from these declarations.
 
 >>> from pinzhu import Config
 >>> Config(tone="numbers").tone
 'numbers'
+>>> Config(neutral="full", user_dict={"行长": "hang2 zhang3"}).user_dict.get("行长")
+('hang2', 'zhang3')
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
+from . import styles
 from .lexicon import UserDict
+from .options import Options, option
+
+
+def _user_dict(value: Any) -> UserDict:
+    """A UserDict from a JSON mapping (HTTP, recipes); a UserDict stays as it is."""
+    if isinstance(value, UserDict):
+        return value
+    if isinstance(value, Mapping):
+        return UserDict.from_mapping(value)
+    raise TypeError(f"expected a UserDict or a mapping of word to syllables, got {type(value).__name__}")
 
 
 @dataclass(frozen=True)
-class Config:
-    """Options for reading (and, through it, annotating and auditing).
+class Config(Options):
+    """Options for reading (and, through it, annotating, stripping and auditing).
 
     tone: output style — "marks" (zhōng), "numbers" (zhong1, de5, lv4), "none" (zhong), "zhuyin".
     model: let the polyphone model decide where the lexicon cannot (when its weights are shipped).
@@ -25,21 +41,56 @@ class Config:
     traditional: read traditional characters through their simplified forms.
     neutral: "lexical" (default) keeps words' lexical neutral tones, 朋友 péngyou, as dictionaries
       and GB/T 16159 write them; "full" cites them in full tone, péngyǒu, as CPP and pypinyin do.
-    user_dict: words that always win, with their readings.
+    user_dict: words that always win, with their readings (a :class:`UserDict`, or a mapping
+      ``{"行长": "hang2 zhang3"}`` made into one).
     """
 
-    tone: str = "marks"
-    model: bool = True
-    spoken: bool = False
-    yi_bu: bool = False
-    traditional: bool = True
-    neutral: str = "lexical"
-    user_dict: UserDict | None = None
-
-    def but(self, **changes: Any) -> "Config":
-        """A copy with some options changed (None values are ignored)."""
-        changes = {k: v for k, v in changes.items() if v is not None}
-        return replace(self, **changes) if changes else self
+    tone: str = option("marks", "output style: marks (zhōng), numbers (zhong1, de5, lv4), none (zhong), zhuyin",
+                       choices=styles.names)
+    model: bool = option(True, "the polyphone model decides polyphones no word covers (else: lexicon and "
+                               "segmentation only)")
+    spoken: bool = option(False, "spoken tone sandhi (一/不, third tone, neutral tones, erhua) instead of "
+                                 "citation tones")
+    yi_bu: bool = option(False, "mark only the tone changes of 一 and 不 (yíyàng, búduì), as textbooks do")
+    traditional: bool = option(True, "read traditional characters through their simplified forms")
+    neutral: str = option("lexical", "lexical: keep words' neutral tones (朋友 péngyou); full: cite them in "
+                                     "full tone (péngyǒu), as CPP and pypinyin do", choices=("lexical", "full"))
+    user_dict: UserDict | None = option(
+        None, 'words that always win, with their readings: {"行长": "hang2 zhang3"} (CLI: a file of '
+              "word<TAB>syllables lines)",
+        coerce=_user_dict, from_text=UserDict.from_file, wire=dict[str, str] | None, metavar="FILE")
 
 
 DEFAULT = Config()
+
+
+@dataclass(frozen=True)
+class StripOptions(Options):
+    """What :func:`pinzhu.strip` removes (and :func:`pinzhu.explain_strip` reports).
+
+    >>> StripOptions(names=True).toneless
+    True
+    """
+
+    names: bool = option(False, "also remove capitalised toneless glosses after names: 湖北(Hubei)")
+    toneless: bool = option(True, "remove lowercase toneless annotations: 行(xing)",
+                            flag="--keep-toneless")
+
+
+@dataclass(frozen=True)
+class AuditOptions(Options):
+    """How :func:`pinzhu.audit` judges.
+
+    >>> AuditOptions().min_confidence
+    0.95
+    """
+
+    min_confidence: float = option(0.95, "an annotation giving another real reading of a character is "
+                                         "'uncertain', not wrong, where pinzhu is less sure than this of its own "
+                                         "(0: trust pinzhu always)", low=0.0, high=1.0)
+
+
+STRIP = StripOptions()
+AUDIT = AuditOptions()
+
+__all__ = ["AUDIT", "AuditOptions", "Config", "DEFAULT", "STRIP", "StripOptions"]

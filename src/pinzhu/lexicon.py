@@ -196,6 +196,15 @@ class UserDict:
 
     entries: tuple[tuple[str, tuple[str, ...]], ...] = ()
     _lookup: Mapping[str, tuple[str, ...]] = field(default_factory=dict, compare=False, repr=False, hash=False)
+    _hash: int = field(default=0, init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        # Hashed once: a UserDict is a cache key (per-call caches of its index and readings), and
+        # hashing 20,000 entries on every lookup would cost more than the work it saves.
+        object.__setattr__(self, "_hash", hash(self.entries))
+
+    def __hash__(self) -> int:
+        return self._hash
 
     @classmethod
     def from_mapping(cls, mapping: Mapping[str, str | Iterable[str]]) -> "UserDict":

@@ -19,7 +19,7 @@ from __future__ import annotations
 import html
 import json
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -28,6 +28,7 @@ import numpy as np
 from . import orthography, styles
 from .config import DEFAULT, Config
 from .lexicon import UserDict
+from .options import OptionError, Options, option, resolve
 from .read import Reading
 from .select import WordView, parse_select, select
 
@@ -39,8 +40,42 @@ SENTENCE_END = "。！？!?…\n"
 INLINE_TONES = ("marks", "numbers", "none")
 
 
+FormatFn = Callable[["Plan"], str]
+_FORMATS: dict[str, FormatFn] = {}
+
+
+def register(name: str) -> Callable[[FormatFn], FormatFn]:
+    """Decorator: make ``fn`` available as ``format=name``."""
+
+    def deco(fn: FormatFn) -> FormatFn:
+        _FORMATS[name] = fn
+        return fn
+
+    return deco
+
+
+def formats() -> tuple[str, ...]:
+    return tuple(_FORMATS)
+
+
+def _select(value: str | Iterable[str]) -> str | tuple[str, ...]:
+    return value if isinstance(value, str) else tuple(value)
+
+
+def _select_problem(value: str | tuple[str, ...]) -> str | None:
+    try:
+        parse_select(value)
+    except ValueError as e:
+        return str(e)
+    return None
+
+
+def _words(value: str | Iterable[str]) -> frozenset[str]:
+    return frozenset((value,) if isinstance(value, str) else value)
+
+
 @dataclass(frozen=True)
-class AnnotateOptions:
+class AnnotateOptions(Options):
     """What to annotate and how to write it (how to *read* is :class:`pinzhu.Config`).
 
     select: policy names (:mod:`pinzhu.select`), ``"rare+polyphones"`` or a tuple; format:
@@ -50,45 +85,45 @@ class AnnotateOptions:
     over its character) or ``word`` (one per word); tone_colors: ruby carries tone classes
     ``t1``…``t5`` (``assets/ruby.css`` colours them); page: ruby as a whole HTML page, not a
     fragment; level / top / words / fraction / seed: the ``level``, ``words`` and ``sample``
-    policies' settings.
+    policies' settings. Each field is declared once (:func:`pinzhu.options.option`): CLI flags,
+    HTTP fields and adapter keywords come from here.
 
     >>> AnnotateOptions(select="rare+polyphones", words=["寻根"]).words
     frozenset({'寻根'})
     """
 
-    select: str | tuple[str, ...] = "all"
-    format: str = "inline"
-    brackets: str = "half"
-    orthography: bool = False
-    ruby: str = "char"
-    tone_colors: bool = False
-    page: bool = False
-    level: int = 4
-    top: int | None = None
-    words: frozenset[str] = field(default_factory=frozenset)
-    fraction: float = 0.2
-    seed: int = 0
+    select: str | tuple[str, ...] = option(
+        "all", "which words: all, polyphones, level, rare, words, sample (pinzhu.select); combine with '+'",
+        coerce=_select, check=_select_problem, wire=str, metavar="POLICY")
+    format: str = option("inline", "output format: inline, ruby or json", choices=formats)
+    brackets: str = option("half", "half: (), full: （）", choices=tuple(BRACKETS))
+    orthography: bool = option(False, "GB/T 16159: word division, apostrophes (Xī'ān), capitals (Suízhōu)")
+    ruby: str = option("char", "ruby: one <ruby> per character (each syllable over its character) or per word",
+                       choices=("char", "word"))
+    tone_colors: bool = option(False, "ruby: tone classes t1…t5 on each reading (assets/ruby.css colours them)")
+    page: bool = option(False, "ruby: a whole HTML page, not a fragment")
+    level: int = option(4, "level policy: annotate words above this HSK 3.0 level")
+    top: int | None = option(None, "level policy: annotate words outside the N most frequent instead",
+                             metavar="N")
+    words: frozenset[str] = option(frozenset(), "words policy: the words to annotate", coerce=_words,
+                                   wire=list[str], multiple=True, flag="--word", metavar="WORD")
+    fraction: float = option(0.2, "sample policy: share of words", low=0.0, high=1.0)
+    seed: int = option(0, "sample policy: random seed")
 
-    def __post_init__(self) -> None:
-        if not isinstance(self.words, frozenset):
-            words = (self.words,) if isinstance(self.words, str) else self.words
-            object.__setattr__(self, "words", frozenset(words))
-        if not isinstance(self.select, str):
-            object.__setattr__(self, "select", tuple(self.select))
-        parse_select(self.select)
-        if self.format not in _FORMATS:
-            raise ValueError(f"unknown format {self.format!r}; choose one of {', '.join(_FORMATS)}")
-        if self.brackets not in BRACKETS:
-            raise ValueError(f"brackets must be one of {', '.join(BRACKETS)}, got {self.brackets!r}")
-        if self.ruby not in ("word", "char"):
-            raise ValueError(f"ruby must be 'word' or 'char', got {self.ruby!r}")
-        if not 0.0 <= self.fraction <= 1.0:
-            raise ValueError(f"fraction must be between 0 and 1, got {self.fraction}")
 
-    def but(self, **changes: Any) -> "AnnotateOptions":
-        """A copy with some options changed (None values are ignored)."""
-        changes = {k: v for k, v in changes.items() if v is not None}
-        return replace(self, **changes) if changes else self
+def check_options(options: AnnotateOptions, config: Config) -> None:
+    """The one check across annotate's and reading's options: inline annotations are pinyin
+    strip can find, so they need a Latin tone style (OptionError naming ``tone`` otherwise)."""
+    if options.format == "inline" and config.tone not in INLINE_TONES:
+        raise OptionError("tone", f"inline annotations are pinyin strip can find: tone must be one of "
+                                  f"{', '.join(INLINE_TONES)} (use format ruby or json for {config.tone})")
+
+
+def values(config: Config | None, options: AnnotateOptions | None, changes: dict[str, Any],
+           where: str = "annotate") -> tuple[AnnotateOptions, Config]:
+    """The options and config a call runs under: keyword changes (any field of either) merged in."""
+    cfg, opts = resolve(changes, (config or DEFAULT, Config), (options or ANNOTATE, AnnotateOptions), where=where)
+    return opts, cfg
 
 
 @dataclass(frozen=True)
@@ -136,24 +171,6 @@ class Plan:
         return tuple(out)
 
 
-FormatFn = Callable[[Plan], str]
-_FORMATS: dict[str, FormatFn] = {}
-
-
-def register(name: str) -> Callable[[FormatFn], FormatFn]:
-    """Decorator: make ``fn`` available as ``format=name``."""
-
-    def deco(fn: FormatFn) -> FormatFn:
-        _FORMATS[name] = fn
-        return fn
-
-    return deco
-
-
-def formats() -> tuple[str, ...]:
-    return tuple(_FORMATS)
-
-
 # --- planning -----------------------------------------------------------------------------------
 
 def guard_positions(text: str, user_dict: UserDict | None = None) -> list[int]:
@@ -190,9 +207,7 @@ def plan(text: str, options: AnnotateOptions, config: Config = DEFAULT, *, read:
     text the ruby sits in)."""
     from . import reading
 
-    if options.format == "inline" and config.tone not in INLINE_TONES:
-        raise ValueError(f"inline annotations are pinyin strip can find: tone must be one of "
-                         f"{', '.join(INLINE_TONES)} (use format='ruby' or 'json' for {config.tone})")
+    check_options(options, config)
     r = read if read is not None else reading(text, config=config)
     v = WordView(r)
     readable = r.syl > 0
@@ -413,24 +428,33 @@ def as_json(p: Plan) -> str:
     return json.dumps({"length": len(p.text), "tone": p.config.tone, "tokens": tokens}, ensure_ascii=False)
 
 
+ANNOTATE = AnnotateOptions()  # the defaults (after the formats are registered: it checks its format)
+
+
 # --- the entry point ----------------------------------------------------------------------------
 
 def annotate(text: str, select: str | Iterable[str] | None = None, format: str | None = None, *,
-             tone: str | None = None, config: Config | None = None, user_dict: UserDict | None = None,
-             options: AnnotateOptions | None = None, **changes: Any) -> str:
+             config: Config | None = None, options: AnnotateOptions | None = None, **changes: Any) -> str:
     """``text`` with the pinyin of the chosen words written in (inline, ruby or JSON).
 
-    select / format / any :class:`AnnotateOptions` field override ``options``; tone / user_dict
-    override ``config`` (reading options: tone, model, spoken, user_dict).
+    select / format / any other :class:`AnnotateOptions` field override ``options``; any
+    :class:`pinzhu.Config` field (tone, spoken, user_dict, ...) overrides ``config``.
 
     >>> annotate("5月23日在随州举行", select="polyphones")
     '5月23日在随州举行(jǔxíng)'
     >>> annotate("这与西安", select="all", orthography=True, tone="marks")
     "这(Zhè)与(yǔ)西安(Xī'ān)"
     """
-    opts = (options or AnnotateOptions()).but(select=select, format=format, **changes)
-    cfg = (config or DEFAULT).but(tone=tone, user_dict=user_dict)
+    opts, cfg = values(config, options, _given(changes, select, format))
     return _FORMATS[opts.format](plan(text, opts, cfg))
+
+
+def _given(changes: dict[str, Any], select: Any, format: Any) -> dict[str, Any]:
+    if select is not None:
+        changes["select"] = select
+    if format is not None:
+        changes["format"] = format
+    return changes
 
 
 def pinyin_line(words: Iterable[tuple[str, str | None]], keep: bool = False) -> str:
@@ -445,8 +469,8 @@ def pinyin_line(words: Iterable[tuple[str, str | None]], keep: bool = False) -> 
 
 
 def annotate_many(texts: Sequence[str], select: str | Iterable[str] | None = None, format: str | None = None, *,
-                  tone: str | None = None, config: Config | None = None, user_dict: UserDict | None = None,
-                  options: AnnotateOptions | None = None, **changes: Any) -> list[str]:
+                  config: Config | None = None, options: AnnotateOptions | None = None,
+                  **changes: Any) -> list[str]:
     """:func:`annotate` for many texts, read in one engine pass (:func:`pinzhu.reading_many`);
     each comes out as it does alone.
 
@@ -455,11 +479,10 @@ def annotate_many(texts: Sequence[str], select: str | Iterable[str] | None = Non
     """
     from . import reading_many
 
-    opts = (options or AnnotateOptions()).but(select=select, format=format, **changes)
-    cfg = (config or DEFAULT).but(tone=tone, user_dict=user_dict)
+    opts, cfg = values(config, options, _given(changes, select, format), where="annotate_many")
     fmt = _FORMATS[opts.format]
     return [fmt(plan(t, opts, cfg, read=r)) for t, r in zip(texts, reading_many(texts, config=cfg))]
 
 
-__all__ = ["AnnotateOptions", "Plan", "Unit", "annotate", "annotate_many", "formats", "pinyin_line", "plan",
-           "register", "ruby_markup", "stylesheet"]
+__all__ = ["ANNOTATE", "AnnotateOptions", "Plan", "Unit", "annotate", "annotate_many", "check_options", "formats",
+           "pinyin_line", "plan", "register", "ruby_markup", "stylesheet", "values"]
