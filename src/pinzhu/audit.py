@@ -17,9 +17,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
-from .config import Config
+from .config import AUDIT, DEFAULT, AuditOptions, Config
 from .lexicon import TABLE_SIZE, UserDict, default_lexicon
+from .options import resolve
 from .parse import HAN, Annotation, find_pinyin
 from .syllables import split_tone, to_marks
 
@@ -140,27 +142,31 @@ def _removed_map(text: str, spans: list[tuple[int, int]]) -> tuple[str, list[int
     return "".join(out), where
 
 
-def audit(text: str, *, names: bool = True, toneless: bool = True, min_confidence: float = 0.95,
-          config: Config | None = None, user_dict: UserDict | None = None) -> list[Finding]:
+def audit(text: str, *, names: bool = True, toneless: bool = True, config: Config | None = None,
+          options: AuditOptions | None = None, **changes: Any) -> list[Finding]:
     """One :class:`Finding` per annotation in ``text``, in order.
 
     names: check capitalised toneless glosses (``湖北(Hubei)``) too; toneless: check lowercase
-    toneless ones (``行(xing)``). The reading comes from the text with every annotation removed.
-    min_confidence: where the annotation gives another reading the character really has and
-    pinzhu is less sure than this of its own, the finding is ``ok`` with reason ``uncertain``
-    (a publisher's CI should not fail on pinzhu's guess); 0 trusts pinzhu always.
+    toneless ones (``行(xing)``). The reading comes from the text with every annotation removed,
+    under ``config`` (any :class:`pinzhu.Config` field also as a keyword: ``user_dict=ud``).
+    min_confidence (:class:`pinzhu.config.AuditOptions`, also a keyword): where the annotation
+    gives another reading the character really has and pinzhu is less sure than this of its own,
+    the finding is ``ok`` with reason ``uncertain`` (a publisher's CI should not fail on pinzhu's
+    guess); 0 trusts pinzhu always.
 
     >>> [(f.written, f.ok, f.reason) for f in audit("这(zhé)是一(yí)个")]
     [('zhé', False, 'tone'), ('yí', True, 'yi/bu sandhi')]
     """
     from . import pinyin_with_confidence
 
+    cfg, opts = resolve(changes, (config or DEFAULT, Config), (options or AUDIT, AuditOptions), where="audit")
+    user_dict, min_confidence = cfg.user_dict, opts.min_confidence
     found = [a for a in find_pinyin(text, user_dict=user_dict)
              if not a.untoned or (names if a.capitalised else toneless)]
     if not found:
         return []
     clean, where = _removed_map(text, [(a.open, a.close) for a in found])
-    read = pinyin_with_confidence(clean, tone="numbers", config=config, user_dict=user_dict)
+    read = pinyin_with_confidence(clean, tone="numbers", config=cfg)
     out = []
     for a in found:
         exp = [read[where[i]] for i in range(a.start, a.end)]
@@ -226,7 +232,7 @@ def _common(ch: str) -> bool:
     return bool(lex.char_score[cp] >= COMMON_SCORE and not lex.polyphone[cp])
 
 
-def scan(text: str, *, config: Config | None = None, user_dict: UserDict | None = None) -> ScanResult:
+def scan(text: str, *, config: Config | None = None, **changes: Any) -> ScanResult:
     """Score a document: how densely annotated, and how much of it looks machine-inserted.
 
     >>> r = scan("刘诗(shī)诗说这(zhè)是5月(yuè)23日的事。")
@@ -237,14 +243,15 @@ def scan(text: str, *, config: Config | None = None, user_dict: UserDict | None 
 
     from . import words
 
-    findings = audit(text, names=False, config=config, user_dict=user_dict)  # a name gloss is deliberate
+    (cfg,) = resolve(changes, (config or DEFAULT, Config), where="scan")
+    findings = audit(text, names=False, config=cfg)  # a name gloss is deliberate
     clean, where = _removed_map(text, [(f.open, f.close) for f in findings])
     han = len(re.findall(f"[{HAN}]", clean))
     if not findings:
         return ScanResult(han, 0, 0.0, 0, 0.0, (), "clean")
     bounds = {0}
     pos = 0
-    for w, _ in words(clean, config=config, user_dict=user_dict):
+    for w, _ in words(clean, config=cfg):
         pos += len(w)
         bounds.add(pos)
     counts = {"common": 0, "inside_word": 0, "not_first": 0, "wrong": 0}

@@ -16,25 +16,28 @@ an annotation, so ``strip(annotate(x)) == x`` for every ``x``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from .config import Config
-from .lexicon import UserDict
+from .config import DEFAULT, STRIP, Config, StripOptions
+from .options import resolve
 from .parse import find_annotations
 
 
-def strip(text: str, *, names: bool = False, toneless: bool = True,
-          user_dict: UserDict | None = None) -> str:
+def strip(text: str, *, config: Config | None = None, options: StripOptions | None = None, **changes: Any) -> str:
     """``text`` without its pinyin annotations.
 
-    names: also remove capitalised toneless glosses (``湖北(Hubei)``), kept by default as a
-    writer's deliberate gloss; toneless: remove lowercase toneless ones (``行(xing)``, the default);
-    user_dict: readings it gives count as readings of their characters.
+    Options (:class:`pinzhu.config.StripOptions`, also as keywords): names: also remove
+    capitalised toneless glosses (``湖北(Hubei)``), kept by default as a writer's deliberate gloss;
+    toneless: remove lowercase toneless ones (``行(xing)``, the default). Of the reading
+    :class:`pinzhu.Config` (also as keywords): user_dict: readings it gives count as readings of
+    their characters.
 
     >>> strip("刘诗(shī)诗说：行(xíng)(xíng)")
     '刘诗诗说：行(xíng)'
     """
-    spans = [(a.open, a.close) for a in find_annotations(text, names=names, toneless=toneless,
-                                                         user_dict=user_dict)]
+    cfg, opts = resolve(changes, (config or DEFAULT, Config), (options or STRIP, StripOptions), where="strip")
+    spans = [(a.open, a.close) for a in find_annotations(text, names=opts.names, toneless=opts.toneless,
+                                                         user_dict=cfg.user_dict)]
     if not spans:
         return text
     out, pos = [], 0
@@ -75,9 +78,10 @@ class Change:
         return asdict(self)
 
 
-def explain(text: str, *, names: bool = False, toneless: bool = True, config: Config | None = None,
-            user_dict: UserDict | None = None) -> list[Change]:
-    """Each span :func:`strip` removes or flags, in order, with pinzhu's reading and a verdict.
+def explain(text: str, *, config: Config | None = None, options: StripOptions | None = None,
+            **changes: Any) -> list[Change]:
+    """Each span :func:`strip` removes or flags, in order, with pinzhu's reading and a verdict
+    (the same options as :func:`strip`).
 
     >>> [(c.chars, c.action, c.why, c.expected, c.ok) for c in explain("银行(yínxíng)在湖北(Hubei)")]
     [('银行', 'removed', 'annotation', 'yínháng', False), ('湖北', 'kept', 'name gloss', 'Hubei', True)]
@@ -85,10 +89,12 @@ def explain(text: str, *, names: bool = False, toneless: bool = True, config: Co
     from .audit import audit
     from .parse import find_pinyin
 
-    removed = {a.open for a in find_annotations(text, names=names, toneless=toneless, user_dict=user_dict)}
-    kind = {a.open: a for a in find_pinyin(text, user_dict=user_dict)}
+    cfg, opts = resolve(changes, (config or DEFAULT, Config), (options or STRIP, StripOptions), where="explain")
+    removed = {a.open for a in find_annotations(text, names=opts.names, toneless=opts.toneless,
+                                                user_dict=cfg.user_dict)}
+    kind = {a.open: a for a in find_pinyin(text, user_dict=cfg.user_dict)}
     out = []
-    for f in audit(text, names=True, toneless=True, config=config, user_dict=user_dict):
+    for f in audit(text, names=True, toneless=True, config=cfg):
         a = kind[f.open]
         action = "removed" if f.open in removed else "kept"
         why = ("annotation" if f.open in removed else "fits no characters" if not a.matches
