@@ -15,7 +15,7 @@ from typing import Sequence
 
 from .read import Reading, read as _read, read_many as _read_many
 
-__version__ = "0.1.0"
+from ._version import __version__
 
 
 def _config(config: Config | None, **changes: object) -> Config:

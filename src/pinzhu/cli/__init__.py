@@ -18,7 +18,7 @@ SUBCOMMANDS = ["pinzhu.cli.read", "pinzhu.cli.annotate", "pinzhu.cli.strip", "pi
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from .. import __version__
+    from .._version import __version__
 
     ap = argparse.ArgumentParser(prog="pinzhu", description="Chinese text to pinyin in context.")
     ap.add_argument("--version", action="version", version=f"pinzhu {__version__}")

@@ -12,9 +12,11 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .. import select as policies
+from ..config import Config
 from ..io import InputError, atomic_write, read_text
-from ..render import BRACKETS, INLINE_TONES, AnnotateOptions, annotate, formats
+from ..options import OptionError
+from ..render import AnnotateOptions, annotate, check_options
+from .options import add_options, flag_of, values_from
 from .read import add_reading_options, config_from
 
 
@@ -29,28 +31,15 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def add_annotate_options(p: argparse.ArgumentParser | argparse._ArgumentGroup) -> None:
     """The options that make an AnnotateOptions (shared with ``pinzhu corpus annotate``)."""
-    p.add_argument("--select", default="all", metavar="POLICY",
-                   help=f"which words: {', '.join(policies.names())}; combine with '+' (default: all)")
-    p.add_argument("--format", default="inline", choices=formats(), help="output format (default: inline)")
-    p.add_argument("--brackets", default="half", choices=tuple(BRACKETS), help="() or （） (default: half)")
-    p.add_argument("--orthography", action="store_true",
-                   help="GB/T 16159: word division, apostrophes (Xī'ān), capitals (Suízhōu)")
-    p.add_argument("--ruby", default="char", choices=("char", "word"),
-                   help="one <ruby> per character (default: each syllable over its character) or per word")
-    p.add_argument("--tone-colors", action="store_true", help="ruby: tone classes t1-t5, coloured by the stylesheet")
-    p.add_argument("--page", action="store_true", help="ruby: a whole HTML page, not a fragment")
-    p.add_argument("--level", type=int, default=4, help="level policy: annotate words above this HSK 3.0 level (default: 4)")
-    p.add_argument("--top", type=int, metavar="N", help="level policy: annotate words outside the N most frequent instead")
-    p.add_argument("--words", metavar="FILE", help="words policy: a file of words, one per line (# comments)")
-    p.add_argument("--word", action="append", default=[], metavar="WORD", help="words policy: a word (repeatable)")
-    p.add_argument("--fraction", type=float, default=0.2, help="sample policy: share of words (default: 0.2)")
-    p.add_argument("--seed", type=int, default=0, help="sample policy: random seed (default: 0)")
+    add_options(p, AnnotateOptions)
+    p.add_argument("--words", dest="words_file", metavar="FILE",
+                   help="words policy: a file of words, one per line (# comments)")
 
 
 def _word_list(args: argparse.Namespace) -> frozenset[str]:
-    words = set(args.word)
-    if args.words:
-        for line in read_text(args.words).splitlines():
+    words = set(getattr(args, "words", None) or ())
+    if args.words_file:
+        for line in read_text(args.words_file).splitlines():
             w = line.split("#", 1)[0].strip()
             if w:
                 words.add(w)
@@ -58,24 +47,24 @@ def _word_list(args: argparse.Namespace) -> frozenset[str]:
 
 
 def options_from(args: argparse.Namespace) -> AnnotateOptions:
+    return values_from(args, AnnotateOptions, words=_word_list(args))
+
+
+def checked(args: argparse.Namespace) -> tuple[AnnotateOptions, Config]:
+    """The annotate options and reading config the flags give, checked together before any input
+    is read (an InputError naming the flag)."""
+    opts, cfg = options_from(args), config_from(args)
     try:
-        return AnnotateOptions(select=args.select, format=args.format, brackets=args.brackets,
-                               orthography=args.orthography, ruby=args.ruby,
-                               tone_colors=args.tone_colors, page=args.page,
-                               level=args.level, top=args.top, words=_word_list(args),
-                               fraction=args.fraction, seed=args.seed)
-    except ValueError as e:
-        raise InputError(str(e)) from None
+        check_options(opts, cfg)
+    except OptionError as e:
+        raise InputError(f"{flag_of(Config, e.field)}: {e}") from None
+    return opts, cfg
 
 
 def run(args: argparse.Namespace) -> int:
-    cfg = config_from(args)
-    opts = options_from(args)
+    opts, cfg = checked(args)
     # Decode every input before writing anything, so bad input leaves no half output.
     texts = [read_text(f) for f in (args.files or ["-"])]
-    if opts.format == "inline" and cfg.tone not in INLINE_TONES:
-        raise InputError(f"--format inline writes pinyin strip can find: --tone must be one of "
-                         f"{', '.join(INLINE_TONES)} (use --format ruby or json for {cfg.tone})")
     out = [annotate(t, config=cfg, options=opts) + ("\n" if opts.format == "json" else "") for t in texts]
     if args.output:
         with atomic_write(args.output) as f:

@@ -13,9 +13,10 @@ import json
 import sys
 from dataclasses import asdict
 
+from ..config import AuditOptions, StripOptions
 from ..io import InputError
-from ..render import INLINE_TONES
 from .annotate import add_annotate_options
+from .options import add_options, values_from
 from .read import add_reading_options, config_from
 
 
@@ -40,8 +41,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     g.add_argument("--no-progress", action="store_true", help="log lines instead of a progress bar")
     add_reading_options(p)
     g = p.add_argument_group("strip / audit")
-    g.add_argument("--names", action="store_true", help="strip: also remove capitalised toneless glosses: 湖北(Hubei)")
-    g.add_argument("--keep-toneless", action="store_true", help="keep lowercase toneless annotations: 行(xing)")
+    add_options(g, StripOptions)
+    add_options(g, AuditOptions)
     g = p.add_argument_group("annotate (as pinzhu annotate)")
     add_annotate_options(g)
     g = p.add_argument_group("read")
@@ -51,17 +52,15 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..corpus import CorpusOptions, RunOptions, run_corpus
-    from .annotate import options_from
+    from .annotate import checked, options_from
 
     cfg = config_from(args)
-    ann = options_from(args)
-    if args.job == "annotate" and ann.format == "inline" and cfg.tone not in INLINE_TONES:
-        raise InputError(f"--format inline: --tone must be one of {', '.join(INLINE_TONES)}")
+    ann = checked(args)[0] if args.job == "annotate" else options_from(args)
     if args.jobs is not None and args.jobs < 1:
         raise InputError(f"--jobs must be at least 1, got {args.jobs}")
     options = CorpusOptions(job=args.job, text_field=args.text_field, output_field=args.output_field,
-                            error_field=args.error_field, names=args.names, toneless=not args.keep_toneless,
-                            config=cfg, annotate=ann, keep=args.keep)
+                            error_field=args.error_field, strip=values_from(args, StripOptions),
+                            audit=values_from(args, AuditOptions), config=cfg, annotate=ann, keep=args.keep)
     runopts = RunOptions(shard_size=args.shard_size, jobs=args.jobs, resume=args.resume, engine=args.engine,
                          address=args.address, progress=False if args.no_progress else None)
     summary = run_corpus(args.input, args.output, options, runopts)

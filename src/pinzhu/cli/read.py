@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .. import Config, UserDict, styles
-from ..io import InputError, read_text
+from ..config import Config
+from ..io import read_text
+from .options import add_options, values_from
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -17,26 +18,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=run)
 
 
-def add_reading_options(p: argparse.ArgumentParser) -> None:
-    """Options shared by every command that reads text."""
-    p.add_argument("--tone", default="marks", choices=styles.names(), help="output style (default: marks)")
-    p.add_argument("--spoken", action="store_true", help="spoken tone sandhi instead of citation tones")
-    p.add_argument("--yi-bu", action="store_true",
-                   help="mark only the tone changes of 一 and 不 (yíyàng, búduì), as textbooks do")
-    p.add_argument("--no-model", action="store_true", help="lexicon and segmentation only")
-    p.add_argument("--user-dict", metavar="FILE", help="word<TAB>syllables lines that always win")
+def add_reading_options(p: argparse.ArgumentParser | argparse._ArgumentGroup) -> None:
+    """The reading options (every field of :class:`pinzhu.Config`), shared by every command that reads."""
+    add_options(p, Config)
 
 
 def config_from(args: argparse.Namespace) -> Config:
-    from ..lexicon import LexiconError
-
-    ud = None
-    if getattr(args, "user_dict", None):
-        try:
-            ud = UserDict.from_file(args.user_dict)
-        except (LexiconError, OSError) as e:
-            raise InputError(f"--user-dict: {e}") from None
-    return Config(tone=args.tone, spoken=args.spoken, yi_bu=args.yi_bu, model=not args.no_model, user_dict=ud)
+    return values_from(args, Config)
 
 
 # Lines per engine pass (pinzhu.words_many): many short lines share the per-call cost, and a

@@ -12,20 +12,22 @@ import json
 import sys
 from dataclasses import asdict
 
+from ..config import AuditOptions, StripOptions
 from ..io import atomic_write, read_text
+from .options import add_options, values_from
 from .read import add_reading_options, config_from
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("strip", help="remove pinyin annotations like 这(zhè) (stdin when no FILE)")
     _common(p)
-    p.add_argument("--names", action="store_true", help="also remove capitalised toneless glosses: 湖北(Hubei)")
-    p.add_argument("--keep-toneless", action="store_true", help="keep lowercase toneless annotations: 行(xing)")
+    add_options(p, StripOptions)
     p.add_argument("--explain", action="store_true", help="instead of the text, one JSON line per removed or kept span")
     p.set_defaults(handler=run_strip)
 
     p = sub.add_parser("audit", help="check every pinyin annotation; exit 1 if any is wrong")
     _common(p)
+    add_options(p, AuditOptions)
     p.add_argument("--all", action="store_true", help="list right annotations too (default: wrong ones)")
     p.set_defaults(handler=run_audit)
 
@@ -62,14 +64,13 @@ def _line(obj: dict[str, object]) -> str:
 def run_strip(args: argparse.Namespace) -> int:
     from ..strip import explain, strip
 
-    cfg = config_from(args)
-    opts = dict(names=args.names, toneless=not args.keep_toneless, user_dict=cfg.user_dict)
+    cfg, opts = config_from(args), values_from(args, StripOptions)
     out = []
     for name, text in _inputs(args):
         if args.explain:
-            out += [_line({"file": name, **c.as_dict()}) for c in explain(text, config=cfg, **opts)]
+            out += [_line({"file": name, **c.as_dict()}) for c in explain(text, config=cfg, options=opts)]
         else:
-            out.append(strip(text, **opts))
+            out.append(strip(text, config=cfg, options=opts))
     _emit(args, "".join(out))
     return 0
 
@@ -77,10 +78,10 @@ def run_strip(args: argparse.Namespace) -> int:
 def run_audit(args: argparse.Namespace) -> int:
     from ..audit import audit
 
-    cfg = config_from(args)
+    cfg, opts = config_from(args), values_from(args, AuditOptions)
     out, wrong = [], 0
     for name, text in _inputs(args):
-        for f in audit(text, config=cfg, user_dict=cfg.user_dict):
+        for f in audit(text, config=cfg, options=opts):
             wrong += not f.ok
             if args.all or not f.ok:
                 out.append(_line({"file": name, **asdict(f)}))
@@ -94,7 +95,7 @@ def run_scan(args: argparse.Namespace) -> int:
     cfg = config_from(args)
     out = []
     for name, text in _inputs(args):
-        r = scan(text, config=cfg, user_dict=cfg.user_dict)
+        r = scan(text, config=cfg)
         d = asdict(r)
         d["signals"] = dict(r.signals)
         out.append(_line({"file": name, **d}))

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from ..config import DEFAULT, Config
+from ..config import AUDIT, DEFAULT, STRIP, AuditOptions, Config, StripOptions
 from ..render import AnnotateOptions
 
 JOBS = ("strip", "scan", "audit", "annotate", "read")
@@ -38,9 +38,10 @@ class CorpusOptions:
 
     job: one of :data:`JOBS`; text_field: where the text is; output_field: where strip/annotate
     write (default: over ``text_field``); error_field: set on a record that could not be processed;
-    prefix: of the fields scan/audit/read add; names / toneless: strip's and audit's options
-    (:func:`pinzhu.strip`); config: how to read (:class:`pinzhu.Config`); annotate: annotate's
-    options (:class:`pinzhu.AnnotateOptions`); keep: read keeps non-Han words.
+    prefix: of the fields scan/audit/read add; strip: what strip removes (and, its ``toneless``,
+    what audit checks) (:class:`pinzhu.config.StripOptions`); audit: how audit judges
+    (:class:`pinzhu.config.AuditOptions`); config: how to read (:class:`pinzhu.Config`); annotate:
+    annotate's options (:class:`pinzhu.AnnotateOptions`); keep: read keeps non-Han words.
 
     >>> CorpusOptions(job="annotate", annotate=AnnotateOptions(select="polyphones")).target
     'text'
@@ -51,8 +52,8 @@ class CorpusOptions:
     output_field: str | None = None
     error_field: str = "pinzhu_error"
     prefix: str = "pinzhu_"
-    names: bool = False
-    toneless: bool = True
+    strip: StripOptions = STRIP
+    audit: AuditOptions = AUDIT
     config: Config = DEFAULT
     annotate: AnnotateOptions = field(default_factory=AnnotateOptions)
     keep: bool = False
@@ -94,7 +95,7 @@ def checked_text(value: object) -> str:
 def _strip(text: str, o: CorpusOptions) -> dict[str, Any]:
     from ..strip import strip
 
-    return {o.target: strip(text, names=o.names, toneless=o.toneless, user_dict=o.config.user_dict)}
+    return {o.target: strip(text, config=o.config, options=o.strip)}
 
 
 def _annotate_many(texts: Sequence[str], o: CorpusOptions) -> list[dict[str, Any]]:
@@ -110,7 +111,7 @@ def _annotate(text: str, o: CorpusOptions) -> dict[str, Any]:
 def _scan(text: str, o: CorpusOptions) -> dict[str, Any]:
     from ..audit import scan
 
-    r = scan(text, config=o.config, user_dict=o.config.user_dict)
+    r = scan(text, config=o.config)
     p = o.prefix
     return {p + "annotations": r.annotations, p + "per_1000": round(r.per_1000, 3),
             p + "machine_share": round(r.machine_share, 3), p + "verdict": r.verdict}
@@ -119,7 +120,7 @@ def _scan(text: str, o: CorpusOptions) -> dict[str, Any]:
 def _audit(text: str, o: CorpusOptions) -> dict[str, Any]:
     from ..audit import audit
 
-    found = audit(text, toneless=o.toneless, config=o.config, user_dict=o.config.user_dict)  # names: checked too
+    found = audit(text, toneless=o.strip.toneless, config=o.config, options=o.audit)  # names: checked too
     rows = [{"start": f.start, "end": f.end, "chars": f.chars, "written": f.written,
              "expected": f.expected, "ok": f.ok, "reason": f.reason} for f in found]
     return {o.prefix + "audit": rows, o.prefix + "wrong": sum(not f.ok for f in found)}
