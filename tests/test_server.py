@@ -136,3 +136,46 @@ def test_annotate_endpoint(server):
     assert status == 200 and "<rt>" in out["text"]
     status, out = post(server, "/v1/annotate", {"text": "银行", "select": "bogus"})
     assert status == 422 and out["detail"][0]["loc"] == ["body", "select"]
+
+
+def test_unknown_field_is_422_naming_it(server):
+    status, out = post(server, "/v1/pinyin", {"text": "行", "spokn": True})
+    assert status == 422 and out["detail"][0]["loc"] == ["body", "spokn"]
+    status, out = post(server, "/v1/annotate", {"text": "行", "fracton": 0.5})
+    assert status == 422 and out["detail"][0]["loc"] == ["body", "fracton"]
+
+
+def test_a_422_never_echoes_a_large_input(server):
+    big = "中" * 1_000_001
+    for path, body in [("/v1/pinyin", {"text": big}), ("/v1/pinyin", {"text": "中", "extra": big}),
+                       ("/v1/batch/pinyin", {"texts": [big[:600_000], big[:400_001]]})]:
+        data = json.dumps(body).encode()
+        req = urllib.request.Request(server + path, data=data, headers={"Content-Type": "application/json"})
+        with pytest.raises(urllib.error.HTTPError) as e:
+            urllib.request.urlopen(req, timeout=60)
+        raw = e.value.read()
+        assert e.value.code == 422 and len(raw) < 2000 and "中中中" not in raw.decode()
+
+
+def test_every_reading_option_reaches_http(server):
+    status, out = post(server, "/v1/pinyin", {"text": "朋友", "tone": "numbers", "neutral": "full"})
+    assert status == 200 and out["pinyin"] == ["peng2", "you3"]
+    status, out = post(server, "/v1/pinyin", {"text": "銀行", "tone": "numbers", "traditional": False})
+    assert status == 200 and out["pinyin"] != ["yin2", "hang2"]
+    status, out = post(server, "/v1/pinyin", {"text": "朋友", "neutral": "bogus"})
+    assert status == 422 and out["detail"][0]["loc"] == ["body", "neutral"]
+
+
+def test_audit_and_strip_use_the_requests_user_dict(server):
+    body = {"text": "中国(kākā)人", "user_dict": {"中国": "ka1 ka1"}}
+    status, out = post(server, "/v1/audit", body)
+    assert status == 200 and out["ok"] is True
+    status, out = post(server, "/v1/strip", body)
+    assert status == 200 and out["text"] == "中国人"
+
+
+def test_annotate_option_errors_name_the_field(server):
+    status, out = post(server, "/v1/annotate", {"text": "银行", "tone": "zhuyin"})
+    assert status == 422 and out["detail"][0]["loc"] == ["body", "tone"]
+    status, out = post(server, "/v1/annotate", {"text": "银行", "fraction": 2})
+    assert status == 422 and out["detail"][0]["loc"] == ["body", "fraction"]

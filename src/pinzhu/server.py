@@ -12,39 +12,35 @@ under uvicorn. Run it with ``pinzhu serve --port 8000``.
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Literal
+from typing import Any, Literal
 
 from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator
 
-from . import Config, UserDict, __version__
-from .lexicon import LexiconError
+from ._version import __version__
+from .config import AuditOptions, Config, StripOptions
+from .options import OptionError, declared
+from .render import AnnotateOptions
 
 MAX_TEXT = 1_000_000       # characters in one request's text (all texts of a batch together)
 MAX_TEXTS = 10_000         # texts in one batch request
 MAX_BODY = 8 * MAX_TEXT    # bytes: UTF-8 is at most 4 per character, JSON escapes double it
-
-Tone = Literal["marks", "numbers", "none", "zhuyin"]
-
-
-class ReadConfig(BaseModel):
-    tone: Tone = "marks"
-    spoken: bool = False
-    yi_bu: bool = Field(False, description="only the tone changes of 一 and 不 (yíyàng, búduì), as textbooks write them")
-    model: bool = True
-    user_dict: dict[str, str] | None = Field(None, description='words that always win: {"行长": "hang2 zhang3"}')
-
-    def config(self) -> Config:
-        ud = UserDict.from_mapping(self.user_dict) if self.user_dict else None
-        return Config(tone=self.tone, spoken=self.spoken, yi_bu=self.yi_bu, model=self.model, user_dict=ud)
+MAX_ECHO = 200             # a 422 shows the offending input only up to this size (never a big text)
 
 
-class ReadOptions(ReadConfig):
-    text: str = Field(max_length=MAX_TEXT, description="the text to read")
+class _Strict(BaseModel):
+    # An unknown field is a 422 naming it, not silently ignored (a misspelt option would be).
+    model_config = ConfigDict(extra="forbid")
 
 
-class BatchRequest(ReadConfig):
+class _Text(_Strict):
+    text: str = Field(max_length=MAX_TEXT, description="the text")
+
+
+class _Texts(_Strict):
     texts: list[str] = Field(max_length=MAX_TEXTS, description="texts read in one engine pass, each as if alone")
 
     @field_validator("texts")
@@ -56,18 +52,44 @@ class BatchRequest(ReadConfig):
         return texts
 
 
-class AnnotateRequest(ReadOptions):
-    select: str = Field("all", description="policy or policies joined by '+': all, polyphones, rare, level, sample, words")
-    format: Literal["inline", "ruby", "json"] = "inline"
-    brackets: Literal["half", "full"] = "half"
-    words: list[str] | None = Field(None, description="for select=words")
-    seed: int = 0
-    fraction: float = Field(0.5, ge=0.0, le=1.0, description="for select=sample")
+def _field(o: Any) -> tuple[Any, Any]:
+    """The pydantic field of a declared option: its JSON type, default, bounds and help."""
+    allowed = o.allowed
+    if allowed is not None:
+        kind: Any = Literal[allowed]  # type: ignore[valid-type]
+    else:
+        kind = o.wire if o.wire is not None else o.type
+    default: dict[str, Any] = ({"default_factory": list} if o.multiple else {"default": o.default})
+    return kind, Field(**default, ge=o.low, le=o.high, description=o.help)
 
 
-class StripRequest(BaseModel):
-    text: str = Field(max_length=MAX_TEXT)
-    names: bool = Field(False, description="also strip capitalised toneless glosses after names (湖北(Hubei))")
+def request_model(name: str, base: type[BaseModel], *classes: type, doc: str = "") -> type[BaseModel]:
+    """A request model: ``base``'s fields and one field per declared option of ``classes``,
+    generated from the declarations (so every option reaches HTTP, with the same default)."""
+    fields = {o.name: _field(o) for cls in classes for o in declared(cls) if "http" in o.surfaces}
+    return create_model(name, __base__=base, __doc__=doc or None, **fields)
+
+
+def value_of(req: BaseModel, cls: type) -> Any:
+    """The ``cls`` options value a request gives (an OptionError, a 422 naming the field, if bad)."""
+    return cls(**{o.name: getattr(req, o.name) for o in declared(cls) if "http" in o.surfaces})
+
+
+ReadOptions = request_model("ReadOptions", _Text, Config, doc="A text and how to read it.")
+BatchRequest = request_model("BatchRequest", _Texts, Config, doc="Many texts, each read as if alone.")
+AnnotateRequest = request_model("AnnotateRequest", _Text, Config, AnnotateOptions,
+                                doc="A text, how to read it, and what to annotate and how.")
+StripRequest = request_model("StripRequest", _Text, Config, StripOptions, doc="A text and what to strip from it.")
+AuditRequest = request_model("AuditRequest", _Text, Config, AuditOptions, doc="A text and how to audit it.")
+ScanRequest = request_model("ScanRequest", _Text, Config, doc="A text to score for machine-inserted pinyin.")
+
+
+def _short(err: dict[str, Any]) -> dict[str, Any]:
+    """A validation error without a large input echoed back (a megabyte text stays with its sender)."""
+    out = {k: v for k, v in err.items() if k != "input"}
+    if "input" in err and len(repr(err["input"])) <= MAX_ECHO:
+        out["input"] = err["input"]
+    return out
 
 
 def create_app(max_body: int = MAX_BODY) -> FastAPI:
@@ -82,9 +104,14 @@ def create_app(max_body: int = MAX_BODY) -> FastAPI:
             return JSONResponse({"detail": f"request body over {max_body} bytes"}, status_code=413)
         return await call_next(request)
 
-    @app.exception_handler(LexiconError)
-    async def bad_user_dict(request: Request, exc: LexiconError):
-        return JSONResponse({"detail": [{"loc": ["body", "user_dict"], "msg": str(exc)}]}, status_code=422)
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError):
+        return JSONResponse({"detail": jsonable_encoder([_short(e) for e in exc.errors()])}, status_code=422)
+
+    @app.exception_handler(OptionError)
+    async def bad_option(request: Request, exc: OptionError):
+        return JSONResponse({"detail": [{"loc": ["body", exc.field], "msg": str(exc), "type": "value_error"}]},
+                            status_code=422)
 
     @app.get("/health")
     def health() -> dict:
@@ -95,7 +122,7 @@ def create_app(max_body: int = MAX_BODY) -> FastAPI:
         """One entry per character (null for non-Han), with the probability of each reading."""
         from . import pinyin_with_confidence
 
-        return _pinyin_json(pinyin_with_confidence(req.text, config=req.config()))
+        return _pinyin_json(pinyin_with_confidence(req.text, config=value_of(req, Config)))
 
     @app.post("/v1/batch/pinyin")
     def pinyin_batch(req: BatchRequest) -> dict:
@@ -103,7 +130,7 @@ def create_app(max_body: int = MAX_BODY) -> FastAPI:
         the per-request and per-call costs are paid once)."""
         from . import _with_confidence, reading_many
 
-        cfg = req.config()
+        cfg = value_of(req, Config)
         return {"results": [_pinyin_json(_with_confidence(r, cfg.tone)) for r in reading_many(req.texts, config=cfg)]}
 
     @app.post("/v1/batch/words")
@@ -111,51 +138,42 @@ def create_app(max_body: int = MAX_BODY) -> FastAPI:
         from . import words_many
 
         return {"results": [{"words": [{"word": w, "pinyin": p} for w, p in ws]}
-                            for ws in words_many(req.texts, config=req.config())]}
+                            for ws in words_many(req.texts, config=value_of(req, Config))]}
 
     @app.post("/v1/words")
     def words(req: ReadOptions) -> dict:
         from . import words as words_
 
-        return {"words": [{"word": w, "pinyin": p} for w, p in words_(req.text, config=req.config())]}
+        return {"words": [{"word": w, "pinyin": p} for w, p in words_(req.text, config=value_of(req, Config))]}
 
     @app.post("/v1/annotate")
-    def annotate(req: AnnotateRequest):
-        from . import annotate as annotate_
-        from .select import parse_select
+    def annotate(req: AnnotateRequest) -> dict:
+        from .render import annotate as annotate_, check_options
 
-        try:
-            parse_select(req.select)
-        except ValueError as e:
-            return JSONResponse({"detail": [{"loc": ["body", "select"], "msg": str(e)}]}, status_code=422)
-        kwargs = dict(select=req.select, format=req.format, brackets=req.brackets, seed=req.seed,
-                      fraction=req.fraction, config=req.config())
-        if req.words is not None:
-            kwargs["words"] = req.words
-        try:
-            return {"text": annotate_(req.text, **kwargs)}
-        except ValueError as e:  # an option combination annotate refuses (e.g. zhuyin inline)
-            return JSONResponse({"detail": [{"loc": ["body"], "msg": str(e)}]}, status_code=422)
+        opts, cfg = value_of(req, AnnotateOptions), value_of(req, Config)
+        check_options(opts, cfg)  # an option combination annotate refuses (zhuyin inline): 422 naming tone
+        return {"text": annotate_(req.text, config=cfg, options=opts)}
 
     @app.post("/v1/strip")
     def strip(req: StripRequest) -> dict:
         from .strip import explain, strip as strip_
 
-        return {"text": strip_(req.text, names=req.names),
-                "changes": [_jsonable(c) for c in explain(req.text, names=req.names)]}
+        cfg, opts = value_of(req, Config), value_of(req, StripOptions)
+        return {"text": strip_(req.text, config=cfg, options=opts),
+                "changes": [_jsonable(c) for c in explain(req.text, config=cfg, options=opts)]}
 
     @app.post("/v1/audit")
-    def audit(req: ReadOptions) -> dict:
+    def audit(req: AuditRequest) -> dict:
         from .audit import audit as audit_
 
-        findings = audit_(req.text, config=req.config())
+        findings = audit_(req.text, config=value_of(req, Config), options=value_of(req, AuditOptions))
         return {"ok": all(f.ok for f in findings), "findings": [_jsonable(f) for f in findings]}
 
     @app.post("/v1/scan")
-    def scan(req: StripRequest) -> dict:
+    def scan(req: ScanRequest) -> dict:
         from .audit import scan as scan_
 
-        return _jsonable(scan_(req.text))
+        return _jsonable(scan_(req.text, config=value_of(req, Config)))
 
     return app
 
