@@ -17,7 +17,7 @@ from typing import Any
 
 from data_juicer.ops.base_op import OPERATORS, Mapper
 
-from pinzhu.corpus.adapters import options_for
+from pinzhu.corpus.adapters import keywords, options_for
 from pinzhu.corpus.transforms import batch_transform, warm_up
 
 
@@ -25,11 +25,11 @@ class _PinzhuMapper(Mapper):
     _batched_op = True
     job = "strip"
 
-    def __init__(self, *args: Any, tone: str | None = None, names: bool = False, toneless: bool = True,
-                 annotate: dict[str, Any] | None = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, annotate: dict[str, Any] | None = None, **kwargs: Any) -> None:
+        # pinzhu's options (every declared one, as flat keywords) for us; the rest for data-juicer.
+        ours = {k: kwargs.pop(k) for k in keywords() if k in kwargs}
         super().__init__(*args, **kwargs)
-        self.options = options_for(self.job, self.text_key, tone=tone, names=names, toneless=toneless,
-                                   **(annotate or {}))
+        self.options = options_for(self.job, self.text_key, annotate=annotate, **ours)
         warm_up()
 
     def process_batched(self, samples: dict[str, list]) -> dict[str, list]:
@@ -44,7 +44,8 @@ class _PinzhuMapper(Mapper):
 class PinzhuStripMapper(_PinzhuMapper):
     """Remove pinyin annotations (``这(zhè)是`` -> ``这是``), traditional text too.
 
-    names: also remove capitalised glosses (``湖北(Hubei)``); toneless: remove ``行(xing)``.
+    names: also remove capitalised glosses (``湖北(Hubei)``); toneless: remove ``行(xing)``; any
+    :class:`pinzhu.Config` field too (``user_dict``: a mapping or a file of word<TAB>syllables).
     """
 
     job = "strip"
@@ -52,8 +53,9 @@ class PinzhuStripMapper(_PinzhuMapper):
 
 @OPERATORS.register_module("pinzhu_annotate_mapper", force=True)
 class PinzhuAnnotateMapper(_PinzhuMapper):
-    """Write pinyin into the text; ``annotate``: :class:`pinzhu.AnnotateOptions` fields
-    (``{select: polyphones, brackets: full}``), ``tone``: marks, numbers or none."""
+    """Write pinyin into the text; any :class:`pinzhu.AnnotateOptions` or :class:`pinzhu.Config`
+    field as a keyword (``select: polyphones``, ``brackets: full``, ``tone: numbers``), or the
+    annotate ones as one ``annotate`` mapping."""
 
     job = "annotate"
 
