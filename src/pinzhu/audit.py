@@ -21,6 +21,7 @@ from typing import Any
 
 from .config import AUDIT, DEFAULT, AuditOptions, Config
 from .lexicon import TABLE_SIZE, UserDict, default_lexicon
+from ._callable import make_callable
 from .options import resolve
 from .parse import HAN, Annotation, find_pinyin
 from .syllables import split_tone, to_marks
@@ -157,7 +158,7 @@ def audit(text: str, *, names: bool = True, toneless: bool = True, config: Confi
     >>> [(f.written, f.ok, f.reason) for f in audit("这(zhé)是一(yí)个")]
     [('zhé', False, 'tone'), ('yí', True, 'yi/bu sandhi')]
     """
-    from . import pinyin_with_confidence
+    from .pipeline import pinyin_with_confidence
 
     cfg, opts = resolve(changes, (config or DEFAULT, Config), (options or AUDIT, AuditOptions), where="audit")
     user_dict, min_confidence = cfg.user_dict, opts.min_confidence
@@ -241,7 +242,7 @@ def scan(text: str, *, config: Config | None = None, **changes: Any) -> ScanResu
     """
     import re
 
-    from . import words
+    from .pipeline import words
 
     (cfg,) = resolve(changes, (config or DEFAULT, Config), where="scan")
     findings = audit(text, names=False, config=cfg)  # a name gloss is deliberate
@@ -273,3 +274,7 @@ def scan(text: str, *, config: Config | None = None, **changes: Any) -> ScanResu
     share = machine / n
     verdict = "machine" if share >= MACHINE_SHARE or counts["mixed_style"] else "annotated"
     return ScanResult(han, n, 1000.0 * n / max(han, 1), machine, share, tuple(counts.items()), verdict)
+
+
+# ``pinzhu.audit`` is this module, callable as its function: pinzhu.audit(text), pinzhu.audit.scan(text).
+make_callable(__name__, audit)

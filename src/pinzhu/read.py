@@ -15,16 +15,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any, Sequence
 
 import numpy as np
 
 from .lexicon import TABLE_SIZE, Lexicon, UserDict, default_lexicon, user_index
-from .segment import SRC_CHAR, SRC_CONT, read_arrays
+from .segment import SRC_CHAR, SRC_CONT, read_arrays, word_spans
 
 SRC_MODEL = 4  # the model's choice
-
 
 
 def codepoints(text: str) -> np.ndarray:
@@ -37,9 +36,16 @@ def han_mask(cps: np.ndarray) -> np.ndarray:
     return default_lexicon().han[np.minimum(cps, TABLE_SIZE - 1)]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Reading:
-    """The engine's answer for one text: arrays with one entry per character."""
+    """The engine's answer for one text, and what every later stage needs of it: arrays with one
+    entry per character, the code points as read, the word spans. Stages take these from here
+    rather than recompute them (select, sandhi, render, audit).
+
+    >>> r = read("發展", use_model=False)
+    >>> r.syllables(), r.norm_text, r.spans
+    (['fa1', 'zhan3'], '发展', [(0, 2)])
+    """
 
     text: str
     lexicon: Lexicon
@@ -47,10 +53,22 @@ class Reading:
     src: np.ndarray    # uint8 where the reading came from (SRC_* flags)
     prob: np.ndarray   # float32 probability of the chosen reading
     han: np.ndarray    # bool, Han character
+    norm: np.ndarray   # uint32 code points as read: traditional characters mapped to simplified
 
     def syllables(self) -> list[str | None]:
         table = self.lexicon.syllables
         return [table[i] if i else None for i in self.syl.tolist()]
+
+    @cached_property
+    def norm_text(self) -> str:
+        """The text as read (``norm`` as a string): traditional characters simplified."""
+        return self.norm.tobytes().decode("utf-32-le", "surrogatepass")
+
+    @cached_property
+    def spans(self) -> list[tuple[int, int]]:
+        """Word spans (start, end): multi-character words as segmented, every other Han character
+        alone, each run of non-Han characters one span (``segment.word_spans``)."""
+        return word_spans(self.src, self.han)
 
 
 @lru_cache(maxsize=1)
@@ -120,7 +138,7 @@ def read(text: str, *, lexicon: Lexicon | None = None, user_dict: UserDict | Non
         syl[swap] = full[swap]
     elif neutral != "lexical":
         raise ValueError(f"neutral must be 'lexical' or 'full', not {neutral!r}")
-    return Reading(text, lex, syl, src, prob, (a.flags & 1).view(bool))
+    return Reading(text, lex, syl, src, prob, (a.flags & 1).view(bool), a.norm)
 
 
 def read_many(texts: Sequence[str], *, lexicon: Lexicon | None = None, user_dict: UserDict | None = None,
@@ -145,16 +163,9 @@ def read_many(texts: Sequence[str], *, lexicon: Lexicon | None = None, user_dict
     out, a = [], 0
     for t in texts:
         b = a + len(t)
-        out.append(Reading(t, r.lexicon, r.syl[a:b], r.src[a:b], r.prob[a:b], r.han[a:b]))
+        out.append(Reading(t, r.lexicon, r.syl[a:b], r.src[a:b], r.prob[a:b], r.han[a:b], r.norm[a:b]))
         a = b + len(sep)
     return out
-
-
-def word_readings(r: Reading) -> list[tuple[int, int]]:
-    """Word spans of a reading (see ``segment.word_spans``)."""
-    from .segment import word_spans
-
-    return word_spans(r.src, r.han)
 
 
 __all__ = ["Reading", "read", "read_many", "lexicon_pass", "codepoints", "han_mask", "SRC_CHAR", "SRC_MODEL", "SRC_CONT"]

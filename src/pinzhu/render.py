@@ -29,6 +29,7 @@ from . import orthography, styles
 from .config import DEFAULT, Config
 from .lexicon import UserDict
 from .options import OptionError, Options, option, resolve
+from .pipeline import read_many_under, read_under
 from .read import Reading
 from .select import WordView, parse_select, select
 
@@ -205,10 +206,8 @@ def plan(text: str, options: AnnotateOptions, config: Config = DEFAULT, *, read:
     write each one's pinyin. ``guard``: also choose the word before every bracket strip could
     remove (default: for inline output; a document's ruby needs it too, since strip reads the
     text the ruby sits in)."""
-    from . import reading
-
     check_options(options, config)
-    r = read if read is not None else reading(text, config=config)
+    r = read if read is not None else read_under(text, config)
     v = WordView(r)
     readable = r.syl > 0
     mask = select(v, options)
@@ -477,11 +476,9 @@ def annotate_many(texts: Sequence[str], select: str | Iterable[str] | None = Non
     >>> annotate_many(["在随州举行", "银行"], select="polyphones")
     ['在随州举行(jǔxíng)', '银行(yínháng)']
     """
-    from . import reading_many
-
     opts, cfg = values(config, options, _given(changes, select, format), where="annotate_many")
     fmt = _FORMATS[opts.format]
-    return [fmt(plan(t, opts, cfg, read=r)) for t, r in zip(texts, reading_many(texts, config=cfg))]
+    return [fmt(plan(t, opts, cfg, read=r)) for t, r in zip(texts, read_many_under(texts, cfg))]
 
 
 __all__ = ["ANNOTATE", "AnnotateOptions", "Plan", "Unit", "annotate", "annotate_many", "check_options", "formats",

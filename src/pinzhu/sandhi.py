@@ -40,7 +40,6 @@ import numpy as np
 
 from .lexicon import TABLE_SIZE, Lexicon
 from .read import Reading
-from .segment import word_spans
 from .syllables import split_tone
 
 ERHUA_MARK = ""
@@ -66,7 +65,7 @@ class Context:
 
     chars: str                        # the text, traditional characters mapped to simplified
     han: tuple[bool, ...]
-    words: tuple[tuple[int, int], ...]  # word spans (segment.word_spans)
+    words: tuple[tuple[int, int], ...]  # word spans (Reading.spans)
     word_at: tuple[int, ...]          # index into words of each character
     citation: tuple[str, ...]         # the citation reading ("" where there is none)
     lexicon: Lexicon
@@ -402,14 +401,11 @@ def spoken_lexicon(lex: Lexicon) -> Lexicon:
 def context(r: Reading) -> Context:
     """The rules' view of a reading."""
     lex = getattr(r.lexicon, "_citation", None) or r.lexicon
-    cps = np.frombuffer(r.text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
-    clipped = np.minimum(cps, TABLE_SIZE - 1)
-    cps = np.where(lex.has_t2s[clipped], lex.t2s[clipped], cps).astype("<u4")
-    words = tuple(word_spans(r.src, r.han))
+    words = tuple(r.spans)
     word_at = np.repeat(np.arange(len(words)), [b - a for a, b in words]).tolist()
     table = r.lexicon.syllables
     return Context(
-        chars=cps.tobytes().decode("utf-32-le", "surrogatepass"),
+        chars=r.norm_text,
         han=tuple(r.han.tolist()),
         words=words,
         word_at=tuple(word_at),

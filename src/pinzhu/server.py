@@ -120,7 +120,7 @@ def create_app(max_body: int = MAX_BODY) -> FastAPI:
     @app.post("/v1/pinyin")
     def pinyin(req: ReadOptions) -> dict:
         """One entry per character (null for non-Han), with the probability of each reading."""
-        from . import pinyin_with_confidence
+        from .pipeline import pinyin_with_confidence
 
         return _pinyin_json(pinyin_with_confidence(req.text, config=value_of(req, Config)))
 
@@ -128,21 +128,21 @@ def create_app(max_body: int = MAX_BODY) -> FastAPI:
     def pinyin_batch(req: BatchRequest) -> dict:
         """``/v1/pinyin`` for many texts in one request and one engine pass (short sentences:
         the per-request and per-call costs are paid once)."""
-        from . import _with_confidence, reading_many
+        from .pipeline import reading_many, with_confidence
 
         cfg = value_of(req, Config)
-        return {"results": [_pinyin_json(_with_confidence(r, cfg.tone)) for r in reading_many(req.texts, config=cfg)]}
+        return {"results": [_pinyin_json(with_confidence(r, cfg.tone)) for r in reading_many(req.texts, config=cfg)]}
 
     @app.post("/v1/batch/words")
     def words_batch(req: BatchRequest) -> dict:
-        from . import words_many
+        from .pipeline import words_many
 
         return {"results": [{"words": [{"word": w, "pinyin": p} for w, p in ws]}
                             for ws in words_many(req.texts, config=value_of(req, Config))]}
 
     @app.post("/v1/words")
     def words(req: ReadOptions) -> dict:
-        from . import words as words_
+        from .pipeline import words as words_
 
         return {"words": [{"word": w, "pinyin": p} for w, p in words_(req.text, config=value_of(req, Config))]}
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .config import DEFAULT, STRIP, Config, StripOptions
+from ._callable import make_callable
 from .options import resolve
 from .parse import find_annotations
 
@@ -104,6 +105,7 @@ def explain(text: str, *, config: Config | None = None, options: StripOptions | 
     return out
 
 
-# ``pinzhu.strip`` is this module's function (exported by the package), so hang explain on it too.
-strip.explain = explain  # type: ignore[attr-defined]
 explain_strip = explain
+
+# ``pinzhu.strip`` is this module, callable as its function: pinzhu.strip(text), pinzhu.strip.explain(text).
+make_callable(__name__, strip)

@@ -33,7 +33,7 @@ LINES_PER_PASS = 4096
 
 
 def run(args: argparse.Namespace) -> int:
-    from .. import words_many
+    from ..pipeline import words_many
     from ..render import pinyin_line
 
     cfg = config_from(args)

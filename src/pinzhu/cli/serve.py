@@ -21,9 +21,9 @@ def run(args: argparse.Namespace) -> int:
     except ImportError:
         raise InputError("the server needs its extra: pip install 'pinzhu[server]'") from None
     # Load the lexicon and model before the first request, not during it.
-    import pinzhu
+    from ..pipeline import pinyin
 
-    pinzhu.pinyin("预热")
+    pinyin("预热")
     uvicorn.run("pinzhu.server:create_app", factory=True, host=args.host, port=args.port,
                 workers=args.workers, log_level="warning")
     return 0

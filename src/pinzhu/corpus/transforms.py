@@ -129,7 +129,7 @@ def _audit(text: str, o: CorpusOptions) -> dict[str, Any]:
 def _read_many(texts: Sequence[str], o: CorpusOptions) -> list[dict[str, Any]]:
     """The read job for many texts: every line of every text in one engine pass
     (:func:`pinzhu.words_many`; each line reads as it does alone, as in ``pinzhu pinyin``)."""
-    from .. import words_many
+    from ..pipeline import words_many
     from ..render import pinyin_line
 
     lines = [text.split("\n") for text in texts]
@@ -268,7 +268,7 @@ def transform_records(records: Sequence[dict[str, Any]], options: CorpusOptions)
 @lru_cache(maxsize=1)
 def warm_up() -> None:
     """Load the lexicon and model now (once per process), so the first record doesn't pay for it."""
-    from .. import pinyin
+    from ..pipeline import pinyin
     from ..strip import strip
 
     pinyin("中文")

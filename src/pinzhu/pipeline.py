@@ -1,0 +1,175 @@
+"""The pipeline: reading a text under a :class:`~pinzhu.config.Config`, in one place.
+
+text → read (:mod:`pinzhu.read`: lexicon, segmentation, the model where context decides) →
+spoken rules (:mod:`pinzhu.sandhi`, when ``spoken`` or ``yi_bu``) → a :class:`~pinzhu.read.Reading`;
+and the views of a reading in an output style: :func:`pinyin`, :func:`words`,
+:func:`pinyin_with_confidence`. This is the only module where a Config becomes the engine's
+arguments; every stage and edge that reads (render, audit, strip, corpus, CLI, server) comes
+here, never to the package's ``__init__``.
+
+Every function takes the options as one value (``config=``) or as keywords, merged into it as
+ftfy merges its ``TextFixerConfig``: ``pinyin(text, spoken=True)`` is
+``pinyin(text, config=Config(spoken=True))``.
+
+>>> pinyin("一点儿", spoken=True)
+['yì', 'diǎnr', '']
+>>> words("我们去银行", tone="numbers")
+[('我们', 'wo3men5'), ('去', 'qu4'), ('银行', 'yin2hang2')]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from . import styles
+from .config import DEFAULT, Config
+from .lexicon import default_lexicon
+from .options import merged, resolve
+from .read import Reading, read, read_many
+
+
+def configured(config: Config | None, changes: dict[str, Any], where: str = "") -> Config:
+    """The Config a call runs under: ``config`` (default :data:`~pinzhu.config.DEFAULT`) with
+    the keyword ``changes`` merged in; no copy when there are none."""
+    if not changes:
+        return config or DEFAULT
+    return resolve(changes, (config or DEFAULT, Config), where=where)[0]
+
+
+def read_under(text: str, cfg: Config) -> Reading:
+    """The engine and the spoken rules for one text, under ``cfg``."""
+    return _spoken(cfg, read(text, user_dict=cfg.user_dict, use_model=cfg.model,
+                             traditional=cfg.traditional, neutral=cfg.neutral))
+
+
+def read_many_under(texts: Sequence[str], cfg: Config) -> list[Reading]:
+    """:func:`read_under` for many texts in one engine pass."""
+    rs = read_many(texts, user_dict=cfg.user_dict, use_model=cfg.model, traditional=cfg.traditional,
+                   neutral=cfg.neutral)
+    return [_spoken(cfg, r) for r in rs] if (cfg.spoken or cfg.yi_bu) else rs
+
+
+def _spoken(cfg: Config, r: Reading) -> Reading:
+    if cfg.spoken or cfg.yi_bu:
+        # Imported here: citation reading (the default) never loads the spoken rules.
+        from .sandhi import RULES, YI_BU_RULES, apply_spoken
+
+        return apply_spoken(r, RULES if cfg.spoken else YI_BU_RULES)
+    return r
+
+
+# --- the reading --------------------------------------------------------------------------------
+
+def reading(text: str, *, config: Config | None = None, **changes: Any) -> Reading:
+    """The engine's full answer (syllable ids, sources, probabilities, word spans) for ``text``.
+
+    >>> reading("银行", model=False).syllables()
+    ['yin2', 'hang2']
+    """
+    return read_under(text, configured(config, changes, "reading"))
+
+
+def reading_many(texts: Sequence[str], *, config: Config | None = None, **changes: Any) -> list[Reading]:
+    """:func:`reading` for many texts in one engine pass (faster for many short texts; each text
+    reads as it does alone).
+
+    >>> [r.syllables() for r in reading_many(["银行", "行长"])]
+    [['yin2', 'hang2'], ['hang2', 'zhang3']]
+    """
+    return read_many_under(texts, configured(config, changes, "reading_many"))
+
+
+# --- views of a reading -------------------------------------------------------------------------
+
+def syllables_of(r: Reading, tone: str) -> list[str | None]:
+    """One entry per character of the reading: its syllable in style ``tone``, None for non-Han."""
+    return styles.table(r.lexicon.syllables, tone)[r.syl].tolist()
+
+
+def with_confidence(r: Reading, tone: str) -> list[tuple[str, float] | None]:
+    """:func:`syllables_of`, each Han entry paired with the probability of its reading."""
+    out = syllables_of(r, tone)
+    return [None if s is None else (s, p) for s, p in zip(out, r.prob.tolist())]
+
+
+def words_of(r: Reading, tone: str) -> list[tuple[str, str | None]]:
+    """The reading's words with their joined pinyin in style ``tone`` (None for non-Han runs)."""
+    rendered = syllables_of(r, tone)
+    text, out = r.text, []
+    for a, b in r.spans:
+        if b - a == 1:  # most words: no join
+            out.append((text[a], rendered[a]))
+            continue
+        syls = rendered[a:b]
+        # `None in`, not truthiness: in spoken mode a merged erhua 儿 has the syllable "".
+        out.append((text[a:b], None if None in syls else "".join(syls)))
+    return out
+
+
+# --- the public views ---------------------------------------------------------------------------
+
+def _with_tone(config: Config | None, tone: str | None, changes: dict[str, Any], where: str) -> Config:
+    if tone is not None:
+        changes["tone"] = tone
+    return configured(config, changes, where)
+
+
+def pinyin(text: str, tone: str | None = None, *, config: Config | None = None, **changes: Any) -> list[str | None]:
+    """One entry per character of ``text``: its pinyin if it is Han, else None.
+
+    >>> pinyin("为了", tone="numbers")
+    ['wei4', 'le5']
+    """
+    cfg = _with_tone(config, tone, changes, "pinyin")
+    return syllables_of(read_under(text, cfg), cfg.tone)
+
+
+def pinyin_with_confidence(text: str, tone: str | None = None, *, config: Config | None = None,
+                           **changes: Any) -> list[tuple[str, float] | None]:
+    """Like :func:`pinyin`, each Han entry paired with the probability of its reading.
+
+    >>> pinyin_with_confidence("行", tone="numbers")[0][0]
+    'xing2'
+    """
+    cfg = _with_tone(config, tone, changes, "pinyin_with_confidence")
+    return with_confidence(read_under(text, cfg), cfg.tone)
+
+
+def words(text: str, tone: str | None = None, *, config: Config | None = None,
+          **changes: Any) -> list[tuple[str, str | None]]:
+    """Segmented words with their joined pinyin (None for non-Han runs).
+
+    >>> words("我们去银行", tone="numbers")
+    [('我们', 'wo3men5'), ('去', 'qu4'), ('银行', 'yin2hang2')]
+    """
+    cfg = _with_tone(config, tone, changes, "words")
+    return words_of(read_under(text, cfg), cfg.tone)
+
+
+def words_many(texts: Sequence[str], tone: str | None = None, *, config: Config | None = None,
+               **changes: Any) -> list[list[tuple[str, str | None]]]:
+    """:func:`words` for many texts in one engine pass (:func:`reading_many`; each text reads as
+    it does alone).
+
+    >>> words_many(["银行", "行长"], tone="numbers")
+    [[('银行', 'yin2hang2')], [('行长', 'hang2zhang3')]]
+    """
+    cfg = _with_tone(config, tone, changes, "words_many")
+    return [words_of(r, cfg.tone) for r in read_many_under(texts, cfg)]
+
+
+def readings(char: str, tone: str | None = None, *, rare: bool = False) -> list[str]:
+    """Every common reading of one character, most common first (rare ones with ``rare=True``).
+
+    >>> readings("长", tone="numbers")
+    ['chang2', 'zhang3']
+    """
+    if len(char) != 1:
+        raise ValueError(f"readings() takes one character, got {len(char)}: {char!r}")
+    fn = styles.get(merged(DEFAULT, {"tone": tone}).tone)
+    return [fn(s) for s in default_lexicon().readings(char, rare=rare)]
+
+
+__all__ = ["configured", "pinyin", "pinyin_with_confidence", "read_many_under", "read_under", "reading",
+           "reading_many", "readings", "syllables_of", "with_confidence", "words", "words_many", "words_of"]
