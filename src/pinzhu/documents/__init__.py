@@ -27,7 +27,7 @@ from typing import Any
 
 from ..config import DEFAULT, Config
 from ..render import AnnotateOptions
-from .base import DEFAULT_LIMITS, Block, DocumentError, Edit, Limits, Source, apply_edits
+from .base import DEFAULT_LIMITS, Block, DocumentError, Edit, Limits, Part, Single, Source, apply_edits
 from .jobs import DocFinding, Progress
 
 KINDS = ("html", "xhtml", "epub", "srt", "vtt", "ass", "md")
@@ -44,22 +44,6 @@ def kind_of(name: str) -> str | None:
     ('md', None)
     """
     return _EXTENSIONS.get(os.path.splitext(name)[1].lower())
-
-
-@dataclass
-class Part:
-    """One text file of a document (the file itself, or one XHTML document of an EPUB): its
-    source, its blocks, its format's handler (a module with ``annotate`` and ``strip``) and what
-    that handler parsed (``state``)."""
-
-    name: str
-    source: Source
-    blocks: list[Block]
-    handler: Any
-    state: Any = None
-
-    def where(self, offset: int) -> str:
-        return self.source.where(offset)
 
 
 def _options(options: AnnotateOptions | None, changes: dict[str, Any]) -> AnnotateOptions:
@@ -180,20 +164,6 @@ def read(data: bytes, kind: str, *, config: Config | None = None, user_dict=None
     cfg = (config or DEFAULT).but(tone=tone, user_dict=user_dict)
     doc = load(data, kind, name=name, encoding=encoding, limits=limits)
     return [r for p in doc.parts for r in read_blocks(p.blocks, p.where, cfg)]
-
-
-@dataclass
-class Single:
-    """A document that is one text file."""
-
-    part: Part
-
-    @property
-    def parts(self) -> list[Part]:
-        return [self.part]
-
-    def write(self, texts: dict[str, str]) -> bytes:
-        return self.part.source.encode(texts[self.part.name])
 
 
 __all__ = ["DEFAULT_LIMITS", "Block", "DocFinding", "Document", "DocumentError", "Edit", "KINDS", "Limits", "Part",

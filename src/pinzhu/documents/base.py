@@ -23,7 +23,7 @@ import codecs
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from typing import Sequence
+from typing import Any, Sequence
 
 import numpy as np
 
@@ -258,3 +258,32 @@ def byte_to_char(data: bytes) -> np.ndarray:
     out = np.zeros(len(data) + 1, dtype=np.int64)
     np.cumsum(lead, out=out[1:])
     return out
+
+@dataclass
+class Part:
+    """One text file of a document (the file itself, or one XHTML document of an EPUB): its
+    source, its blocks, its format's handler (a module with ``annotate`` and ``strip``) and what
+    that handler parsed (``state``)."""
+
+    name: str
+    source: Source
+    blocks: list[Block]
+    handler: Any
+    state: Any = None
+
+    def where(self, offset: int) -> str:
+        return self.source.where(offset)
+
+
+@dataclass
+class Single:
+    """A document that is one text file."""
+
+    part: Part
+
+    @property
+    def parts(self) -> list[Part]:
+        return [self.part]
+
+    def write(self, texts: dict[str, str]) -> bytes:
+        return self.part.source.encode(texts[self.part.name])

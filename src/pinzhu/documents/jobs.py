@@ -30,7 +30,7 @@ Progress = Callable[[int, int], None]
 def plans(blocks: Sequence[Block], options: AnnotateOptions, config: Config, *, guard: bool | None = None,
           progress: Progress | None = None) -> list[Plan]:
     """Each block's annotation plan (:func:`pinzhu.render.plan`), read in passes of many blocks."""
-    from .. import reading_many
+    from ..pipeline import reading_many
     from ..render import plan
 
     out: list[Plan] = []
@@ -141,7 +141,7 @@ def audit_blocks(blocks: Sequence[Block], where: Callable[[int], str], config: C
 
 def read_blocks(blocks: Sequence[Block], where: Callable[[int], str], config: Config) -> list[dict]:
     """Each block's words and their pinyin (as :func:`pinzhu.words`), with where it starts."""
-    from .. import words_many
+    from ..pipeline import words_many
 
     out = []
     for a in range(0, len(blocks), BLOCKS_PER_PASS):

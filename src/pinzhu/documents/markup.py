@@ -509,14 +509,14 @@ def decode_xhtml(data: bytes, name: str) -> Source:
 
 def part(src: Source, *, xml_doc: bool, name: str | None = None, default_lang: str | None = None):
     """A document part for an HTML or XHTML source."""
-    from . import Part
+    from .base import Part
 
     m = parse_markup(src, xml_doc=xml_doc, default_lang=default_lang)
     return Part(name or src.name, src, m.blocks, __import__(__name__, fromlist=["_"]), m)
 
 
 def load(data: bytes, kind: str, *, name: str, encoding: str | None = None, limits=None):
-    from . import Single
+    from .base import Single
 
     xml_doc = kind == "xhtml"
     src = decode_xhtml(data, name) if xml_doc else decode_html(data, name, encoding)
