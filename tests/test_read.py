@@ -126,8 +126,8 @@ def test_c_core_equals_python_twin(text, with_user):
     user = UserDict.from_mapping({"行长": "hang2 chang2", "重": "zhong4", "a行": "a1 hang2"})
     c_user = py_user = None
     if with_user:
-        from pinzhu.lexicon import user_index
-        c_user = user_index(user)
+        from pinzhu.segment import user_index
+        c_user = user_index(user, lex)
         py_user = PyWordIndex(c_user_cps(user), *_user_arrays(user))
     c = read_arrays(lex.index, c_user, cps, tables)
     p = read_arrays(_python_index(), py_user, cps, tables)
@@ -155,7 +155,7 @@ def _python_index():
     if not _PY_INDEX:
         lex = default_lexicon()
         cps = np.frombuffer("".join(lex.words).encode("utf-32-le"), dtype="<u4")
-        _PY_INDEX.append(PyWordIndex(cps, lex._word_offsets, lex._word_logp, lex._word_syl))
+        _PY_INDEX.append(PyWordIndex(cps, lex.word_offsets, lex.word_logp, lex.word_syl))
     return _PY_INDEX[0]
 
 
@@ -258,3 +258,27 @@ def test_reading_many_applies_the_config_like_reading():
     got = [r.syllables() for r in pinzhu.reading_many(texts, config=cfg)]
     assert got == [pinzhu.reading(t, config=cfg).syllables() for t in texts]
     assert got[0] == ["yi4", "tian1"] and got[1] == ["bu2", "dui4"] and got[2] == ["ni2", "hao3"]
+
+
+def _tiny_lexicon(path):
+    """A two-character lexicon whose syllable table is ordered unlike the shipped one."""
+    syllables = ["zhong1", "guo2", "ka1", "yin2", "hang2"]
+    np.savez(path, syllables=np.frombuffer("\n".join(syllables).encode(), dtype=np.uint8),
+             char_cps=np.array([ord("国"), ord("中")], dtype=np.uint32), char_off=np.array([0, 1, 2], np.int32),
+             char_syl=np.array([2, 1], np.uint16), char_share=np.ones(2, np.float16),
+             char_logp=np.full(2, -5, np.float32), word_cps=np.zeros(0, np.uint32),
+             word_off=np.zeros(1, np.int32), word_syl=np.zeros(0, np.uint16), word_logp=np.zeros(0, np.float32),
+             t2s=np.zeros((0, 2), np.uint32), rare_share=np.float32(0.05))
+    from pinzhu.lexicon import Lexicon
+
+    return Lexicon(path)
+
+
+def test_user_dict_reads_through_the_lexicon_it_is_given(tmp_path):
+    # The user dictionary's syllables were mapped through the shipped lexicon's table even when
+    # read() was given another lexicon: its ids then named other syllables there.
+    lex = _tiny_lexicon(tmp_path / "tiny.npz")
+    assert read("中国", lexicon=lex, use_model=False).syllables() == ["zhong1", "guo2"]
+    ud = UserDict.from_mapping({"中国": "ka1 ka1"})
+    assert read("中国", lexicon=lex, user_dict=ud, use_model=False).syllables() == ["ka1", "ka1"]
+    assert read("中国", user_dict=ud, use_model=False).syllables() == ["ka1", "ka1"]  # the shipped one too

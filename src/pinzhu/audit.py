@@ -226,10 +226,9 @@ class ScanResult:
 @lru_cache(maxsize=32768)
 def _common(ch: str) -> bool:
     lex = default_lexicon()
-    cp = ord(ch)
+    cp = ord(lex.simplified(ch))
     if cp >= TABLE_SIZE:
         return False
-    cp = int(lex.t2s[cp]) if lex.has_t2s[cp] else cp
     return bool(lex.char_score[cp] >= COMMON_SCORE and not lex.polyphone[cp])
 
 

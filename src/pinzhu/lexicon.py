@@ -20,20 +20,20 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any
 
 import numpy as np
 
+from .segment import Tables, WordIndex
 from .syllables import from_marks
-
-if TYPE_CHECKING:
-    from .segment import Tables, WordIndex
 
 # Particles and suffixes whose neutral tone is grammar, not the word: neutral="full" keeps them
 # (觉得 juéde, 桌子 zhuōzi, 我们 wǒmen).
 GRAMMATICAL_NEUTRAL = frozenset("的地得了着过们子头么吗呢吧啊嘛呀啦哩咯么")
-# Han characters: the same ranges as ../shared/data use.
+# Han characters: the same ranges as ../shared/data use (the one place they are written).
 HAN_RANGES = ((0x3007, 0x3007), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x3134F))
+# The same ranges as a regular-expression character class body: f"[{HAN_CLASS}]".
+HAN_CLASS = "".join(chr(lo) if lo == hi else f"{chr(lo)}-{chr(hi)}" for lo, hi in HAN_RANGES)
 # Dense per-code-point tables cover every Han block up to CJK Extension H (U+323AF); the last
 # entry stays empty and catches every code point beyond.
 TABLE_SIZE = 0x323B1
@@ -60,10 +60,12 @@ class Lexicon:
         self._char_syl = data["char_syl"]
         self._char_share = data["char_share"].astype(np.float32)
         self.rare_share = float(data["rare_share"])
-        self._word_cps = data["word_cps"]
-        self._word_offsets = data["word_off"]
-        self._word_syl = data["word_syl"]
-        self._word_logp = data["word_logp"].astype(np.float32)
+        # The words, sorted by code points: their code points, offsets into them, syllable ids
+        # and log probabilities (what segmentation scores them by).
+        self.word_cps: np.ndarray = data["word_cps"]
+        self.word_offsets: np.ndarray = data["word_off"]
+        self.word_syl: np.ndarray = data["word_syl"]
+        self.word_logp: np.ndarray = data["word_logp"].astype(np.float32)
         keep = self._char_cps < TABLE_SIZE - 1
         cps = self._char_cps[keep].astype(np.int64)
         first = self._char_off[:-1][keep]
@@ -91,11 +93,9 @@ class Lexicon:
         # Memo of the engine's table sets; filled once per (traditional, model) combination.
         self._tables: dict[tuple[bool, int], tuple[np.ndarray | None, Tables]] = {}
 
-    def tables(self, traditional: bool = True, ask: np.ndarray | None = None) -> "Tables":
+    def tables(self, traditional: bool = True, ask: np.ndarray | None = None) -> Tables:
         """The per-code-point tables ``segment.read_arrays`` reads through. ``ask``: characters
         the model decides when they stand alone (a bool table, or None for no model)."""
-        from .segment import Tables
-
         key = (traditional, id(ask))
         hit = self._tables.get(key)
         if hit is not None and hit[0] is ask:
@@ -134,15 +134,24 @@ class Lexicon:
     @cached_property
     def words(self) -> tuple[str, ...]:
         """Every multi-character word, sorted by code points (the order of the word arrays)."""
-        text = self._word_cps.tobytes().decode("utf-32-le")
-        off = self._word_offsets.tolist()
+        text = self.word_cps.tobytes().decode("utf-32-le")
+        off = self.word_offsets.tolist()
         return tuple(text[a:b] for a, b in zip(off[:-1], off[1:]))
 
     @cached_property
-    def index(self) -> "WordIndex":
-        from .segment import WordIndex
+    def index(self) -> Any:
+        """The words' segmentation index (``segment.WordIndex``)."""
+        return WordIndex(self.word_cps, self.word_offsets, self.word_logp, self.word_syl)
 
-        return WordIndex(self._word_cps, self._word_offsets, self._word_logp, self._word_syl)
+    def simplified(self, ch: str) -> str:
+        """The simplified form of a traditional character (itself otherwise). The engine maps
+        whole texts the same way, in C (``Reading.norm``).
+
+        >>> default_lexicon().simplified("發"), default_lexicon().simplified("a")
+        ('发', 'a')
+        """
+        cp = ord(ch)
+        return chr(self.t2s[cp]) if cp < TABLE_SIZE and self.has_t2s[cp] else ch
 
     def _char_slice(self, ch: str) -> slice | None:
         i = int(np.searchsorted(self._char_cps, ord(ch)))
@@ -161,19 +170,29 @@ class Lexicon:
 
     def reading_shares(self, ch: str) -> tuple[tuple[str, float], ...]:
         """Every reading of ``ch`` with its share of the character's uses in the word list."""
-        ch = chr(self.t2s[ord(ch)]) if ord(ch) < TABLE_SIZE and self.has_t2s[ord(ch)] else ch
-        sl = self._char_slice(ch)
+        sl = self._char_slice(self.simplified(ch))
         if sl is None:
             return ()
         return tuple((self.syllables[int(s)], float(w)) for s, w in zip(self._char_syl[sl], self._char_share[sl]))
+
+    def own_readings(self, ch: str) -> tuple[str, ...]:
+        """The readings listed for ``ch`` itself, not through its simplified form (a few mapped
+        characters keep readings of their own in words: 犛牛 lí niú, though 犛 maps to 牦)."""
+        sl = self._char_slice(ch)
+        return () if sl is None else tuple(self.syllables[int(s)] for s in self._char_syl[sl])
 
     def word(self, word: str) -> tuple[str, ...] | None:
         """The lexicon's reading of a multi-character word, or None if it isn't listed."""
         wid = self.index.lookup(word)
         if wid is None:
             return None
-        off = self._word_offsets
-        return tuple(self.syllables[int(s)] for s in self._word_syl[off[wid]: off[wid + 1]])
+        off = self.word_offsets
+        return tuple(self.syllables[int(s)] for s in self.word_syl[off[wid]: off[wid + 1]])
+
+    def word_score(self, word: str) -> float | None:
+        """The log probability segmentation gives a listed multi-character word, else None."""
+        wid = self.index.lookup(word)
+        return None if wid is None else float(self.word_logp[wid])
 
 
 @lru_cache(maxsize=1)
@@ -248,20 +267,3 @@ def _checked_entry(word: str, syls: list[str], where: str) -> tuple[str, tuple[s
             raise LexiconError(f"{where}: {s!r} is not a pinyin syllable")
         out.append(num)
     return word, tuple(out)
-
-
-@lru_cache(maxsize=64)
-def user_index(ud: UserDict) -> "WordIndex | None":
-    """The segmentation index of a user dictionary (cached per value)."""
-    from .segment import WordIndex
-
-    if not ud.entries:
-        return None
-    lex = default_lexicon()
-    entries = sorted(dict(ud.entries).items())  # unique (last wins), sorted by code points
-    words = [w for w, _ in entries]
-    cps = np.frombuffer("".join(words).encode("utf-32-le"), dtype="<u4")
-    lens = np.array([len(w) for w in words], dtype=np.int32)
-    offsets = np.concatenate([[0], np.cumsum(lens)]).astype(np.int32)
-    syl = np.array([lex.syllable_id[s] for _, ss in entries for s in ss], dtype=np.uint16)
-    return WordIndex(cps, offsets, np.zeros(len(words), dtype=np.float32), syl)

@@ -94,10 +94,10 @@ def _subwords(word: str) -> tuple[tuple[int, int], ...] | None:
             prev = best[i]
             if prev is None or (i, j) == (0, n):
                 continue
-            wid = lex.index.lookup(word[i:j])
-            if wid is None and word[i:j] not in kinds():
+            listed = lex.word_score(word[i:j])
+            if listed is None and word[i:j] not in kinds():
                 continue
-            score = prev[0] + (float(lex._word_logp[wid]) if wid is not None else -20.0)
+            score = prev[0] + (listed if listed is not None else -20.0)
             if best[j] is None or score > best[j][0]:  # type: ignore[index]
                 best[j] = (score, prev[1] + ((i, j),))
     return None if best[n] is None else best[n][1]  # type: ignore[index]

@@ -31,9 +31,9 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .lexicon import UserDict, default_lexicon
+from .lexicon import HAN_CLASS, UserDict, default_lexicon
 
-HAN = "〇\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+HAN = HAN_CLASS  # the Han ranges, written once (lexicon.HAN_RANGES)
 _HAN_RE = re.compile(f"[{HAN}]")
 # The prefilter: a Han character, then a bracket holding only what pinyin can be written with.
 _LATIN = "A-Za-z\u00c0-\u024f\u0300-\u036f\u1e00-\u1eff"
@@ -164,9 +164,7 @@ def _char_readings(ch: str) -> dict[str, frozenset[int]]:
     out: dict[str, set[int]] = {}
     # Through the simplified form (發 reads as 发), and the character's own entry too: a few
     # mapped characters keep readings of their own in words (犛牛 lí niú, though 犛 maps to 牦).
-    own = lex._char_slice(ch)
-    own_syls = [lex.syllables[int(i)] for i in lex._char_syl[own]] if own is not None else []
-    for s in (*lex.readings(ch, rare=True), *own_syls):
+    for s in (*lex.readings(ch, rare=True), *lex.own_readings(ch)):
         out.setdefault(s[:-1], set()).add(int(s[-1]))
     return {b: frozenset(t) for b, t in out.items()}
 

@@ -20,8 +20,8 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from .lexicon import TABLE_SIZE, Lexicon, UserDict, default_lexicon, user_index
-from .segment import SRC_CHAR, SRC_CONT, read_arrays, word_spans
+from .lexicon import TABLE_SIZE, Lexicon, UserDict, default_lexicon
+from .segment import SRC_CHAR, SRC_CONT, read_arrays, user_index, word_spans
 
 SRC_MODEL = 4  # the model's choice
 
@@ -115,7 +115,7 @@ def read(text: str, *, lexicon: Lexicon | None = None, user_dict: UserDict | Non
     lex = lexicon or default_lexicon()
     mdl = _model_for(model, use_model)
     ask_table = _model_mask(mdl, lex) if mdl is not None else None
-    uix = user_index(user_dict) if user_dict is not None and len(user_dict) else None
+    uix = user_index(user_dict, lex) if user_dict is not None and len(user_dict) else None
     a = read_arrays(lex.index, uix, codepoints(text), lex.tables(traditional, ask_table))
     syl, src, prob = a.syl, a.src, a.prob
     if mdl is not None:

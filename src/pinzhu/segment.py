@@ -8,13 +8,20 @@ The loop runs in the C extension ``pinzhu._segcore`` when it was built; :class:`
 :func:`_read_python` are its pure-Python twin (same results, used where no compiler was
 available and in the tests that hold the two equal).
 
+This module holds the engine's data structures and its one loop; it imports nothing of pinzhu
+(the lexicon builds its tables and index from here, the reading engine runs the loop).
+
 >>> from pinzhu.lexicon import default_lexicon
->>> [w for w, _ in words_of("试着重复", default_lexicon())]  # never 着重
-['试', '着', '重复']
+>>> from pinzhu.read import codepoints
+>>> lex = default_lexicon()
+>>> a = read_arrays(lex.index, None, codepoints("试着重复"), lex.tables())
+>>> word_spans(a.src, (a.flags & 1).view(bool))  # 试|着|重复, never 着重
+[(0, 1), (1, 2), (2, 4)]
 """
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -168,9 +175,26 @@ def word_spans(src: np.ndarray, han: np.ndarray) -> list[tuple[int, int]]:
     return list(zip(idx[:-1], idx[1:]))
 
 
-def words_of(text: str, lexicon: Any, user_dict: Any = None) -> list[tuple[str, tuple[int, int]]]:
-    """Segment ``text``: (word, span) pairs covering it exactly."""
-    from .read import read
+@lru_cache(maxsize=64)
+def user_index(user_dict: Any, lexicon: Any) -> Any:
+    """The segmentation index of a user dictionary (its ``entries``), its syllables as ids of
+    ``lexicon``'s syllable table (cached per pair; None for an empty dictionary).
 
-    r = read(text, lexicon=lexicon, user_dict=user_dict, use_model=False)
-    return [(text[a:b], (a, b)) for a, b in word_spans(r.src, r.han)]
+    >>> from pinzhu.lexicon import UserDict, default_lexicon
+    >>> ix = user_index(UserDict.from_mapping({"行长": "hang2 chang2"}), default_lexicon())
+    >>> ix.lookup("行长")
+    0
+    """
+    if not user_dict.entries:
+        return None
+    entries = sorted(dict(user_dict.entries).items())  # unique (last wins), sorted by code points
+    words = [w for w, _ in entries]
+    ids = lexicon.syllable_id
+    missing = sorted({s for _, ss in entries for s in ss if s not in ids})
+    if missing:
+        raise ValueError(f"user dictionary syllables not in this lexicon: {', '.join(missing)}")
+    cps = np.frombuffer("".join(words).encode("utf-32-le"), dtype="<u4")
+    lens = np.array([len(w) for w in words], dtype=np.int32)
+    offsets = np.concatenate([[0], np.cumsum(lens)]).astype(np.int32)
+    syl = np.array([ids[s] for _, ss in entries for s in ss], dtype=np.uint16)
+    return WordIndex(cps, offsets, np.zeros(len(words), dtype=np.float32), syl)

@@ -16,8 +16,12 @@ words          the words in ``options.words`` (an explicit list; the CLI reads a
 sample         ``options.fraction`` of the Han words, chosen from ``options.seed``
 =============  =============================================================================
 
+Policies see the options through :class:`SelectOptions` (what :class:`pinzhu.AnnotateOptions`
+holds), so this module needs nothing of render.
+
+>>> from pinzhu.pipeline import reading
 >>> from pinzhu.render import AnnotateOptions
->>> v = view(pinzhu_reading("银行在随州"))
+>>> v = view(reading("银行在随州"))
 >>> [v.text[a:b] for a, b in v.selected_words(select(v, AnnotateOptions(select="polyphones")))]
 ['银行']
 """
@@ -29,7 +33,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from importlib import resources
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -37,10 +41,25 @@ from .lexicon import TABLE_SIZE, Lexicon
 from .read import Reading
 from .segment import SRC_CONT
 
-if TYPE_CHECKING:
-    from .render import AnnotateOptions
 
-Policy = Callable[["WordView", "AnnotateOptions"], np.ndarray]
+class SelectOptions(Protocol):
+    """What the policies read of the options (:class:`pinzhu.AnnotateOptions` has it all)."""
+
+    @property
+    def select(self) -> str | tuple[str, ...]: ...
+    @property
+    def level(self) -> int: ...
+    @property
+    def top(self) -> int | None: ...
+    @property
+    def words(self) -> frozenset[str]: ...
+    @property
+    def fraction(self) -> float: ...
+    @property
+    def seed(self) -> int: ...
+
+
+Policy = Callable[["WordView", SelectOptions], np.ndarray]
 _POLICIES: dict[str, Policy] = {}
 BEYOND = 10  # the HSK "level" of a word or character outside the lists
 
@@ -92,24 +111,13 @@ class WordView:
 
     @cached_property
     def cps(self) -> np.ndarray:
-        """Code points after traditional -> simplified (what the lists are keyed by), clipped."""
-        from .read import codepoints
+        """Code points as read (traditional -> simplified: what the lists are keyed by), clipped
+        to the tables."""
+        return np.minimum(self.reading.norm, TABLE_SIZE - 1).astype(np.int64)
 
-        c = np.minimum(codepoints(self.text), TABLE_SIZE - 1)
-        lex = self.lexicon
-        return np.where(lex.has_t2s[c], lex.t2s[c], c).astype(np.int64)
-
-    @cached_property
+    @property
     def norm_text(self) -> str:
-        cps = self.cps.astype("<u4")
-        if len(self.text) and np.array_equal(cps, np.minimum(np.frombuffer(
-                self.text.encode("utf-32-le", "surrogatepass"), dtype="<u4"), TABLE_SIZE - 1)):
-            return self.text
-        # Code points beyond the table were clipped: take them from the text as they were.
-        out = [chr(c) for c in cps.tolist()]
-        for i in np.flatnonzero(cps == TABLE_SIZE - 1).tolist():
-            out[i] = self.text[i]
-        return "".join(out)
+        return self.reading.norm_text
 
     @cached_property
     def starts(self) -> np.ndarray:
@@ -175,13 +183,7 @@ def view(reading: Reading) -> WordView:
     return WordView(reading)
 
 
-def pinzhu_reading(text: str) -> Reading:  # for the doctest above
-    from . import reading
-
-    return reading(text)
-
-
-def select(v: WordView, options: "AnnotateOptions") -> np.ndarray:
+def select(v: WordView, options: SelectOptions) -> np.ndarray:
     """Union of the chosen policies, as a per-character mask (Han characters only)."""
     mask = np.zeros(len(v.text), dtype=bool)
     for name in parse_select(options.select):
@@ -192,25 +194,25 @@ def select(v: WordView, options: "AnnotateOptions") -> np.ndarray:
 # --- the policies -------------------------------------------------------------------------------
 
 @register("all")
-def select_all(v: WordView, options: "AnnotateOptions") -> np.ndarray:
+def select_all(v: WordView, options: SelectOptions) -> np.ndarray:
     """Every Han word."""
     return v.reading.han.copy()
 
 
 @register("polyphones")
-def select_polyphones(v: WordView, options: "AnnotateOptions") -> np.ndarray:
+def select_polyphones(v: WordView, options: SelectOptions) -> np.ndarray:
     """Words holding a polyphone (``Lexicon.polyphone``): where a reading is a choice."""
     return v.spread(v.any_char(v.lexicon.polyphone[v.cps]))
 
 
 @register("rare")
-def select_rare(v: WordView, options: "AnnotateOptions") -> np.ndarray:
+def select_rare(v: WordView, options: SelectOptions) -> np.ndarray:
     """Words holding a character outside the 3,500 常用字 (traditional ones by their simplified form)."""
     return v.spread(v.any_char(~common_table()[v.cps] & v.reading.han))
 
 
 @register("level")
-def select_level(v: WordView, options: "AnnotateOptions") -> np.ndarray:
+def select_level(v: WordView, options: SelectOptions) -> np.ndarray:
     """Words above HSK level ``options.level``, or (``options.top``) outside the N most frequent."""
     if options.top is not None:
         return v.spread(word_logp(v) < frequency_threshold(v.lexicon, options.top))
@@ -219,7 +221,7 @@ def select_level(v: WordView, options: "AnnotateOptions") -> np.ndarray:
 
 
 @register("words")
-def select_words(v: WordView, options: "AnnotateOptions") -> np.ndarray:
+def select_words(v: WordView, options: SelectOptions) -> np.ndarray:
     """Every occurrence of a listed word (as written, or by its simplified form)."""
     listed = sorted({w for w in options.words if w}, key=len, reverse=True)
     mask = np.zeros(len(v.text), dtype=bool)
@@ -233,7 +235,7 @@ def select_words(v: WordView, options: "AnnotateOptions") -> np.ndarray:
 
 
 @register("sample")
-def select_sample(v: WordView, options: "AnnotateOptions") -> np.ndarray:
+def select_sample(v: WordView, options: SelectOptions) -> np.ndarray:
     """``round(fraction × Han words)`` words, the same ones for the same text and seed.
 
     PCG64's raw stream is fixed by NumPy for every version (unlike Generator methods), so the
@@ -313,11 +315,9 @@ def word_logp(v: WordView) -> np.ndarray:
     spans = v.spans[v.han_words]
     out = lex.char_score[v.cps[spans[:, 0]]].astype(np.float64)
     multi = np.flatnonzero(spans[:, 1] - spans[:, 0] > 1)
-    if len(multi):
-        index = lex.index
-        for k, w in zip(multi.tolist(), v.words_text(v.han_words[multi])):
-            wid = index.lookup(w)
-            out[k] = lex._word_logp[wid] if wid is not None else -np.inf
+    for k, w in zip(multi.tolist(), v.words_text(v.han_words[multi])):
+        score = lex.word_score(w)
+        out[k] = score if score is not None else -np.inf
     return out
 
 
@@ -327,7 +327,7 @@ def frequency_threshold(lex: Lexicon, top: int) -> float:
     (they share one scale: segmentation compares them)."""
     if top <= 0:
         return np.inf
-    scores = np.concatenate([lex._word_logp, lex.char_score[lex.char_score > lex.char_score.min()]])
+    scores = np.concatenate([lex.word_logp, lex.char_score[lex.char_score > lex.char_score.min()]])
     if top >= len(scores):
         return -np.inf
     return float(np.partition(scores, len(scores) - top)[len(scores) - top])
