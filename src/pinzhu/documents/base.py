@@ -170,6 +170,10 @@ class BlockBuilder:
     def __bool__(self) -> bool:
         return self._n > 0
 
+    def __len__(self) -> int:
+        """Characters so far: where the next piece starts in the block text."""
+        return self._n
+
     def text(self, start: int, end: int) -> None:
         """Source characters ``start..end-1``, as they are."""
         if end <= start:
