@@ -82,6 +82,8 @@ def test_small_book_round_trip(kw):
 
 
 def test_the_analects_round_trip_and_epubcheck(analects, lunyu, tmp_path):
+    if EPUBCHECK:
+        epubcheck(tmp_path, analects)
     for kw in (dict(format="ruby"), dict(select="polyphones")):
         out = D.annotate(analects, "epub", name="lunyu.epub", **kw)
         assert entries(D.strip(out, "epub")) == entries(analects)
