@@ -245,7 +245,7 @@ def _block(src: Source, content: str, records: list[_Record], spans, doc: Markdo
 # --- the handler -----------------------------------------------------------------------------------
 
 def load(data: bytes, kind: str, *, name: str, encoding: str | None = None, limits=None):
-    from . import Part, Single
+    from .base import Part, Single
 
     src = Source.decode(data, name, encoding)
     doc = parse(src)

@@ -309,7 +309,7 @@ def _remove_line(cue: Cue, k: int) -> Edit:
 # --- the handler -----------------------------------------------------------------------------------
 
 def load(data: bytes, kind: str, *, name: str, encoding: str | None = None, limits=None):
-    from . import Part, Single
+    from .base import Part, Single
 
     # WebVTT is UTF-8 by definition; SRT and ASS files made in China are often GBK, undeclared.
     src = Source.decode(data, name, encoding if kind != "vtt" else (encoding or "utf-8"),
