@@ -150,3 +150,37 @@ def test_cli_audit_exit_codes(tmp_path):
     assert r.returncode == 1 and '"reason": "reading"' in r.stdout.decode()
     r = run("scan", str(bad))
     assert r.returncode == 0 and '"annotations": 2' in r.stdout.decode()
+
+
+def test_scan_reads_the_text_once(monkeypatch):
+    # One engine pass: audit's reading gives both the expected syllables and the word spans.
+    from pinzhu import read
+
+    calls = []
+    real = read.read_arrays
+    monkeypatch.setattr(read, "read_arrays", lambda *a, **k: calls.append(1) or real(*a, **k))
+    r = pinzhu.scan("刘诗(shī)诗说这(zhè)是5月(yuè)23日的事。")
+    assert r.annotations == 3 and len(calls) == 1
+
+
+def test_scan_counts_every_style():
+    # Learner pages: spaced words and sentence readings are annotations, and a teacher's.
+    spaced = "学习 (xuéxí) 新课文 (kèwén) 以前，先复习 (fùxí) 一下饕餮 (tāotiè) 这个词。"
+    sentences = "你好吗？(Nǐ hǎo ma?) 我很好，谢谢。(Wǒ hěn hǎo, xièxie.) 你叫什么名字？(Nǐ jiào shénme míngzi?)"
+    for text, n in [(spaced, 4), (sentences, 3)]:
+        r = pinzhu.scan(text)
+        assert r.annotations == n and r.verdict != "clean", (text, r)
+    assert pinzhu.scan(sentences).verdict == "annotated"
+    assert pinzhu.scan("易错字：戏谑xuè、恣睢zìsuī。").annotations == 2
+    assert pinzhu.scan("老师(ㄌㄠˇ ㄕ)说").annotations == 1
+
+
+def test_audit_checks_every_style():
+    [f] = pinzhu.audit("我在听音乐。(wo3 zai4 ting1 yin1 yue3)")
+    assert (f.chars, f.ok, f.reason, f.expected) == ("我在听音乐", False, "tone", "wo3 zai4 ting1 yin1 yue4")
+    [f] = pinzhu.audit("银行[yínxíng]")
+    assert (f.ok, f.reason, f.expected) == (False, "reading", "yínháng")
+    [f] = pinzhu.audit("老师(ㄌㄠˇ ㄕ)")
+    assert f.ok and f.expected == "ㄌㄠˇ ㄕ"
+    [a, b] = pinzhu.audit("發(fā)展(fāzhǎn)")
+    assert (a.chars, b.chars, a.ok, b.ok) == ("發", "發展", True, True)

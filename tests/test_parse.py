@@ -45,7 +45,7 @@ def test_found(text, chars, syllables):
 
 @pytest.mark.parametrize("text", [
     "苹果公司(Apple)发布了", "首席执行官(CEO)", "成立于(2009)", "见图(图片中间)", "参见(see p. 3)",
-    "他(He)说", "行 (xíng)", "2(èr)", "A(a)", "(xíng)", "中国(zhōng)", "行长(hángzhǎngzhǎng)",
+    "他(He)说", "2(èr)", "A(a)", "(xíng)", "中国(zhōng)", "行长(hángzhǎngzhǎng)",
     "纸(A4)", "微信(WeChat)",
 ])
 def test_not_an_annotation(text):
@@ -94,5 +94,6 @@ def test_match_and_split():
 
 def test_is_strippable():
     assert is_strippable("西安", "Xī'ān") and is_strippable("行", "xing2")
-    assert not is_strippable("西安 ", "Xī'ān") and not is_strippable("湖北", "Hubei")
+    assert is_strippable("西安 ", "Xī'ān")  # a space before the bracket: learner pages write it so
+    assert not is_strippable("西安-", "Xī'ān") and not is_strippable("湖北", "Hubei")
     assert is_strippable("湖北", "Hubei", names=True)

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import pinzhu
-from pinzhu.parse import HAN, find_annotations
+from pinzhu.parse import HAN, guard_positions
 from pinzhu.syllables import to_marks, to_plain
 
 import re
@@ -34,6 +34,14 @@ PIECES = [
     # Pinyin-like words, Latin, digits, emoji, whitespace.
     "xíng", "hang2", "Xī'ān", "de", "lü", "lu:4", "Apple", "iPhone 15", "25°C", "😀", "👩‍💻", " ", "\n", "\t",
     "\u3000", "é", "ń", "'", "-", "2", "a",
+    # Every style real pages use (issue #20), and their pieces: spaced, sentence readings, gaps
+    # (zero-width, variation selector, footnote mark, closing quote), doubled, square, glued,
+    # zhuyin, gloss mixes, script g; and #13's cases (surname glosses, one-letter erhua).
+    "学习 (xuéxí) ", " (xuéxí) 新", "我在听音乐。(wo3 zai4 ting1 yin1 yue4)", "你好吗？(Nǐ hǎo ma?)",
+    "(Wǒ hěn hǎo)", "我很好。", "蒹葭①(jiān jiā)", "随州\u200b(suízhōu)", "發(fā)展(fāzhǎn)", "老师[lǎoshī]",
+    "戏谑xuè", "xuè", "老师(ㄌㄠˇ ㄕ)", "温习(wēnxí, review)", "朋友(pénɡyou)", "葛\U000E0100(gé)",
+    "\U000E0100", "\u200b", "阿儿(ār)", "我姓李(Li)", "“重量”(zhòng liàng)", "①", "”", "。", "？", "[", "]",
+    "【", "】", "，", "行(xíng, háng)",
 ]
 han = st.sampled_from(sorted(set(NEWS) - set("，。")))
 piece = st.one_of(han, st.text(st.sampled_from(NEWS), min_size=1, max_size=8), st.sampled_from(PIECES),
@@ -52,8 +60,10 @@ def _written(syls: list[str], tone: str, caps: bool, spaced: bool) -> str:
     out = parts[0]
     for p in parts[1:]:
         out += (sep or ("'" if caps and p[:1] in "aoeāáǎàōóǒòēéěè" else "")) + p
-    # Capitals only with tones: a capitalised toneless gloss is a name, which strip keeps.
-    return out[:1].upper() + out[1:] if caps and tone != "none" else out
+    # Capitals only with tones: a capitalised toneless gloss is a name, which strip keeps (and all
+    # neutral syllables in marks have no tone mark either: annotate writes those lowercase too).
+    neutral = tone == "marks" and all(s.endswith("5") for s in syls)
+    return out[:1].upper() + out[1:] if caps and tone != "none" and not neutral else out
 
 
 def insert(x: str, rnd: random.Random) -> str:
@@ -71,7 +81,7 @@ def insert(x: str, rnd: random.Random) -> str:
         if all(syl[i] for i in range(pos, pos + len(w))) and _HAN_RE.match(w or " "):
             units.append((pos, pos + len(w)))
         pos += len(w)
-    guards = {a.open for a in find_annotations(x)}
+    guards = set(guard_positions(x))
     chosen = {e: s for s, e in units if e in guards or rnd.random() < share}
     out, pos = [], 0
     for end in sorted(chosen):
@@ -125,6 +135,23 @@ def test_guard_examples():
     for x in ["行(xíng)", "西安(Xī'ān)是", "的(de)(de)", "長(cháng)", "哪儿(nǎr)"]:
         y = insert(x, rnd)
         assert y != x and pinzhu.strip(y) == x
+
+
+STYLED = ["学习 (xuéxí) 新课文 (kèwén)", "我在听音乐。(wo3 zai4 ting1 yin1 yue4)",
+          "你好吗？(Nǐ hǎo ma?)我很好。(Wǒ hěn hǎo.)", "你好吗？(Nǐ hǎo ma)我很好。(Wǒ hěn hǎo)",
+          "蒹葭①(jiān jiā)", "随州\u200b(suízhōu)", "發(fā)展(fāzhǎn)", "老师[lǎoshī]", "戏谑xuè、恣睢zìsuī",
+          "老师(ㄌㄠˇ ㄕ)", "温习(wēnxí, review)", "“重量”(zhòng liàng)", "葛\U000E0100(gé)",
+          "春眠不觉晓，处处闻啼鸟（chūn mián bù jué xiǎo，chù chù wén tí niǎo）"]
+
+
+def test_every_style_is_guarded():
+    # Text that already carries pinyin in each style: annotate guards it, strip gives it back.
+    for x in STYLED:
+        for select in ("words", "all", "polyphones"):
+            for cfg in CONFIGS:
+                y = pinzhu.annotate(x, select=select, config=cfg)
+                assert y != x and pinzhu.strip(y) == x, (x, y)
+                assert pinzhu.strip(y, names=True, glosses=True) == x, (x, y)
 
 
 def test_every_reading_in_every_form_is_strippable():

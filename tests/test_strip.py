@@ -95,3 +95,128 @@ def test_cli_invalid_utf8_exit_2_with_offset(tmp_path):
     for cmd in ("strip", "audit", "scan"):
         r = run([cmd, "-o", str(out), str(bad)])
         assert r.returncode == 2 and "byte offset 9" in r.stderr.decode() and not out.exists()
+
+
+# --- every insertion style real pages use (issue #20) ----------------------------------------------
+
+@pytest.mark.parametrize("text, clean", [
+    # a space before the bracket: the spacing the insertion brought goes with it
+    ("学习 (xuéxí) 新课文 (kèwén)。", "学习新课文。"),
+    ("我们今天复习 (fùxí)，明天考试。", "我们今天复习，明天考试。"),
+    ("I love 中国 (Zhōngguó) very much.", "I love 中国 very much."),   # spacing that was there stays
+    ("他会说汉语\u3000(hànyǔ)\u3000和英语", "他会说汉语和英语"),          # ideographic spaces
+    # script g (U+0261) and script a (U+0251), as textbooks print pinyin
+    ("朋友(pénɡyou)来了", "朋友来了"),
+    ("妈妈(mɑ̄mɑ)在家", "妈妈在家"),
+    # syllables apart, per word or per line; after a closing quote
+    ("“重量”(zhòng liàng)是物理量", "“重量”是物理量"),
+    ("春眠不觉晓（chūn mián bù jué xiǎo）", "春眠不觉晓"),
+    ("床前明月光，疑是地上霜（chuáng qián míng yuè guāng，yí shì dì shàng shuāng）", "床前明月光，疑是地上霜"),
+    # a sentence reading after the full stop, numbers or marks, capitalised, with its punctuation
+    ("我在听音乐。(wo3 zai4 ting1 yin1 yue4)", "我在听音乐。"),
+    ("你好吗？(Nǐ hǎo ma?)我很好。(Wǒ hěn hǎo.)", "你好吗？我很好。"),
+    ("你好吗？ (Nǐ hǎo ma) 我很好。 (Wǒ hěn hǎo)", "你好吗？我很好。"),
+    ("他说：“我饿了。”(Tā shuō: “Wǒ è le.”)", "他说：“我饿了。”"),
+    ("我有3个苹果。(Wǒ yǒu 3 gè píngguǒ.)", "我有3个苹果。"),
+    # footnote marks stay, zero-width spaces go, variation selectors stay
+    ("蒹葭①(jiān jiā)苍苍", "蒹葭①苍苍"),
+    ("随州\u200b(suízhōu)的炎帝", "随州的炎帝"),
+    ("中\u200b(zhōng)文", "中文"),
+    ("葛\U000E0100(gé)洪", "葛\U000E0100洪"),
+    ("中\u200b文(zhōngwén)", "中\u200b文"),                         # zero-width inside the word
+    # per character, then per word
+    ("發(fā)展(fāzhǎn)", "發展"),
+    ("经(jīng)济(jì)经济(jīngjì)", "经济经济"),
+    # square brackets, either width, and 【】
+    ("老师[lǎoshī]说", "老师说"),
+    ("老师［lǎoshī］说", "老师说"),
+    ("老师【lǎoshī】说", "老师说"),
+    # glued, in lists of hard readings (a tone is required)
+    ("易读错的字：戏谑xuè、恣睢zìsuī、酩酊mǐngdǐng。", "易读错的字：戏谑、恣睢、酩酊。"),
+    ("行háng业", "行业"),
+    # zhuyin in brackets
+    ("老师(ㄌㄠˇ ㄕ)好", "老师好"),
+    ("的(˙ㄉㄜ)书", "的书"),
+])
+def test_every_style(text, clean):
+    assert pinzhu.strip(text) == clean
+
+
+@pytest.mark.parametrize("text", [
+    "“长”读 cháng，不读 zhǎng。",            # pinyin quoted as a word: content
+    "他用iPhone拍照", "我们用Python写代码", "打call", "数组a[i]和矩阵[n]", "点击[这里](https://example.com)",
+    "函数f(x)的值", "他说 (he said) 不要去", "这条路很长 (long)", "姓杭 (Hang) 的人", "垃圾桶 (bin)",
+    "平底锅 (pan)", "她 (she) 是老师", "你好。(Hello.)", "我爱你。(I love you.)", "这是第一点。(a)",
+    "见第三章。(see chapter 3)", "结果显著。(P < 0.05)", "李的研究。(Li, 2019)", "广州话(wu4 bak1)",
+    "湖北(wu4 bak1)", "行(xíng, háng)", "去Café喝咖啡", "写résumé很难", "北京。(Beijing)", "好。(hǎo)",
+    "胡椒(Piper nigrum)", "出租车 (taxi)", "温习(wēnxí, review)",
+])
+def test_content_stays(text):
+    assert pinzhu.strip(text) == text
+
+
+def test_glosses_option_removes_only_the_pinyin():
+    assert pinzhu.strip("温习(wēnxí, review)课文") == "温习(wēnxí, review)课文"
+    assert pinzhu.strip("温习(wēnxí, review)课文", glosses=True) == "温习(review)课文"
+    assert pinzhu.strip("好(hǎo；good)", glosses=True) == "好(good)"
+    [c] = explain("温习(wēnxí, review)")
+    assert (c.action, c.why, c.chars, c.written) == ("kept", "gloss", "温习", "wēnxí")
+
+
+# --- issue #13: strip precision -------------------------------------------------------------------
+
+def test_capitalised_surname_gloss_stays_even_with_a_neutral_reading():
+    text = "我姓李(Li)，他姓王(Wang)。"   # 李 has li5 (行李), but is mostly li3
+    assert pinzhu.strip(text) == text
+    assert pinzhu.strip(text, names=True) == "我姓李，他姓王。"
+    assert pinzhu.strip("我的(De)书") == "我的书"     # 的 is mostly de5: pinyin in tone marks
+
+
+def test_spoken_erhua_of_one_letter_syllables_round_trips():
+    cfg = pinzhu.Config(spoken=True)
+    for x in ["阿儿", "啊儿", "哦儿", "阿儿(ār)"]:
+        y = pinzhu.annotate(x, config=cfg)
+        assert y != x and pinzhu.strip(y) == x, (x, y)
+
+
+def test_selector_and_zero_width_between_character_and_annotation():
+    assert pinzhu.strip("葛\U000E0100(gé)") == "葛\U000E0100"
+    assert pinzhu.strip("中\u200b(zhōng)") == "中"
+    y = pinzhu.annotate("葛\U000E0100", select="all")
+    assert y.startswith("葛\U000E0100(") and pinzhu.strip(y) == "葛\U000E0100"   # not split around it
+
+
+# --- issue #18 item 7 -----------------------------------------------------------------------------
+
+def test_doubly_annotated_text():
+    assert pinzhu.strip("發(fā)展(fāzhǎn)") == "發展"
+    assert pinzhu.strip("炎帝神農(nóng)氏發(fā)展(fāzhǎn)") == "炎帝神農氏發展"
+    for x in ["發(fā)展(fāzhǎn)", "發展(fāzhǎn)", "發(fā)展"]:
+        y = pinzhu.annotate(x, select="all")
+        assert pinzhu.strip(y) == x, (x, y)
+
+
+# --- issue #15: one parse, records that compose ---------------------------------------------------
+
+def test_explain_parses_once(monkeypatch):
+    from pinzhu import parse
+
+    calls = []
+    real = parse._candidates
+    monkeypatch.setattr(parse, "_candidates", lambda text: calls.append(1) or real(text))
+    explain("银行(yínxíng)在湖北(Hubei)，中国(zhōng)")
+    assert len(calls) == 1
+
+
+def test_change_holds_a_finding_which_holds_an_annotation():
+    from pinzhu.audit import Finding
+    from pinzhu.parse import Annotation
+
+    [c] = explain("银行(yínxíng)")
+    assert isinstance(c.finding, Finding) and isinstance(c.finding.annotation, Annotation)
+    assert (c.open, c.start, c.written, c.expected) == (2, 0, "yínxíng", "yínháng")
+    assert list(c.as_dict()) == ["open", "close", "start", "end", "chars", "written", "action", "why",
+                                 "expected", "confidence", "ok", "reason"]
+    assert list(c.finding.as_dict()) == ["start", "end", "open", "close", "chars", "written", "syllables",
+                                         "expected", "expected_syllables", "confidence", "ok", "reason",
+                                         "stripped"]

@@ -15,6 +15,7 @@ share that look machine-inserted (docs/strip.md gives the heuristic).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -24,7 +25,7 @@ from .lexicon import TABLE_SIZE, UserDict, default_lexicon
 from ._callable import make_callable
 from .options import resolve
 from .parse import HAN, Annotation, find_pinyin
-from .syllables import split_tone, to_marks
+from .syllables import split_tone, to_marks, to_zhuyin
 
 _YI_BU = {"一": {1, 2, 4, 5}, "不": {2, 4, 5}}  # citation and sandhi forms (and 看一看's neutral)
 
@@ -33,9 +34,9 @@ _YI_BU = {"一": {1, 2, 4, 5}, "不": {2, 4, 5}}  # citation and sandhi forms (a
 class Finding:
     """One annotation and what pinzhu reads there.
 
-    ``start``/``end``: the annotated characters in the input; ``open``/``close``: the bracket span;
-    ``written``: what the annotation says; ``syllables``: it in numbers form, one per character;
-    ``expected``: pinzhu's reading in the annotation's own style (marks, numbers or none);
+    ``annotation``: the :class:`pinzhu.parse.Annotation` found (its ``start``/``end``, ``open``/
+    ``close``, ``chars``, ``written`` and ``syllables`` read through: ``finding.written``);
+    ``expected``: pinzhu's reading in the annotation's own style (marks, numbers, none or zhuyin);
     ``expected_syllables``: the same in numbers form; ``confidence``: pinzhu's probability for
     it (the lowest over the characters); ``ok``: the annotation is right; ``reason``: ``ok``,
     a convention that made it right (``neutral tone``, ``yi/bu sandhi``, ``erhua``), ``uncertain``
@@ -45,13 +46,7 @@ class Finding:
     ``stripped``: whether default :func:`pinzhu.strip` removes it.
     """
 
-    start: int
-    end: int
-    open: int
-    close: int
-    chars: str
-    written: str
-    syllables: tuple[str, ...]
+    annotation: Annotation
     expected: str
     expected_syllables: tuple[str, ...]
     confidence: float
@@ -59,31 +54,59 @@ class Finding:
     reason: str
     stripped: bool
 
+    start = property(lambda self: self.annotation.start)
+    end = property(lambda self: self.annotation.end)
+    open = property(lambda self: self.annotation.open)
+    close = property(lambda self: self.annotation.close)
+    chars = property(lambda self: self.annotation.chars)
+    written = property(lambda self: self.annotation.written)
+    syllables = property(lambda self: self.annotation.syllables)
+
+    def as_dict(self) -> dict[str, object]:
+        """The flat record the CLI and HTTP API print (one level, as before records composed)."""
+        a = self.annotation
+        return {"start": a.start, "end": a.end, "open": a.open, "close": a.close, "chars": a.chars,
+                "written": a.written, "syllables": a.syllables, "expected": self.expected,
+                "expected_syllables": self.expected_syllables, "confidence": self.confidence,
+                "ok": self.ok, "reason": self.reason, "stripped": self.stripped}
+
 
 def _style(written: str) -> str:
-    if any(c.isdigit() for c in written):
-        return "numbers"
     from .parse import spelled
 
+    if any(c.isdigit() for c in written):
+        return "numbers"
     toned, _ = spelled(written) or (False, False)
     return "marks" if toned else "none"
 
 
-def render(syllables: tuple[str, ...], like: str) -> str:
+def _style_of(a: Annotation) -> str:
+    """The tone style an annotation is written in: marks, numbers, none or zhuyin."""
+    if a.script == "zhuyin":
+        return "zhuyin"
+    if not a.toned:
+        return "none"
+    return "numbers" if any(c.isdigit() for c in a.written) else "marks"
+
+
+def render(syllables: tuple[str, ...], like: str, style: str | None = None) -> str:
     """Syllables (numbers form) written the way ``like`` is: its tone style, spaces, capital.
 
     >>> render(("xi1", "an1"), "Xī'ān"), render(("hang2",), "xing2"), render(("de5",), "de")
     ("Xī'ān", 'hang2', 'de')
+    >>> render(("lao3", "shi1"), "ㄌㄠˇ ㄕ", "zhuyin")
+    'ㄌㄠˇ ㄕ'
     """
-    style = _style(like)
+    style = style or _style(like)
     parts = []
     for s in syllables:
         base, tone = split_tone(s)
-        parts.append(s if style == "numbers" else to_marks(s) if style == "marks" else base.replace("v", "ü"))
+        parts.append(s if style == "numbers" else to_marks(s) if style == "marks" else to_zhuyin(s)
+                     if style == "zhuyin" else base.replace("v", "ü"))
     sep = " " if " " in like.strip() else ""
     out = parts[0] if parts else ""
     for p in parts[1:]:
-        out += sep or ("'" if p[:1] in "aoeāáǎàōóǒòēéěè" else "")
+        out += sep or ("'" if p[:1] in "aoeāáǎàōóǒòēéěè" and style != "zhuyin" else "")
         out += p
     return out[:1].upper() + out[1:] if like[:1].isupper() else out
 
@@ -131,6 +154,10 @@ def _removed_map(text: str, spans: list[tuple[int, int]]) -> tuple[str, list[int
     """The text without ``spans``, and for each input index its index there (-1: removed)."""
     out, where, pos, j = [], [-1] * len(text), 0, 0
     for a, b in sorted(spans):
+        if a < pos:  # overlapping spans: the first one's cut wins
+            a = pos
+            if b <= a:
+                continue
         out.append(text[pos:a])
         for i in range(pos, a):
             where[i] = j
@@ -141,6 +168,64 @@ def _removed_map(text: str, spans: list[tuple[int, int]]) -> tuple[str, list[int
         where[i] = j
         j += 1
     return "".join(out), where
+
+
+def decide(a: Annotation, reasons: list[str], expected: list[tuple[str, float] | None],
+           min_confidence: float, user_dict: UserDict | None) -> str:
+    """The wrong-or-unsure decision, in one place: the reason a checked annotation gets, from
+    what each of its characters compared to (``reasons``: ``_compare``'s verdict per character)
+    and pinzhu's own reading with its probability (``expected``).
+
+    A character that differs is ``uncertain`` (not an error) when the annotation gives a reading
+    the character really has and pinzhu's probability for its own is under ``min_confidence``;
+    otherwise ``reading`` or ``tone``. Calibrated confidence (issue #12) plugs in here.
+    """
+    bad = [k for k, r in enumerate(reasons) if r in ("reading", "tone")]
+    if bad and all(_possible(a.chars[k], a.syllables[k], a.toned, user_dict)
+                   and expected[k] is not None and expected[k][1] < min_confidence for k in bad):
+        return "uncertain"  # another real reading, where pinzhu itself is unsure
+    if bad:
+        return "reading" if any(reasons[k] == "reading" for k in bad) else "tone"
+    return next((r for r in reasons if r != "ok"), "ok")
+
+
+WRONG = ("reading", "tone", "mismatch")
+
+
+def _check(text: str, found: list[Annotation], *, min_confidence: float = AUDIT.min_confidence,
+           config: Config = DEFAULT) -> tuple[list[Finding], str, list[int], Any]:
+    """Audit ``found`` (annotations of ``text``) with one reading of the text without them.
+    Returns the findings, the clean text, the input→clean index map, and the reading (scan
+    segments it into words: no second engine pass). ``config`` is resolved (its user_dict is the
+    one the annotations were found with)."""
+    from .pipeline import read_under
+    from .styles import table
+
+    clean, where = _removed_map(text, [(a.cut_start, a.cut_end) for a in found])
+    r = read_under(clean, config)
+    user_dict = config.user_dict
+    numbers = table(r.lexicon.syllables, "numbers")[r.syl].tolist()
+    prob = r.prob.tolist()
+    out = []
+    for a in found:
+        exp = [None if numbers[where[i]] is None else (numbers[where[i]], prob[where[i]]) for i in a.positions]
+        syls = tuple(e[0] if e else "" for e in exp)
+        conf = min((e[1] for e in exp if e), default=0.0)
+        if not a.matches:
+            reason = "mismatch"
+        else:
+            reasons = [_compare(ch, w, e, a.toned, a.erhua and ch in "儿兒" and k > 0)
+                       for k, (ch, w, e) in enumerate(zip(a.chars, a.syllables, syls))]
+            reason = decide(a, reasons, exp, min_confidence, user_dict)
+        shown = _erhua_joined(a, syls) if a.erhua else syls
+        expected = render(shown, a.written, _style_of(a)) if all(shown) else ""
+        out.append(Finding(a, expected, syls, float(conf), reason not in WRONG, reason, a.stripped_by()))
+    return out, clean, where, r
+
+
+def _audited(found: list[Annotation], names: bool, toneless: bool) -> list[Annotation]:
+    """The annotations audit checks: name glosses with ``names``, toneless ones with ``toneless``."""
+    return [a for a in found if not a.untoned or (names if a.capitalised else toneless)]
 
 
 def audit(text: str, *, names: bool = True, toneless: bool = True, config: Config | None = None,
@@ -158,40 +243,11 @@ def audit(text: str, *, names: bool = True, toneless: bool = True, config: Confi
     >>> [(f.written, f.ok, f.reason) for f in audit("这(zhé)是一(yí)个")]
     [('zhé', False, 'tone'), ('yí', True, 'yi/bu sandhi')]
     """
-    from .pipeline import pinyin_with_confidence
-
     cfg, opts = resolve(changes, (config or DEFAULT, Config), (options or AUDIT, AuditOptions), where="audit")
-    user_dict, min_confidence = cfg.user_dict, opts.min_confidence
-    found = [a for a in find_pinyin(text, user_dict=user_dict)
-             if not a.untoned or (names if a.capitalised else toneless)]
+    found = _audited(find_pinyin(text, user_dict=cfg.user_dict), names, toneless)
     if not found:
         return []
-    clean, where = _removed_map(text, [(a.open, a.close) for a in found])
-    read = pinyin_with_confidence(clean, tone="numbers", config=cfg)
-    out = []
-    for a in found:
-        exp = [read[where[i]] for i in range(a.start, a.end)]
-        syls = tuple(e[0] if e else "" for e in exp)
-        conf = min((e[1] for e in exp if e), default=0.0)
-        if not a.matches:
-            reason = "mismatch"
-        else:
-            reasons = [_compare(ch, w, e, a.toned, a.erhua and ch in "儿兒" and k > 0)
-                       for k, (ch, w, e) in enumerate(zip(a.chars, a.syllables, syls))]
-            bad = [k for k, r in enumerate(reasons) if r in ("reading", "tone")]
-            if bad and all(_possible(a.chars[k], a.syllables[k], a.toned, user_dict)
-                           and exp[k] is not None and exp[k][1] < min_confidence for k in bad):
-                reason = "uncertain"  # another real reading, where pinzhu itself is unsure
-            elif bad:
-                reason = "reading" if any(reasons[k] == "reading" for k in bad) else "tone"
-            else:
-                reason = next((r for r in reasons if r != "ok"), "ok")
-        ok = reason not in ("reading", "tone", "mismatch")
-        shown = _erhua_joined(a, syls) if a.erhua else syls
-        expected = render(shown, a.written) if all(shown) else ""
-        out.append(Finding(a.start, a.end, a.open, a.close, a.chars, a.written, a.syllables, expected,
-                           syls, float(conf), ok, reason, a.matches and not a.name_gloss))
-    return out
+    return _check(text, found, min_confidence=opts.min_confidence, config=cfg)[0]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -232,42 +288,44 @@ def _common(ch: str) -> bool:
     return bool(lex.char_score[cp] >= COMMON_SCORE and not lex.polyphone[cp])
 
 
+_HAN_RE = re.compile(f"[{HAN}]")
+
+
 def scan(text: str, *, config: Config | None = None, **changes: Any) -> ScanResult:
     """Score a document: how densely annotated, and how much of it looks machine-inserted.
+
+    Every style counts (word, spaced, sentence readings, glued); a sentence reading is a
+    teacher's, so only ``wrong`` can make it machine. One parse, one engine pass.
 
     >>> r = scan("刘诗(shī)诗说这(zhè)是5月(yuè)23日的事。")
     >>> r.annotations, r.machine_share, r.verdict
     (3, 1.0, 'machine')
     """
-    import re
-
-    from .pipeline import words
-
     (cfg,) = resolve(changes, (config or DEFAULT, Config), where="scan")
-    findings = audit(text, names=False, config=cfg)  # a name gloss is deliberate
-    clean, where = _removed_map(text, [(f.open, f.close) for f in findings])
-    han = len(re.findall(f"[{HAN}]", clean))
-    if not findings:
-        return ScanResult(han, 0, 0.0, 0, 0.0, (), "clean")
+    found = _audited(find_pinyin(text, user_dict=cfg.user_dict), False, True)  # a name gloss is deliberate
+    if not found:
+        return ScanResult(len(_HAN_RE.findall(text)), 0, 0.0, 0, 0.0, (), "clean")
+    findings, clean, where, r = _check(text, found, config=cfg)
+    han = len(_HAN_RE.findall(clean))
     bounds = {0}
-    pos = 0
-    for w, _ in words(clean, config=cfg):
-        pos += len(w)
-        bounds.add(pos)
+    for _, b in r.spans:
+        bounds.add(b)
     counts = {"common": 0, "inside_word": 0, "not_first": 0, "wrong": 0}
     machine = 0
     for f in findings:
-        a, b = where[f.start], where[f.end - 1] + 1
+        a = f.annotation
+        first, last = where[a.positions[0]], where[a.positions[-1]] + 1
+        word = a.kind != "sentence"
         hit = {
-            "common": all(_common(c) for c in f.chars),
-            "inside_word": a not in bounds or b not in bounds,
-            "not_first": f.chars in clean[:a],
+            "common": word and all(_common(c) for c in a.chars),
+            "inside_word": word and (first not in bounds or last not in bounds),
+            "not_first": word and a.chars in clean[:first],
             "wrong": not f.ok,
         }
         for k, v in hit.items():
             counts[k] += v
         machine += any(hit.values())
-    styles = {(text[f.open] == "(", _style(f.written)) for f in findings}
+    styles = {(f.annotation.width, _style_of(f.annotation)) for f in findings}
     counts["mixed_style"] = int(len(styles) > 1)
     n = len(findings)
     share = machine / n

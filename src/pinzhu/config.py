@@ -75,6 +75,8 @@ class StripOptions(Options):
     names: bool = option(False, "also remove capitalised toneless glosses after names: 湖北(Hubei)")
     toneless: bool = option(True, "remove lowercase toneless annotations: 行(xing)",
                             flag="--keep-toneless")
+    glosses: bool = option(False, "remove the pinyin of a pinyin-and-English bracket, keeping the gloss: "
+                                  "温习(wēnxí, review) -> 温习(review)")
 
 
 @dataclass(frozen=True)

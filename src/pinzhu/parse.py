@@ -1,27 +1,43 @@
-"""Finding pinyin annotations in text: ``这(zhè)``, ``發展(fāzhǎn)``, ``行(xing2)``, ``西安(Xī'ān)``.
+"""Finding pinyin annotations in text: ``这(zhè)``, ``發展(fāzhǎn)``, ``学习 (xuéxí)``, ``老师[lǎoshī]``,
+``我在听音乐。(wo3 zai4 ting1 yin1 yue4)``, ``戏谑xuè``.
 
-A bracketed run of Latin letters is an annotation only when all of these hold:
+Every annotation rests on the same evidence: its syllables are readings of the Han characters it
+follows (tones aside), or, for a sentence reading, a well-formed pinyin sentence whose syllables
+are readings of every Han character of the sentence before it, in order. Where it may stand:
 
-1. its opening bracket — ``(`` or ``（`` (closed by ``)`` or ``）``) — directly follows a Han
-   character (so a bracket right after another bracket's ``)`` never is: that is the rule that
-   makes ``strip(annotate(x)) == x`` hold, see docs/strip.md);
-2. its text splits into pinyin syllables (tone marks, tone numbers or no tones; any case;
-   apostrophes, spaces or hyphens between syllables or none; ``ü``/``v``/``u:``);
-3. there are as many syllables as the Han characters just before the bracket that they cover,
-   and each syllable, tones aside, is a reading that character can have (rare ones included;
-   traditional characters through their simplified form). An erhua syllable (``nǎr``) may cover
-   a character and the ``儿``/``兒`` after it.
+1. **word**: a bracket — ``()`` ``（）`` ``[]`` ``［］`` ``【】`` — after a Han character, directly
+   or across a short *gap*: spacing (``学习 (xuéxí)``), zero-width characters, variation selectors,
+   closing quotes (``“重量”(zhòng liàng)``) and footnote marks (``蒹葭①(jiān jiā)``). Never after
+   another bracket's ``)``: that is the rule that makes ``strip(annotate(x)) == x`` hold (see
+   docs/strip.md). The characters it covers run back from that Han character, across an
+   annotation already found directly after its own characters (``發(fā)展(fāzhǎn)``), and across
+   zero-width characters and variation selectors.
+2. **sentence**: a bracket after the end of a sentence (``。！？!?…``) or after its last Han
+   character, holding pinyin words and punctuation that read every Han character of the sentence
+   (from the previous sentence end, or the previous sentence reading): ``你好吗？(Nǐ hǎo ma?)``.
+   The sentence must hold no bracket of its own and at least two Han characters.
+3. **glued**: toned pinyin written straight after the characters with no bracket, as lists of
+   hard readings do: ``戏谑xuè`` (a tone is required: untoned Latin after Han is English).
 
-Tones are not checked here (that is audit's job), so an annotation with a wrong tone or the wrong
-reading of a polyphone is still found. Two kinds are found but not stripped by default: a
-capitalised toneless gloss (``湖北(Hubei)``: a name, put there on purpose; ``names=True`` takes
-it) and, only if asked, a lowercase toneless one (``toneless=False`` keeps ``行(xing)``; a
-toneless syllable that is a neutral reading, ``的(de)``, is pinyin in tone marks and always goes).
+The text inside may be pinyin (tone marks, tone numbers or none; ``ü``/``v``/``u:``; script ``ɡ``
+and ``ɑ``; syllables joined or apart) or zhuyin (``老师(ㄌㄠˇ ㄕ)``). A word annotation followed by
+an English gloss (``温习(wēnxí, review)``) is found with ``gloss`` set. Tones are not checked here
+(that is audit's job), so a wrong tone or the wrong reading of a polyphone is still found.
 
-Cheap first: one regex finds Han-then-bracketed-Latin; only those reach the syllable search.
+What strip removes of an annotation is its *cut* (``cut_start``/``cut_end``): the bracket, plus the
+spacing the insertion added — the spacing before the bracket, and the spacing after it when there
+was spacing before it and a Han character or Chinese punctuation follows (``学习 (xuéxí) 新课文``
+→ ``学习新课文``). Spacing that was there before stays: ``I love 中国 (Zhōngguó) very much``
+→ ``I love 中国 very much``.
+
+Cheap first: one regex finds brackets of pinyin-like text, one finds toned Latin after Han;
+only those reach the syllable search.
 
 >>> [(a.chars, a.syllables) for a in find_annotations("刘诗(shī)诗说这(zhè)是西安(Xī'ān)")]
 [('诗', ('shi1',)), ('这', ('zhe4',)), ('西安', ('xi1', 'an1'))]
+>>> strip_spans = [(a.cut_start, a.cut_end) for a in find_annotations("学习 (xuéxí) 新课文")]
+>>> strip_spans
+[(2, 11)]
 """
 
 from __future__ import annotations
@@ -30,38 +46,78 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Callable, NamedTuple
 
 from .lexicon import HAN_CLASS, UserDict, default_lexicon
+from .syllables import to_zhuyin
 
 HAN = HAN_CLASS  # the Han ranges, written once (lexicon.HAN_RANGES)
 _HAN_RE = re.compile(f"[{HAN}]")
-# The prefilter: a Han character, then a bracket holding only what pinyin can be written with.
-_LATIN = "A-Za-z\u00c0-\u024f\u0300-\u036f\u1e00-\u1eff"
-_CANDIDATE = re.compile(f"(?<=[{HAN}])[(（]([{_LATIN}0-9'’‘ʼ: \\-]{{1,80}})[)）]")
+
+# Invisible characters that belong to the text around them: variation selectors (part of the
+# character before: 葛\U000E0100) and zero-width characters (often put into scraped pages).
+_VS = "\ufe00-\ufe0f\U000e0100-\U000e01ef"
+_ZW = "\u200b-\u200d\u2060\ufeff"
+_SPACING_RE = re.compile(f"[ \t\u00a0\u3000\u2002-\u200a\u202f\u205f{_ZW}]")
+# Between a word and its bracket, and kept there: closing quotes, variation selectors, footnote marks.
+_MARK_RE = re.compile(f"[”’\"'」』》〉{_VS}\u2460-\u249b\u2776-\u2793\u00b9\u00b2\u00b3\u2070\u2074-\u2079*\u2020\u2021]")
+_INNER_RE = re.compile(f"[{_VS}{_ZW}]")                 # skipped inside a run of annotated characters
+_SENTENCE_END = "。！？!?…"
+# Chinese punctuation: where spacing after a removed annotation goes with it.
+_CJK_PUNCT_RE = re.compile("[\u3001-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65\u2018-\u201f\u2026\u2014\u00b7]")
+MAX_GAP = 3                   # spacing characters, and marks, between a word and its bracket (each)
+
+_LETTER = "A-Za-z\u00c0-\u024f\u1e00-\u1eff\u0251\u0261"   # with ɑ and script ɡ, as textbooks print them
+_COMB = "\u0300-\u036f"
+_WORD_CHARS = f"{_LETTER}{_COMB}0-9'’‘ʼ: \\-"
+_SENTENCE_PUNCT = ",.?!;…，。？！；：、\"“”«»"
+_BOPOMOFO = "\u3105-\u312f\u31a0-\u31bf\u02c9\u02ca\u02c7\u02cb\u02d9"
+MAX_WRITTEN, MAX_SENTENCE = 80, 400       # characters in a word annotation, in a sentence reading
+_BRACKET = re.compile(f"[(（\\[［【]([{_WORD_CHARS}{_SENTENCE_PUNCT}]{{1,{MAX_SENTENCE}}}"
+                      f"|[{_BOPOMOFO} \u3000]{{1,{MAX_WRITTEN}}})[)）\\]］】]")
+_PAIRS = {"(": ")）", "（": ")）", "[": "]］", "［": "]］", "【": "】"}
+_ANY_BRACKET_RE = re.compile("[()（）\\[\\]［］【】]")
+_WORD_ONLY = re.compile(f"[{_WORD_CHARS}]+")
+_ZHUYIN_ONLY = re.compile(f"[{_BOPOMOFO} \u3000]+")
+_TONED_VOWEL = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜĀÁǍÀĒÉĚÈĪÍǏÌŌÓǑÒŪÚǓÙǕǗǙǛḿńňǹăĕĭŏŭ\u0300\u0301\u0304\u030c\u0306"
+# Glued: a Han character (and variation selectors), then Latin with a tone written, then no more Latin.
+_GLUED = re.compile(f"[{HAN}][{_VS}{_ZW}]*([{_LETTER}{_COMB}'’]*[{_TONED_VOWEL}0-5][{_LETTER}{_COMB}0-5'’]*)"
+                    f"(?![{_LETTER}{_COMB}0-9])")
+_TONED_RE = re.compile(f"[{_TONED_VOWEL}]")
+_LETTER_DIGIT_RE = re.compile(f"[{_LETTER}][0-5]")
+_TOKEN = re.compile(f"[{_LETTER}{_COMB}0-9]+(?:['’ʼ\\-][{_LETTER}{_COMB}0-9]+)*")
+_GLOSS_SEP = re.compile("[,;，；]")
 
 MAX_SYLLABLES = 32            # longer bracketed runs are prose, not a gloss
+MAX_REGION = 200              # characters of a sentence a sentence reading may cover
 _SEPARATORS = "'’‘ʼ -"
 _TONE_OF_COMBINING = {"\u0304": 1, "\u0301": 2, "\u030c": 3, "\u0306": 3, "\u0300": 4}  # ă: a common ǎ typo
 _ERHUA = "儿兒"
 
 
-@dataclass(frozen=True)
-class Annotation:
-    """One bracketed pinyin annotation.
+class Annotation(NamedTuple):
+    """One pinyin annotation.
 
-    ``start``/``end``: the annotated Han characters (``text[start:end] == chars``);
-    ``open``/``close``: the bracket span, brackets included (``close`` exclusive);
-    ``written``: the text between the brackets, as written;
+    ``start``/``end``: from the first annotated Han character to just after the last;
+    ``positions``: the index of each annotated Han character (``chars`` is them joined: for a
+    sentence reading or a doubly annotated word, ``text[start:end]`` holds more);
+    ``open``/``close``: the annotation as written, brackets included (``close`` exclusive; no
+    brackets for a glued one); ``cut_start``/``cut_end``: what strip removes — the bracket and the
+    spacing the insertion added (for a gloss mix, only the pinyin and its separator);
+    ``written``: the pinyin as written (a gloss mix: without the gloss);
     ``syllables``: numbers form, one per annotated character (tone 5 where none is written; the
     ``儿`` of an erhua syllable gets ``er5``);
-    ``toned``: any tone is written (marks or numbers); ``capitalised``: any capital letter;
-    ``brackets``: the opening and closing bracket as written (``()``, ``（）``, or one of each);
+    ``toned``: any tone is written (marks, numbers, or zhuyin); ``capitalised``: a capital letter
+    (for a sentence reading: every word capitalised, as a name is and a sentence is not);
+    ``brackets``: the opening and closing bracket as written (``""`` when glued);
     ``erhua``: a syllable like ``nǎr`` covers a character and its ``儿``;
     ``matches``: the syllables fit the characters (False only in :func:`find_pinyin`'s extra
     findings: toned pinyin that fits no characters before it, e.g. the wrong number of syllables);
-    ``untoned``: no tone written, and the syllables are not all neutral-tone readings of their
-    characters — ``湖北(Hubei)`` is untoned, ``的(De)`` and ``的(de)`` are not: that is how tone
-    marks write a neutral syllable. Capitalised and untoned is a name gloss (:attr:`name_gloss`).
+    ``untoned``: no tone written, and the syllables are not neutral-tone readings of characters
+    mostly read neutral — ``湖北(Hubei)`` and ``李(Li)`` are untoned, ``的(De)`` and ``的(de)`` are
+    not: that is how tone marks write a neutral syllable. Capitalised and untoned is a name gloss;
+    ``kind``: ``word``, ``sentence`` or ``glued``; ``script``: ``pinyin`` or ``zhuyin``;
+    ``gloss``: the English gloss after the pinyin in a mix (``温习(wēnxí, review)``), else ``""``.
 
     >>> a = find_annotations("的(de)")[0]
     >>> a.start, a.end, a.open, a.close, a.written, a.syllables, a.toned
@@ -81,6 +137,12 @@ class Annotation:
     erhua: bool = False
     matches: bool = True
     untoned: bool = False
+    positions: tuple[int, ...] = ()
+    cut_start: int = -1
+    cut_end: int = -1
+    kind: str = "word"
+    script: str = "pinyin"
+    gloss: str = ""
 
     @property
     def name_gloss(self) -> bool:
@@ -89,30 +151,58 @@ class Annotation:
 
     @property
     def width(self) -> str:
-        """'half' for ``()``, 'full' for ``（）``, 'mixed' for one of each."""
-        return {"()": "half", "（）": "full"}.get(self.brackets, "mixed")
+        """'half' for ``()`` ``[]``, 'full' for ``（）`` ``［］`` ``【】``, 'mixed', or 'none' when glued."""
+        if not self.brackets:
+            return "none"
+        full = [b in "（）［］【】" for b in self.brackets]
+        return "full" if all(full) else "half" if not any(full) else "mixed"
+
+    def stripped_by(self, *, names: bool = False, toneless: bool = True, glosses: bool = False) -> bool:
+        """Does :func:`pinzhu.strip` with these options remove it?"""
+        if not self.matches:
+            return False
+        if self.gloss and not glosses:
+            return False
+        return not self.untoned or (names if self.capitalised else toneless)
+
+    def why_kept(self, *, names: bool = False, toneless: bool = True, glosses: bool = False) -> str:
+        """Why strip with these options keeps it ('' when it removes it)."""
+        if not self.matches:
+            return "fits no characters"
+        if self.gloss and not glosses:
+            return "gloss"
+        if self.untoned and not (names if self.capitalised else toneless):
+            return "name gloss" if self.capitalised else "toneless"
+        return ""
 
 
 @dataclass(frozen=True)
 class _Spelled:
     """A written annotation taken apart: lowercase letters, tones, hard boundaries."""
 
-    letters: str                   # lowercase, ü as v, ê kept
+    letters: str                   # lowercase, ü as v, ê kept (zhuyin: the symbols, tones apart)
     mark_at: tuple[int, ...]       # tone from a mark on letter i (0: none)
     digit_at: tuple[int, ...]      # tone from a digit right after letter i-1, at boundary i (0: none)
     hard: frozenset[int]           # boundaries fixed by an apostrophe, space, hyphen or digit
     toned: bool
     capitalised: bool
+    zhuyin: bool = False
+
+
+_LOOKALIKE = {"\u0261": "g", "\u0251": "a"}  # script ɡ and ɑ, as Chinese textbooks print pinyin
 
 
 @lru_cache(maxsize=65536)
 def _spell(written: str) -> _Spelled | None:
+    if _ZHUYIN_ONLY.fullmatch(written):
+        return _spell_zhuyin(written)
     letters: list[str] = []
     marks: list[int] = []
     digits: dict[int, int] = {}
     hard: set[int] = set()
     upper = False
     for ch in unicodedata.normalize("NFD", written):
+        ch = _LOOKALIKE.get(ch, ch)
         if "a" <= ch <= "z" or "A" <= ch <= "Z":
             upper = upper or ch.isupper()
             letters.append(ch.lower())
@@ -144,6 +234,39 @@ def _spell(written: str) -> _Spelled | None:
     n = len(letters)
     return _Spelled("".join(letters), tuple(marks), tuple(digits.get(i, 0) for i in range(n + 1)),
                     frozenset(hard), any(marks) or bool(digits), upper)
+
+
+def _spell_zhuyin(written: str) -> _Spelled | None:
+    symbols, hard = [], set()
+    for ch in written:
+        if ch in " \u3000":
+            hard.add(len(symbols))
+        else:
+            symbols.append(ch)
+    if not symbols:
+        return None
+    n = len(symbols)
+    return _Spelled("".join(symbols), (0,) * n, (0,) * (n + 1), frozenset(hard), True, False, True)
+
+
+@lru_cache(maxsize=1)
+def _zhuyin_table() -> dict[str, tuple[tuple[str, int], ...]]:
+    """Zhuyin as written (tone marks included; first tone bare or with ˉ; neutral ˙ before or
+    after) -> (pinyin base, tone) for every syllable of the inventory."""
+    out: dict[str, set[tuple[str, int]]] = {}
+    for s in default_lexicon().syllables[1:]:
+        base, tone = s[:-1], int(s[-1])
+        z = to_zhuyin(s)
+        if z == s:
+            continue  # no zhuyin for it (erhua forms and the like)
+        forms = [z]
+        if tone == 1:
+            forms.append(z + "ˉ")
+        if tone == 5:
+            forms.append(z[1:] + "˙")
+        for f in forms:
+            out.setdefault(f, set()).add((base, tone))
+    return {k: tuple(sorted(v)) for k, v in out.items()}
 
 
 @lru_cache(maxsize=1)
@@ -205,9 +328,12 @@ def _known(base: str, bases: frozenset[str]) -> bool:
     return base in bases or (base[:1] in "ln" and base[1:2] == "u" and base[0] + "v" + base[2:] in bases)
 
 
-def _pieces(sp: _Spelled) -> list[list[tuple[int, str, int]]]:
+@lru_cache(maxsize=16384)
+def _pieces(sp: _Spelled) -> tuple[tuple[tuple[int, str, int], ...], ...]:
     """For each end position j: the syllables (i, base, tone) that can end there."""
     n = len(sp.letters)
+    if sp.zhuyin:
+        return _zhuyin_pieces(sp)
     bases = _bases()
     longest = _max_len()
     ends: list[list[tuple[int, str, int]]] = [[] for _ in range(n + 1)]
@@ -218,14 +344,28 @@ def _pieces(sp: _Spelled) -> list[list[tuple[int, str, int]]]:
             if any(b in sp.hard for b in range(i + 1, j)):
                 continue
             base = sp.letters[i:j]
-            if not (_known(base, bases) or (j - i > 2 and base[-1] == "r" and _known(base[:-1], bases))):
-                continue  # neither a syllable nor an erhua one (nar)
+            # Neither a syllable nor an erhua one (nar; ar, or: spoken erhua of one-letter syllables).
+            if not (_known(base, bases) or (j - i >= 2 and base[-1] == "r" and _known(base[:-1], bases))):
+                continue
             marks = [t for t in sp.mark_at[i:j] if t]
             if len(marks) > 1 or (marks and sp.digit_at[j]):
                 continue
             tone = marks[0] if marks else (sp.digit_at[j] or 5)
             ends[j].append((i, base, tone))
-    return ends
+    return tuple(map(tuple, ends))
+
+
+def _zhuyin_pieces(sp: _Spelled) -> tuple[tuple[tuple[int, str, int], ...], ...]:
+    table = _zhuyin_table()
+    n = len(sp.letters)
+    ends: list[list[tuple[int, str, int]]] = [[] for _ in range(n + 1)]
+    for j in range(1, n + 1):
+        for i in range(max(0, j - 5), j):
+            if any(b in sp.hard for b in range(i + 1, j)):
+                continue
+            for base, tone in table.get(sp.letters[i:j], ()):
+                ends[j].append((i, base, tone))
+    return tuple(map(tuple, ends))
 
 
 def _ugly(sp: _Spelled, starts: list[int]) -> int:
@@ -245,18 +385,24 @@ def match(run: str, written: str, user_dict: UserDict | None = None) -> tuple[in
     (2, ('xi5', 'an5'), False)
     >>> match("先", "xian"), match("行", "hang2"), match("银行", "yínxíng")
     ((1, ('xian5',), False), (1, ('hang2',), False), (2, ('yin2', 'xing2'), False))
+    >>> match("老师", "ㄌㄠˇ ㄕ")
+    (2, ('lao3', 'shi1'), False)
     """
     m = _match(run, written, user_dict)
     return None if m is None else m[:3]
 
 
 @lru_cache(maxsize=65536)
-def _match(run: str, written: str, user_dict: UserDict | None) -> tuple[int, tuple[str, ...], bool, bool] | None:
-    """:func:`match`, and whether every written tone (5 where none is written) is a reading."""
+def _match(run: str, written: str, user_dict: UserDict | None,
+           whole: bool = False) -> tuple[int, tuple[str, ...], bool, bool] | None:
+    """:func:`match`, and whether every written tone (5 where none is written) is a reading.
+    whole: the syllables must cover all of ``run``, not just its end."""
     sp = _spell(written)
     if sp is None:
         return None
     ends = _pieces(sp)
+    if whole and len(run) > len(sp.letters):
+        return None
     run = run[-len(sp.letters):]  # each syllable takes at least one letter
     best: tuple[tuple[int, int, int], int, tuple[str, ...], bool] | None = None
 
@@ -264,6 +410,8 @@ def _match(run: str, written: str, user_dict: UserDict | None) -> tuple[int, tup
     def walk(j: int, c: int, syls: list[str], starts: list[int], exact: int, erhua: bool) -> None:
         nonlocal best
         if j == 0:
+            if whole and c:
+                return
             key = (exact, -_ugly(sp, starts), -len(syls))
             if best is None or key > best[0]:
                 best = (key, len(run) - c, tuple(reversed(syls)), erhua)
@@ -295,7 +443,7 @@ def split(written: str) -> tuple[str, ...] | None:
     (('xi1', 'an1'), ('xian5',), ('hang2', 'de5'), ('ce5', 'o5'))
     """
     sp = _spell(written)
-    if sp is None:
+    if sp is None or sp.zhuyin:
         return None
     ends = _pieces(sp)
     n = len(sp.letters)
@@ -321,79 +469,338 @@ def spelled(written: str) -> tuple[bool, bool] | None:
     return None if sp is None else (sp.toned, sp.capitalised)
 
 
-def _run_before(text: str, pos: int, limit: int) -> str:
-    i = pos
-    while i > 0 and pos - i < limit and _HAN_RE.match(text, i - 1):
+# --- where annotations stand -----------------------------------------------------------------------
+
+def _is_han(ch: str) -> bool:
+    return _HAN_RE.match(ch) is not None
+
+
+def _gap(text: str, op: int) -> tuple[int, int]:
+    """Walk back from a bracket at ``op`` over spacing, then marks. Returns (index of the character
+    before the gap, start of the spacing that goes with the annotation)."""
+    if op and _HAN_RE.match(text, op - 1):
+        return op - 1, op  # the common case: right after a Han character
+    i = op
+    while i > 0 and op - i < MAX_GAP and _SPACING_RE.match(text, i - 1):
         i -= 1
-    return text[i:pos]
+    lead = i
+    while i > 0 and lead - i < MAX_GAP and _MARK_RE.match(text, i - 1):
+        i -= 1
+    return i - 1, lead
 
 
-def _candidates(text: str):
-    for m in _CANDIDATE.finditer(text):
-        yield m.start(), m.end(), m.group(1)
+def _trail(text: str, close: int, lead: int, op: int) -> int:
+    """End of the cut: after the spacing that follows the bracket, when the insertion brought its
+    spacing (spacing before the bracket) and the text goes on in Chinese."""
+    if lead == op:
+        return close
+    k = close
+    while k < len(text) and k - close < MAX_GAP and _SPACING_RE.match(text, k):
+        k += 1
+    if k > close and k < len(text) and (_is_han(text[k]) or _CJK_PUNCT_RE.match(text, k)):
+        return k
+    return close
+
+
+_HAN_TAIL = re.compile(f"[{HAN}]+\\Z")
+
+
+def _run(text: str, a: int, limit: int, direct: dict[int, Annotation] | None) -> tuple[str, list[int]]:
+    """The Han characters (and their positions, in text order) an annotation anchored at ``a``
+    may cover, at most ``limit``: the plain run of Han characters before it; with ``direct``,
+    also skipping zero-width characters and variation selectors and crossing an annotation found
+    directly after its own characters (``發(fā)展(fāzhǎn)``). :func:`_word` tries the plain run
+    first: every run of ``x`` in ``annotate(x)`` is shorter or the same (the round trip)."""
+    lo = max(a + 1 - limit, 0)
+    m = _HAN_TAIL.search(text, lo, a + 1)
+    i = (m.start() if m else a + 1) - 1
+    if direct is None or i < lo or not (_INNER_RE.match(text, i) or i + 1 in direct):
+        return text[i + 1:a + 1], list(range(i + 1, a + 1))
+    out = list(range(a, i, -1))
+    while i >= 0 and len(out) < limit:
+        if _is_han(text[i]):
+            out.append(i)
+            i -= 1
+        elif _INNER_RE.match(text, i):
+            i -= 1
+        elif i + 1 in direct:
+            i = direct[i + 1].open - 1
+        else:
+            break
+    out.reverse()
+    return "".join(text[p] for p in out), out
+
+
+@lru_cache(maxsize=32768)
+def _first_reading(ch: str) -> str | None:
+    r = default_lexicon().readings(ch)
+    return r[0] if r else None
+
+
+def _neutral(text: str, pos: tuple[int, ...], syls: tuple[str, ...], all_read: bool) -> bool:
+    """No tone written, but every syllable a neutral reading, and the first character is mostly
+    read neutral (的 de): tone marks' way to write de5, so pinyin, not a gloss — 的(De), not 李(Li)."""
+    return all_read and all(s.endswith("5") for s in syls) and _first_reading(text[pos[0]]) == syls[0]
+
+
+def _word(text: str, op: int, cl: int, written: str, run: tuple[str, list[int]], lead: int,
+          user_dict: UserDict | None, brackets: str, kind: str = "word",
+          sp: _Spelled | None = None, extend: Callable[[], tuple[str, list[int]]] | None = None) -> Annotation | None:
+    sp = sp or _spell(written)
+    if sp is None:
+        return None
+    chars, where = run
+    m = _match(chars[-len(sp.letters):], written, user_dict)
+    if m is None and extend is not None:
+        chars, where = extend()
+        m = _match(chars[-len(sp.letters):], written, user_dict)
+    if m is None:
+        return None
+    n, syls, erhua, all_read = m
+    pos = tuple(where[len(where) - n:])
+    untoned = not sp.toned and not _neutral(text, pos, syls, all_read)
+    return Annotation(pos[0], pos[-1] + 1, op, cl, chars[len(chars) - n:], written, syls, sp.toned,
+                      sp.capitalised, brackets, erhua, True, untoned, pos, lead,
+                      cl if lead == op else _trail(text, cl, lead, op), kind, "zhuyin" if sp.zhuyin else "pinyin")
+
+
+def _mismatch(text: str, op: int, cl: int, written: str, run: tuple[str, list[int]], lead: int,
+              brackets: str) -> Annotation | None:
+    """Toned pinyin right after Han that fits no characters there: audit's ``mismatch``."""
+    sp = _spell(written)
+    if sp is None or sp.zhuyin or not sp.toned or not (any(sp.mark_at) or not sp.capitalised):
+        return None  # (A4) is a paper size
+    syls = split(written)
+    if syls is None:
+        return None
+    chars, where = run
+    k = min(len(syls), len(where))
+    if not k:
+        return None
+    pos = tuple(where[len(where) - k:])
+    return Annotation(pos[0], pos[-1] + 1, op, cl, chars[len(chars) - k:], written, syls, True,
+                      sp.capitalised, brackets, False, False, False, pos, lead, _trail(text, cl, lead, op))
+
+
+def _gloss_mix(text: str, op: int, cl: int, content: str, run: tuple[str, list[int]], lead: int,
+               user_dict: UserDict | None, brackets: str) -> Annotation | None:
+    """``温习(wēnxí, review)``: pinyin of the characters, a separator, then an English gloss. The
+    cut is the pinyin and the separator: ``温习(review)``. Two readings (``行(xíng, háng)``) are a
+    list of readings, not a gloss: not found."""
+    sep = _GLOSS_SEP.search(content)
+    if sep is None:
+        return None
+    left, right = content[:sep.start()], content[sep.end():]
+    py, gloss = left.strip(), right.strip()
+    if not py or not gloss or not _WORD_ONLY.fullmatch(py) or not re.search(f"[{_LETTER}]", gloss):
+        return None
+    if _WORD_ONLY.fullmatch(gloss) and _match(run[0][-len(gloss):], gloss, user_dict) is not None:
+        return None
+    a = _word(text, op, cl, py, run, lead, user_dict, brackets)
+    if a is None:
+        return None
+    py_start = op + 1 + left.index(py)
+    gloss_start = op + 1 + sep.end() + (len(right) - len(right.lstrip()))
+    # The cut keeps the brackets: 温习(review).
+    return a._replace(gloss=gloss, cut_start=py_start, cut_end=gloss_start)
+
+
+def _sentence(text: str, op: int, cl: int, content: str, end: int, lead: int, user_dict: UserDict | None,
+              brackets: str, readings: dict[int, Annotation]) -> Annotation | None:
+    """A sentence reading: the sentence ending at ``end`` (exclusive) read in full by ``content``."""
+    start = _sentence_start(text, end, readings)
+    if start is None:
+        return None
+    region = text[start:end]
+    if _ANY_BRACKET_RE.search(region):
+        return None
+    items: list[tuple[str, int]] = []  # ("h", position) or ("w", index into words)
+    words: list[str] = []
+    for m in re.finditer(f"[{HAN}]|[{_LETTER}{_COMB}0-9]+", region):
+        if len(m.group()) == 1 and _is_han(m.group()):
+            items.append(("h", start + m.start()))
+        else:
+            items.append(("w", len(words)))
+            words.append(m.group().lower())
+    hans = [p for k, p in items if k == "h"]
+    tokens = _TOKEN.findall(content)
+    if len(hans) < 2 or not tokens or len(tokens) > 2 * MAX_SYLLABLES:
+        return None
+    memo: dict[tuple[int, int], tuple | None] = {}
+
+    def solve(t: int, s: int) -> tuple | None:
+        if (t, s) in memo:
+            return memo[(t, s)]
+        res: tuple | None = None
+        if t == len(tokens):
+            res = () if all(k == "w" for k, _ in items[s:]) else None
+        elif s < len(items):
+            kind, v = items[s]
+            if kind == "w":
+                if tokens[t].lower() == words[v]:
+                    res = solve(t + 1, s + 1)
+                if res is None:
+                    res = solve(t, s + 1)  # a number or a Latin word the reading leaves out
+            elif not tokens[t].isdigit():
+                run = ""
+                for k in range(s, min(len(items), s + MAX_SYLLABLES)):
+                    if items[k][0] != "h":
+                        break
+                    run += text[items[k][1]]
+                    m = _match(run, tokens[t], user_dict, True)
+                    if m is not None:
+                        rest = solve(t + 1, k + 1)
+                        if rest is not None:
+                            res = ((tokens[t], tuple(p for _, p in items[s:k + 1]), m),) + rest
+                            break
+        memo[(t, s)] = res
+        return res
+
+    parts = solve(0, 0)
+    if parts is None:
+        return None
+    pos = tuple(p for _, ps, _ in parts for p in ps)
+    syls = tuple(s for _, _, m in parts for s in m[1])
+    spelt = [_spell(w) for w, _, _ in parts]
+    toned = any(sp.toned for sp in spelt if sp is not None)
+    caps = all(w[:1].isupper() for w, _, _ in parts)
+    all_read = all(m[3] for _, _, m in parts)
+    untoned = not toned and not _neutral(text, pos, syls, all_read)
+    return Annotation(pos[0], pos[-1] + 1, op, cl, "".join(text[p] for p in pos), content, syls, toned, caps,
+                      brackets, any(m[2] for _, _, m in parts), True, untoned, pos, lead,
+                      _trail(text, cl, lead, op), "sentence")
+
+
+def _sentence_start(text: str, end: int, readings: dict[int, Annotation]) -> int | None:
+    """Where the sentence ending at ``end`` starts: after the previous sentence end (and the
+    closing quotes or brackets and spacing after it), or after the previous sentence reading."""
+    i = end
+    while i > 0 and text[i - 1] in _SENTENCE_END:
+        i -= 1
+    lo = max(0, end - MAX_REGION)
+    k = i - 1
+    while k >= lo and text[k] not in _SENTENCE_END and text[k] != "\n":
+        k -= 1
+    if k < lo and lo > 0:
+        return None  # too long for a sentence
+    start = k + 1
+    while start < end and (text[start] in ")）]］】”’」』\"'" or _SPACING_RE.match(text, start)):
+        start += 1
+    while start in readings:  # the previous sentence's reading: 你好吗？(Nǐ hǎo ma)我很好。(Wǒ hěn hǎo)
+        start = readings[start].cut_end
+        while start < end and _SPACING_RE.match(text, start):
+            start += 1
+    return start
+
+
+def _candidates(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, content) of every bracket of pinyin-like text, and of toned Latin right after
+    Han (content without brackets: start..end is the Latin), in text order."""
+    out = []
+    if _ANY_BRACKET_RE.search(text):
+        out = [(m.start(), m.end(), m.group(1)) for m in _BRACKET.finditer(text)
+               if text[m.end() - 1] in _PAIRS[text[m.start()]]]
+    if not (_TONED_RE.search(text) or _LETTER_DIGIT_RE.search(text)):
+        return out  # no tone written anywhere: nothing glued (most of a corpus: two scans in C)
+    glued = [(m.start(1), m.end(1), "") for m in _GLUED.finditer(text)]
+    if glued:
+        out = sorted(out + glued)
+    return out
+
+
+def _parse(text: str, user_dict: UserDict | None) -> list[Annotation]:
+    """Every annotation in ``text``, in order, whatever strip's options: one pass, left to right
+    (an annotation found directly after its characters lets the next one read across it)."""
+    out: list[Annotation] = []
+    direct: dict[int, Annotation] = {}     # close -> annotation right after its characters
+    readings: dict[int, Annotation] = {}   # open -> sentence reading
+    for op, cl, content in _candidates(text):
+        a: Annotation | None = None
+        if not content:  # glued: 戏谑xuè
+            written = text[op:cl]
+            sp = _spell(written)
+            if sp is None or not sp.toned:
+                continue
+            anchor = op - 1
+            while anchor >= 0 and _INNER_RE.match(text, anchor):
+                anchor -= 1
+            n = len(sp.letters)
+            a = _word(text, op, cl, written, _run(text, anchor, n, None), op, user_dict, "", "glued", sp,
+                      lambda: _run(text, anchor, n, direct))
+            if a is not None:
+                out.append(a)
+                direct[cl] = a
+            continue
+        before, lead = _gap(text, op)
+        if before < 0:
+            continue
+        brackets = text[op] + text[cl - 1]
+        anchor_char = text[before]
+        if _is_han(anchor_char):
+            sp = _spell(content) if len(content) <= MAX_WRITTEN else None  # None: not one word's pinyin
+            n = len(sp.letters) if sp else len(content)
+            run = _run(text, before, n, None)
+            if sp is not None:
+                a = _word(text, op, cl, content, run, lead, user_dict, brackets, "word", sp,
+                          lambda: _run(text, before, n, direct))
+            if a is None:
+                a = _sentence(text, op, cl, content, before + 1, lead, user_dict, brackets, readings)
+            if a is None and sp is None:
+                a = _gloss_mix(text, op, cl, content, run, lead, user_dict, brackets)
+            if a is None and sp is not None:
+                a = _mismatch(text, op, cl, content, run, lead, brackets)
+        elif anchor_char in _SENTENCE_END:
+            a = _sentence(text, op, cl, content, before + 1, lead, user_dict, brackets, readings)
+        if a is None:
+            continue
+        out.append(a)
+        if a.kind == "word":
+            if a.matches and not a.gloss and (a.end == op or all(
+                    _INNER_RE.match(text, k) for k in range(a.end, op))):
+                direct[cl] = a
+        elif a.kind == "sentence":
+            readings[a.open] = a
+    return out
 
 
 def find_pinyin(text: str, *, user_dict: UserDict | None = None) -> list[Annotation]:
-    """Every annotation (name glosses and toneless ones included), plus toned pinyin right after a
-    Han character that fits no characters there (``matches=False``: the wrong number of
-    syllables, or readings the characters cannot have) — audit's view of the text.
+    """Every annotation (name glosses, toneless ones and gloss mixes included), plus toned pinyin
+    right after a Han character that fits no characters there (``matches=False``: the wrong
+    number of syllables, or readings the characters cannot have) — audit's view of the text.
 
     >>> [(a.chars, a.written, a.matches) for a in find_pinyin("中国(zhōng)和湖北(Hubei)")]
     [('国', 'zhōng', False), ('湖北', 'Hubei', True)]
     """
-    out = []
-    for op, cl, written in _candidates(text):
-        sp = _spell(written)
-        if sp is None:
-            continue
-        run = _run_before(text, op, len(sp.letters))
-        m = _match(run, written, user_dict)
-        if m is not None:
-            out.append(_annotation(text, op, cl, written, sp, m))
-        elif sp.toned and (any(sp.mark_at) or not sp.capitalised):  # (A4) is a paper size
-            syls = split(written)
-            if syls is None:
-                continue
-            n = min(len(syls), len(run))
-            out.append(Annotation(op - n, op, op, cl, text[op - n:op], written, syls, True,
-                                  sp.capitalised, text[op] + text[cl - 1], False, False))
-    return out
+    return _parse(text, user_dict)
 
 
-def find_annotations(text: str, *, names: bool = False, toneless: bool = True,
+def find_annotations(text: str, *, names: bool = False, toneless: bool = True, glosses: bool = False,
                      user_dict: UserDict | None = None) -> list[Annotation]:
     """The annotations :func:`pinzhu.strip` removes with the same options, in text order.
 
     names: also capitalised untoned glosses (``湖北(Hubei)``, kept by default).
     toneless: lowercase untoned annotations (``行(xing)``) too (the default).
+    glosses: the pinyin of a pinyin-and-English bracket (``温习(wēnxí, review)`` → ``温习(review)``).
     user_dict: readings from it count as readings of their characters (pass the one annotate used).
 
     >>> [a.written for a in find_annotations("湖北(Hubei)省的(de)人(rén)(rén)")]
     ['de', 'rén']
     """
-    out = []
-    for op, cl, written in _candidates(text):
-        sp = _spell(written)
-        if sp is None:
-            continue
-        m = _match(_run_before(text, op, len(sp.letters)), written, user_dict)
-        if m is not None:
-            a = _annotation(text, op, cl, written, sp, m)
-            if not a.untoned or (names if a.capitalised else toneless):
-                out.append(a)
-    return out
+    found = _parse(text, user_dict)
+    if not names and toneless and not glosses:  # the defaults, inline: the corpus path
+        return [a for a in found if a.matches and not a.gloss and (not a.untoned or not a.capitalised)]
+    return [a for a in found if a.stripped_by(names=names, toneless=toneless, glosses=glosses)]
 
 
-def _annotation(text: str, op: int, cl: int, written: str, sp: _Spelled,
-                m: tuple[int, tuple[str, ...], bool, bool]) -> Annotation:
-    n, syls, erhua, all_read = m
-    # No tone written but every syllable a neutral reading: tone marks' way to write de5, so
-    # pinyin, not a gloss (的(De)), whatever the case. Several syllables only where the first
-    # character is mostly neutral (着着): a name's first syllable never is (阿里巴巴(Alibaba)).
-    neutral = all_read and (len(syls) == 1 or default_lexicon().readings(text[op - n])[:1] == (syls[0],))
-    untoned = not sp.toned and not neutral
-    return Annotation(op - n, op, op, cl, text[op - n:op], written, syls, sp.toned, sp.capitalised,
-                      text[op] + text[cl - 1], erhua, True, untoned)
+def guard_positions(text: str, user_dict: UserDict | None = None) -> list[int]:
+    """Where annotate must write its own annotation so that strip, with any options, takes it and
+    leaves ``text``'s: right after the last character of every annotation ``text`` already has
+    (docs/strip.md, the round-trip contract).
+
+    >>> guard_positions("学习 (xuéxí)。你好。(Nǐ hǎo.)")
+    [2, 13]
+    """
+    return sorted({a.end for a in _parse(text, user_dict) if a.matches})
 
 
 def is_strippable(chars: str, written: str, *, names: bool = False, toneless: bool = True,

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -175,13 +176,11 @@ class Plan:
 # --- planning -----------------------------------------------------------------------------------
 
 def guard_positions(text: str, user_dict: UserDict | None = None) -> list[int]:
-    """Where ``text`` has a bracket that strip could remove (any strip options): annotate must
-    write its own annotation right before each."""
-    if "(" not in text and "（" not in text:
-        return []
-    from .parse import find_annotations
+    """Where ``text`` has an annotation that strip could remove (any strip options): annotate
+    must write its own annotation right after each one's last character (parse.guard_positions)."""
+    from .parse import guard_positions as guards
 
-    return [a.open for a in find_annotations(text, names=True, toneless=True, user_dict=user_dict)]
+    return guards(text, user_dict)
 
 
 def _sentence_starts(v: WordView) -> np.ndarray:
@@ -211,15 +210,18 @@ def plan(text: str, options: AnnotateOptions, config: Config = DEFAULT, *, read:
     v = WordView(r)
     readable = r.syl > 0
     mask = select(v, options)
-    if options.format == "inline" if guard is None else guard:
-        for p in guard_positions(text, config.user_dict):
-            a, _ = v.spans[v.word_id[p - 1]]
-            mask[a:p] = True
     table = styles.table(r.lexicon.syllables, config.tone)
     forms = table[r.syl]
     # Spoken mode merges an erhua 儿 into the syllable before it (哪儿 nǎr, 儿 = ""): such a 儿
     # goes with the character before it, never alone (strip reads nǎr over 哪儿).
     glue = readable & (forms == "")
+    if options.format == "inline" if guard is None else guard:
+        for p in guard_positions(text, config.user_dict):
+            q = p - 1
+            while q > 0 and glue[q]:  # a guard after a merged 儿 takes the character it merged into
+                q -= 1
+            a, _ = v.spans[v.word_id[q]]
+            mask[a:p] = True
     mask &= readable
     if glue.any():
         at = np.flatnonzero(glue)
@@ -325,6 +327,22 @@ def _gaps(text: str, st: np.ndarray, en: np.ndarray, escape: bool = False) -> tu
     return np.array(gaps, dtype=object), tail
 
 
+_SELECTOR = re.compile("[\ufe00-\ufe0f\U000e0100-\U000e01ef]+")
+
+
+def _past_selectors(text: str, ends: np.ndarray) -> np.ndarray:
+    """Unit ends moved past the variation selectors that follow them: 葛\U000E0100 is one
+    character as written, and its annotation goes after both (strip reads across them)."""
+    if not _SELECTOR.search(text):
+        return ends
+    out = ends.copy()
+    for k, e in enumerate(ends.tolist()):
+        m = _SELECTOR.match(text, e)
+        if m:
+            out[k] = m.end()
+    return out
+
+
 @register("inline")
 def inline(p: Plan) -> str:
     """``寻根(xúngēn)``: each unit's pinyin in brackets right after it; all else byte for byte."""
@@ -332,7 +350,8 @@ def inline(p: Plan) -> str:
         return p.text
     op, cl = BRACKETS[p.options.brackets]
     # Each chunk runs from the previous unit's end to this unit's end: gap and word in one slice.
-    chunks, tail = _gaps(p.text, p.end, p.end)
+    ends = _past_selectors(p.text, p.end)
+    chunks, tail = _gaps(p.text, ends, ends)
     return _interleave(chunks, op, p.written, cl) + tail
 
 

@@ -185,4 +185,5 @@ def _pinyin_json(out: list[tuple[str, float] | None]) -> dict:
 
 
 def _jsonable(obj: object) -> dict:
-    return {k: (list(v) if isinstance(v, tuple) else v) for k, v in asdict(obj).items()}
+    d = obj.as_dict() if hasattr(obj, "as_dict") else asdict(obj)  # records that compose flatten themselves
+    return {k: (list(v) if isinstance(v, tuple) else v) for k, v in d.items()}

@@ -1,11 +1,14 @@
 """Removing pinyin annotations: ``这(zhè)是5月(yuè)23日`` → ``这是5月23日``, exactly.
 
-Only the brackets go, nothing around them; what counts as an annotation is
-:func:`pinzhu.parse.find_annotations`. :func:`explain` says what was removed or left and why,
-with pinzhu's own reading of each annotated span (like ftfy's ``explain_unicode``).
+Only the annotations go, with the spacing an insertion brought (``学习 (xuéxí) 新课文`` →
+``学习新课文``), nothing else; what counts as an annotation is
+:func:`pinzhu.parse.find_annotations`, every style real pages use (docs/strip.md). :func:`explain`
+says what was removed or left and why, with pinzhu's own reading of each annotated span (like
+ftfy's ``explain_unicode``).
 
-The round-trip rule (docs/strip.md): only the first bracket directly after a Han character can be
-an annotation, so ``strip(annotate(x)) == x`` for every ``x``.
+The round-trip rule (docs/strip.md): a bracket right after another bracket's ``)`` is never an
+annotation, and annotate writes its own annotation in front of any the text already has, so
+``strip(annotate(x)) == x`` for every ``x``.
 
 >>> strip("炎帝神農(nóng)氏發(fā)展，湖北(Hubei)的(de)人")
 '炎帝神農氏發展，湖北(Hubei)的人'
@@ -18,90 +21,97 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from .audit import Finding, _check
 from .config import DEFAULT, STRIP, Config, StripOptions
 from ._callable import make_callable
 from .options import resolve
-from .parse import find_annotations
+from .parse import find_annotations, find_pinyin
 
 
 def strip(text: str, *, config: Config | None = None, options: StripOptions | None = None, **changes: Any) -> str:
-    """``text`` without its pinyin annotations.
+    """``text`` without its pinyin annotations (and the spacing they brought).
 
     Options (:class:`pinzhu.config.StripOptions`, also as keywords): names: also remove
     capitalised toneless glosses (``湖北(Hubei)``), kept by default as a writer's deliberate gloss;
-    toneless: remove lowercase toneless ones (``行(xing)``, the default). Of the reading
-    :class:`pinzhu.Config` (also as keywords): user_dict: readings it gives count as readings of
+    toneless: remove lowercase toneless ones (``行(xing)``, the default); glosses: remove the
+    pinyin of a pinyin-and-English bracket (``温习(wēnxí, review)`` → ``温习(review)``; kept whole
+    by default). Of the reading :class:`pinzhu.Config` (also as keywords): user_dict: readings it
+    gives count as readings of
     their characters.
 
     >>> strip("刘诗(shī)诗说：行(xíng)(xíng)")
     '刘诗诗说：行(xíng)'
+    >>> strip("学习 (xuéxí) 新课文 (kèwén)。你好吗？(Nǐ hǎo ma?)")
+    '学习新课文。你好吗？'
     """
     cfg, opts = resolve(changes, (config or DEFAULT, Config), (options or STRIP, StripOptions), where="strip")
-    spans = [(a.open, a.close) for a in find_annotations(text, names=opts.names, toneless=opts.toneless,
-                                                         user_dict=cfg.user_dict)]
-    if not spans:
+    found = find_annotations(text, names=opts.names, toneless=opts.toneless, glosses=opts.glosses,
+                             user_dict=cfg.user_dict)
+    if not found:
         return text
     out, pos = [], 0
-    for a, b in spans:
-        out.append(text[pos:a])
-        pos = b
+    for a in found:
+        if a.cut_start < pos:
+            continue  # never cut twice
+        out.append(text[pos:a.cut_start])
+        pos = a.cut_end
     out.append(text[pos:])
     return "".join(out)
 
 
 @dataclass(frozen=True)
 class Change:
-    """One bracketed pinyin span, what strip did with it, and what pinzhu reads there.
+    """One span of pinyin, what strip did with it, and what pinzhu reads there.
 
-    ``open``/``close``: the bracket span in the input (``close`` exclusive); ``start``/``end``: the
-    characters it annotates; ``action``: ``removed`` or ``kept``; ``why``: ``annotation``,
-    ``name gloss`` (kept unless names=True), ``toneless`` (kept with toneless=False) or
-    ``fits no characters`` (toned pinyin of the wrong length or readings: kept, audit flags it);
-    ``expected``/``ok``/``reason``: as in :class:`pinzhu.audit.Finding`.
+    ``finding``: the :class:`pinzhu.audit.Finding` (its annotation's offsets — ``open``/``close``,
+    the annotation as written; ``start``/``end``, the characters it annotates — and pinzhu's
+    ``expected``, ``confidence``, ``ok`` and ``reason`` read through: ``change.expected``);
+    ``action``: ``removed`` or ``kept``; ``why``: ``annotation``, ``name gloss`` (kept unless
+    names=True), ``toneless`` (kept with toneless=False), ``gloss`` (pinyin with an English gloss:
+    kept unless glosses=True) or ``fits no characters`` (toned pinyin of the wrong length or
+    readings: kept, audit flags it).
     """
 
-    open: int
-    close: int
-    start: int
-    end: int
-    chars: str
-    written: str
+    finding: Finding
     action: str
     why: str
-    expected: str
-    confidence: float
-    ok: bool
-    reason: str
+
+    annotation = property(lambda self: self.finding.annotation)
+    open = property(lambda self: self.finding.open)
+    close = property(lambda self: self.finding.close)
+    start = property(lambda self: self.finding.start)
+    end = property(lambda self: self.finding.end)
+    chars = property(lambda self: self.finding.chars)
+    written = property(lambda self: self.finding.written)
+    expected = property(lambda self: self.finding.expected)
+    confidence = property(lambda self: self.finding.confidence)
+    ok = property(lambda self: self.finding.ok)
+    reason = property(lambda self: self.finding.reason)
 
     def as_dict(self) -> dict[str, object]:
-        from dataclasses import asdict
-
-        return asdict(self)
+        """The flat record ``pinzhu strip --explain`` and ``/v1/strip`` print."""
+        f = self.finding
+        return {"open": f.open, "close": f.close, "start": f.start, "end": f.end, "chars": f.chars,
+                "written": f.written, "action": self.action, "why": self.why, "expected": f.expected,
+                "confidence": f.confidence, "ok": f.ok, "reason": f.reason}
 
 
 def explain(text: str, *, config: Config | None = None, options: StripOptions | None = None,
             **changes: Any) -> list[Change]:
     """Each span :func:`strip` removes or flags, in order, with pinzhu's reading and a verdict
-    (the same options as :func:`strip`).
+    (the same options as :func:`strip`). One parse of the text and one reading of it.
 
     >>> [(c.chars, c.action, c.why, c.expected, c.ok) for c in explain("银行(yínxíng)在湖北(Hubei)")]
     [('银行', 'removed', 'annotation', 'yínháng', False), ('湖北', 'kept', 'name gloss', 'Hubei', True)]
     """
-    from .audit import audit
-    from .parse import find_pinyin
-
     cfg, opts = resolve(changes, (config or DEFAULT, Config), (options or STRIP, StripOptions), where="explain")
-    removed = {a.open for a in find_annotations(text, names=opts.names, toneless=opts.toneless,
-                                                user_dict=cfg.user_dict)}
-    kind = {a.open: a for a in find_pinyin(text, user_dict=cfg.user_dict)}
+    found = find_pinyin(text, user_dict=cfg.user_dict)
+    if not found:
+        return []
     out = []
-    for f in audit(text, names=True, toneless=True, config=cfg):
-        a = kind[f.open]
-        action = "removed" if f.open in removed else "kept"
-        why = ("annotation" if f.open in removed else "fits no characters" if not a.matches
-               else "name gloss" if a.name_gloss else "toneless")
-        out.append(Change(f.open, f.close, f.start, f.end, f.chars, f.written, action, why,
-                          f.expected, f.confidence, f.ok, f.reason))
+    for f in _check(text, found, config=cfg)[0]:
+        kept = f.annotation.why_kept(names=opts.names, toneless=opts.toneless, glosses=opts.glosses)
+        out.append(Change(f, "kept" if kept else "removed", kept or "annotation"))
     return out
 
 

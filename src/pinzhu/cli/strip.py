@@ -84,7 +84,7 @@ def run_audit(args: argparse.Namespace) -> int:
         for f in audit(text, config=cfg, options=opts):
             wrong += not f.ok
             if args.all or not f.ok:
-                out.append(_line({"file": name, **asdict(f)}))
+                out.append(_line({"file": name, **f.as_dict()}))
     _emit(args, "".join(out))
     return 1 if wrong else 0
 
