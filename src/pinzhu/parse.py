@@ -639,6 +639,14 @@ def _sentence(text: str, op: int, cl: int, content: str, end: int, lead: int, us
             if kind == "w":
                 if tokens[t].lower() == words[v]:
                     res = solve(t + 1, s + 1)
+                if res is None and words[v].isdigit():  # a number read out: 3 -> sān, 23 -> èrshísān
+                    for form in _numerals(words[v]):
+                        for u in _cover(tokens, t, form, user_dict):
+                            res = solve(u, s + 1)
+                            if res is not None:
+                                break
+                        if res is not None:
+                            break
                 if res is None:
                     res = solve(t, s + 1)  # a number or a Latin word the reading leaves out
             elif not tokens[t].isdigit():
@@ -669,6 +677,60 @@ def _sentence(text: str, op: int, cl: int, content: str, end: int, lead: int, us
     return Annotation(pos[0], pos[-1] + 1, op, cl, "".join(text[p] for p in pos), content, syls, toned, caps,
                       brackets, any(m[2] for _, _, m in parts), True, untoned, pos, lead,
                       _trail(text, cl, lead, op), "sentence")
+
+
+_DIGITS = "〇一二三四五六七八九"
+
+
+@lru_cache(maxsize=4096)
+def _numerals(digits: str) -> tuple[str, ...]:
+    """How a number may be read out, as Han numerals: digit by digit (2025 二〇二五, 110 幺幺〇),
+    and by place value up to 99,999 (23 二十三, 105 一百零五, 2000 两千 or 二千).
+
+    >>> _numerals("23")
+    ('二三', '二十三')
+    """
+    forms = [digits.translate(str.maketrans("0123456789", _DIGITS))]
+    if "1" in digits:
+        forms.append(forms[0].replace("一", "幺"))
+    n = int(digits)
+    if digits[0] != "0" and 10 <= n < 100000:
+        out, zero = "", False
+        for k, d in enumerate(digits):
+            place = len(digits) - 1 - k
+            if d == "0":
+                zero = True
+                continue
+            if zero and out:
+                out += "零"
+            zero = False
+            out += _DIGITS[int(d)] + ("", "十", "百", "千", "万")[place]
+        if out.startswith("一十"):
+            out = out[1:]
+        forms.append(out)
+        if out.startswith("二") and len(digits) >= 3:
+            forms.append("两" + out[1:])
+    return tuple(dict.fromkeys(forms))
+
+
+def _cover(tokens: list[str], t: int, han: str, user_dict: UserDict | None) -> list[int]:
+    """Where the tokens from ``t`` on can end after reading ``han`` in full (each token a whole
+    number of its characters)."""
+    ends: list[int] = []
+    stack = [(t, 0)]
+    seen = set()
+    while stack:
+        u, i = stack.pop()
+        if i == len(han):
+            ends.append(u)
+            continue
+        if u >= len(tokens) or (u, i) in seen or tokens[u].isdigit():
+            continue
+        seen.add((u, i))
+        for j in range(i + 1, min(len(han), i + MAX_SYLLABLES) + 1):
+            if _match(han[i:j], tokens[u], user_dict, True) is not None:
+                stack.append((u + 1, j))
+    return sorted(set(ends))
 
 
 def _sentence_start(text: str, end: int, readings: dict[int, Annotation]) -> int | None:
