@@ -220,3 +220,11 @@ def test_change_holds_a_finding_which_holds_an_annotation():
     assert list(c.finding.as_dict()) == ["start", "end", "open", "close", "chars", "written", "syllables",
                                          "expected", "expected_syllables", "confidence", "ok", "reason",
                                          "stripped"]
+
+
+def test_sentence_readings_may_read_numbers_out():
+    for text in ["我有3个苹果。(Wǒ yǒu sān gè píngguǒ.)", "他今年23岁。(Tā jīnnián èrshísān suì.)",
+                 "今年是2025年。(Jīnnián shì èr líng èr wǔ nián.)", "我有2000块钱。(Wǒ yǒu liǎngqiān kuài qián.)"]:
+        assert pinzhu.strip(text) == text[:text.index("(")], text
+    # A number read as another number is not this sentence's reading.
+    assert pinzhu.strip("我有3个苹果。(Wǒ yǒu sì gè píngguǒ.)") == "我有3个苹果。(Wǒ yǒu sì gè píngguǒ.)"
