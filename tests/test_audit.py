@@ -184,3 +184,11 @@ def test_audit_checks_every_style():
     assert f.ok and f.expected == "ㄌㄠˇ ㄕ"
     [a, b] = pinzhu.audit("發(fā)展(fāzhǎn)")
     assert (a.chars, b.chars, a.ok, b.ok) == ("發", "發展", True, True)
+
+
+def test_document_findings_stay_flat_records():
+    # Finding now holds its Annotation; a document finding still prints the flat record.
+    documents = __import__("pytest").importorskip("pinzhu.documents")
+    [f] = documents.audit("<p>银行(yínxíng)</p>".encode(), kind="html")
+    d = f.as_dict()
+    assert "annotation" not in d and (d["chars"], d["written"], d["reason"]) == ("银行", "yínxíng", "reading")

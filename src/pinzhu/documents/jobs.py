@@ -121,7 +121,8 @@ class DocFinding:
 
     def as_dict(self) -> dict:
         d = {"where": self.where}
-        d.update({k: (list(v) if isinstance(v, tuple) else v) for k, v in asdict(self.finding).items()})
+        fields = self.finding.as_dict() if hasattr(self.finding, "as_dict") else asdict(self.finding)  # type: ignore[attr-defined]
+        d.update({k: (list(v) if isinstance(v, tuple) else v) for k, v in fields.items()})
         return d
 
 
