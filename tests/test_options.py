@@ -181,3 +181,17 @@ def test_audit_reads_the_user_dict_from_either_route():
     by_config = pinzhu.audit(text, config=Config(user_dict=ud))
     assert by_keyword == by_config and [f.ok for f in by_config] == [True]
     assert pinzhu.strip(text, config=Config(user_dict=ud)) == pinzhu.strip(text, user_dict=ud) == "中国人"
+
+
+def test_readme_option_table_matches_the_declarations():
+    import ast
+    import re
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| `(\w+)(?:=([^`]+))?` \|", readme, re.MULTILINE)
+    shown = {name: default for name, default in rows if name in {o.name for o in declared(Config)}}
+    assert set(shown) == {o.name for o in declared(Config)}
+    for o in declared(Config):
+        if shown[o.name]:
+            assert ast.literal_eval(shown[o.name]) == o.default, o.name
