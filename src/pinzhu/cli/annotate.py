@@ -16,6 +16,8 @@ from ..config import Config
 from ..io import InputError, atomic_write, read_text
 from ..options import OptionError
 from ..render import AnnotateOptions, annotate, check_options
+from . import documents as run_documents
+from .documents import add_document_options, document_inputs
 from .options import add_options, flag_of, values_from
 from .read import add_reading_options, config_from
 
@@ -26,6 +28,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("-o", "--output", metavar="FILE", help="write here (atomically) instead of stdout")
     add_reading_options(p)
     add_annotate_options(p)
+    add_document_options(p.add_argument_group("documents (HTML, EPUB, subtitles, Markdown: pinzhu.documents)"))
     p.set_defaults(handler=run)
 
 
@@ -63,6 +66,9 @@ def checked(args: argparse.Namespace) -> tuple[AnnotateOptions, Config]:
 
 def run(args: argparse.Namespace) -> int:
     opts, cfg = checked(args)
+    docs = document_inputs(args)
+    if docs:
+        return run_documents.annotate(args, docs, opts, cfg)
     # Decode every input before writing anything, so bad input leaves no half output.
     texts = [read_text(f) for f in (args.files or ["-"])]
     out = [annotate(t, config=cfg, options=opts) + ("\n" if opts.format == "json" else "") for t in texts]

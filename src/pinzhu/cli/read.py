@@ -15,6 +15,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("files", nargs="*", metavar="FILE")
     add_reading_options(p)
     p.add_argument("--keep", action="store_true", help="keep non-Han text (default: Han words only)")
+    from .documents import add_document_options
+
+    add_document_options(p.add_argument_group("documents (HTML, EPUB, subtitles, Markdown: a line per block)"))
     p.set_defaults(handler=run)
 
 
@@ -36,7 +39,12 @@ def run(args: argparse.Namespace) -> int:
     from ..pipeline import words_many
     from ..render import pinyin_line
 
+    from . import documents
+
     cfg = config_from(args)
+    docs = documents.document_inputs(args)
+    if docs:
+        return documents.pinyin(args, docs, cfg)
     # Decode every input before writing anything, so bad input leaves no half output.
     texts = [read_text(f) for f in (args.files or ["-"])]
     lines = [line for text in texts for line in text.splitlines()]

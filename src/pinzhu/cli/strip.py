@@ -14,6 +14,8 @@ from dataclasses import asdict
 
 from ..config import AuditOptions, StripOptions
 from ..io import atomic_write, read_text
+from . import documents as run_documents
+from .documents import add_document_options, document_inputs
 from .options import add_options, values_from
 from .read import add_reading_options, config_from
 
@@ -40,6 +42,7 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("files", nargs="*", metavar="FILE")
     p.add_argument("-o", "--output", metavar="FILE", help="write here (atomically) instead of stdout")
     add_reading_options(p)
+    add_document_options(p.add_argument_group("documents (HTML, EPUB, subtitles, Markdown: pinzhu.documents)"))
 
 
 def _inputs(args: argparse.Namespace) -> list[tuple[str, str]]:
@@ -65,6 +68,9 @@ def run_strip(args: argparse.Namespace) -> int:
     from ..strip import explain, strip
 
     cfg, opts = config_from(args), values_from(args, StripOptions)
+    docs = document_inputs(args)
+    if docs:
+        return run_documents.strip(args, docs, opts, cfg)
     out = []
     for name, text in _inputs(args):
         if args.explain:
@@ -79,6 +85,9 @@ def run_audit(args: argparse.Namespace) -> int:
     from ..audit import audit
 
     cfg, opts = config_from(args), values_from(args, AuditOptions)
+    docs = document_inputs(args)
+    if docs:
+        return run_documents.audit(args, docs, opts, cfg)
     out, wrong = [], 0
     for name, text in _inputs(args):
         for f in audit(text, config=cfg, options=opts):
@@ -93,6 +102,9 @@ def run_scan(args: argparse.Namespace) -> int:
     from ..audit import scan
 
     cfg = config_from(args)
+    docs = document_inputs(args)
+    if docs:
+        return run_documents.scan(args, docs, cfg)
     out = []
     for name, text in _inputs(args):
         r = scan(text, config=cfg)

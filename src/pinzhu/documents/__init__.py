@@ -25,16 +25,16 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from ..config import DEFAULT, Config
-from ..render import AnnotateOptions
-from .base import DEFAULT_LIMITS, Block, DocumentError, Edit, Limits, Part, Single, Source, apply_edits
+from ..config import AUDIT, DEFAULT, STRIP, AuditOptions, Config, StripOptions
+from ..options import OptionError, resolve
+from ..render import ANNOTATE, AnnotateOptions
+from .base import (DEFAULT_LIMITS, DOCUMENT, KINDS, SUBTITLE_MODES, Block, DocumentError, DocumentOptions, Edit,
+                   Limits, Part, Single, Source, apply_edits)
 from .jobs import DocFinding, Progress
 
-KINDS = ("html", "xhtml", "epub", "srt", "vtt", "ass", "md")
 _EXTENSIONS = {".html": "html", ".htm": "html", ".xhtml": "xhtml", ".xht": "xhtml", ".epub": "epub",
                ".srt": "srt", ".vtt": "vtt", ".ass": "ass", ".ssa": "ass", ".md": "md",
                ".markdown": "md", ".mdown": "md", ".mkd": "md"}
-SUBTITLE_MODES = ("inline", "above", "below", "track")
 
 
 def kind_of(name: str) -> str | None:
@@ -44,16 +44,6 @@ def kind_of(name: str) -> str | None:
     ('md', None)
     """
     return _EXTENSIONS.get(os.path.splitext(name)[1].lower())
-
-
-def _options(options: AnnotateOptions | None, changes: dict[str, Any]) -> AnnotateOptions:
-    opts = (options or AnnotateOptions()).but(**changes)
-    if opts.format not in ("inline", "ruby"):
-        raise DocumentError(f"format {opts.format!r} is for text; documents are annotated inline or as ruby "
-                            "(read() gives each block's pinyin as data)")
-    if opts.page:
-        raise DocumentError("page=True is for text: a document keeps its own page")
-    return opts
 
 
 def _handler(kind: str):
@@ -70,12 +60,22 @@ def _handler(kind: str):
     return h
 
 
-def load(data: bytes, kind: str, *, name: str = "<document>", encoding: str | None = None,
-         limits: Limits = DEFAULT_LIMITS) -> "Document":
+def _kind(kind: str | None, doc: DocumentOptions, name: str) -> str:
+    kind = kind or doc.format_in or kind_of(name)
+    if kind is None:
+        raise DocumentError(f"{name}: which kind of document? The name does not say (.html, .epub, .srt, .md, ...); "
+                            "name it (format_in, --format-in)")
+    return kind
+
+
+def load(data: bytes, kind: str | None = None, *, name: str = "<document>", document: DocumentOptions | None = None,
+         limits: Limits = DEFAULT_LIMITS, **changes: Any) -> "Document":
     """Read a document's bytes into parts and blocks (nothing is changed)."""
+    (doc,) = resolve(changes, (document or DOCUMENT, DocumentOptions), where="load")
+    kind = _kind(kind, doc, name)
     if len(data) > limits.max_bytes:
         raise DocumentError(f"{name}: {len(data)} bytes; at most {limits.max_bytes} per document")
-    return Document(kind, name, data, _handler(kind).load(data, kind, name=name, encoding=encoding, limits=limits))
+    return Document(kind, name, data, _handler(kind).load(data, kind, name=name, encoding=doc.encoding, limits=limits))
 
 
 @dataclass
@@ -100,71 +100,89 @@ class Document:
         return self.container.write(texts)
 
 
-def annotate(data: bytes, kind: str, select: str | Iterable[str] | None = None, format: str | None = None, *,
-             config: Config | None = None, options: AnnotateOptions | None = None, user_dict=None,
-             tone: str | None = None, subtitles: str = "inline", name: str = "<document>",
-             encoding: str | None = None, limits: Limits = DEFAULT_LIMITS, progress: Progress | None = None,
-             **changes: Any) -> bytes:
+def annotate(data: bytes, kind: str | None = None, select: str | Iterable[str] | None = None,
+             format: str | None = None, *, config: Config | None = None, options: AnnotateOptions | None = None,
+             document: DocumentOptions | None = None, name: str = "<document>", limits: Limits = DEFAULT_LIMITS,
+             progress: Progress | None = None, **changes: Any) -> bytes:
     """The document with pinyin written in: inline (``银行(yínháng)``), or as ruby (HTML, EPUB);
     subtitles also with a pinyin line ``above`` or ``below`` each Chinese line, or as a separate
-    pinyin ``track`` (``subtitles=``). Options as :func:`pinzhu.annotate`."""
-    opts = _options(options, dict(select=select, format=format, **changes))
-    cfg = (config or DEFAULT).but(tone=tone, user_dict=user_dict)
-    if subtitles not in SUBTITLE_MODES:
-        raise DocumentError(f"subtitles must be one of {', '.join(SUBTITLE_MODES)}, got {subtitles!r}")
-    doc = load(data, kind, name=name, encoding=encoding, limits=limits)
+    pinyin ``track`` (``subtitles=``). Any field of :class:`pinzhu.Config`,
+    :class:`pinzhu.AnnotateOptions` or :class:`DocumentOptions` is also a keyword.
+    ``progress(blocks_done, blocks)`` is called as the work goes."""
+    from ..render import check_options
+
+    if select is not None:
+        changes["select"] = select
+    if format is not None:
+        changes["format"] = format
+    cfg, opts, doc = resolve(changes, (config or DEFAULT, Config), (options or ANNOTATE, AnnotateOptions),
+                             (document or DOCUMENT, DocumentOptions), where="documents.annotate")
+    if opts.format not in ("inline", "ruby"):
+        raise OptionError("format", f"format {opts.format!r} is for text; documents are annotated inline or as "
+                                    "ruby (read() gives each block's pinyin as data)")
+    if opts.page:
+        raise OptionError("page", "page is for text: a document keeps its own page")
+    check_options(opts, cfg)
+    d = load(data, kind, name=name, document=doc, limits=limits)
     texts = {}
-    total = sum(len(p.blocks) for p in doc.parts)
+    total = sum(len(p.blocks) for p in d.parts)
     done = 0
-    for part in doc.parts:
+    for part in d.parts:
         def step(k: int, n: int, base: int = done) -> None:
             if progress:
                 progress(base + k, total)
-        texts[part.name] = part.handler.annotate(part, opts, cfg, subtitles=subtitles, progress=step)
+        texts[part.name] = part.handler.annotate(part, opts, cfg, subtitles=doc.subtitles, progress=step)
         done += len(part.blocks)
-    return doc.write(texts)
+    return d.write(texts)
 
 
-def strip(data: bytes, kind: str, *, names: bool = False, toneless: bool = True, user_dict=None,
-          name: str = "<document>", encoding: str | None = None, limits: Limits = DEFAULT_LIMITS) -> bytes:
-    """The document without pinyin annotations: inline ones (as :func:`pinzhu.strip`), pinyin
-    ruby (HTML, EPUB), pinyin lines (subtitles)."""
-    doc = load(data, kind, name=name, encoding=encoding, limits=limits)
-    texts = {p.name: p.handler.strip(p, names=names, toneless=toneless, user_dict=user_dict) for p in doc.parts}
-    return doc.write(texts)
+def strip(data: bytes, kind: str | None = None, *, config: Config | None = None, options: StripOptions | None = None,
+          document: DocumentOptions | None = None, name: str = "<document>", limits: Limits = DEFAULT_LIMITS,
+          **changes: Any) -> bytes:
+    """The document without pinyin annotations: inline ones (as :func:`pinzhu.strip`, with its
+    :class:`StripOptions`), pinyin ruby (HTML, EPUB), pinyin lines (subtitles)."""
+    cfg, opts, doc = resolve(changes, (config or DEFAULT, Config), (options or STRIP, StripOptions),
+                             (document or DOCUMENT, DocumentOptions), where="documents.strip")
+    d = load(data, kind, name=name, document=doc, limits=limits)
+    texts = {p.name: p.handler.strip(p, names=opts.names, toneless=opts.toneless, user_dict=cfg.user_dict)
+             for p in d.parts}
+    return d.write(texts)
 
 
-def audit(data: bytes, kind: str, *, config: Config | None = None, user_dict=None, min_confidence: float = 0.95,
-          name: str = "<document>", encoding: str | None = None, limits: Limits = DEFAULT_LIMITS) -> list[DocFinding]:
+def audit(data: bytes, kind: str | None = None, *, config: Config | None = None, options: AuditOptions | None = None,
+          document: DocumentOptions | None = None, name: str = "<document>", limits: Limits = DEFAULT_LIMITS,
+          **changes: Any) -> list[DocFinding]:
     """Every inline annotation checked against pinzhu's reading (:func:`pinzhu.audit`), with
     where it is (``file:line:column``)."""
     from .jobs import audit_blocks
 
-    cfg = (config or DEFAULT).but(user_dict=user_dict)
-    doc = load(data, kind, name=name, encoding=encoding, limits=limits)
-    return [f for p in doc.parts
-            for f in audit_blocks(p.blocks, p.where, cfg, cfg.user_dict, min_confidence)]
+    cfg, opts, doc = resolve(changes, (config or DEFAULT, Config), (options or AUDIT, AuditOptions),
+                             (document or DOCUMENT, DocumentOptions), where="documents.audit")
+    d = load(data, kind, name=name, document=doc, limits=limits)
+    return [f for p in d.parts for f in audit_blocks(p.blocks, p.where, cfg, opts)]
 
 
-def scan(data: bytes, kind: str, *, config: Config | None = None, user_dict=None, name: str = "<document>",
-         encoding: str | None = None, limits: Limits = DEFAULT_LIMITS):
+def scan(data: bytes, kind: str | None = None, *, config: Config | None = None, document: DocumentOptions | None = None,
+         name: str = "<document>", limits: Limits = DEFAULT_LIMITS, **changes: Any):
     """:func:`pinzhu.scan` of the document's text (its blocks, one per line)."""
     from ..audit import scan as scan_text
 
-    cfg = (config or DEFAULT).but(user_dict=user_dict)
-    doc = load(data, kind, name=name, encoding=encoding, limits=limits)
-    return scan_text("\n".join(b.text for b in doc.blocks), config=cfg, user_dict=cfg.user_dict)
+    cfg, doc = resolve(changes, (config or DEFAULT, Config), (document or DOCUMENT, DocumentOptions),
+                       where="documents.scan")
+    d = load(data, kind, name=name, document=doc, limits=limits)
+    return scan_text("\n".join(b.text for b in d.blocks), config=cfg)
 
 
-def read(data: bytes, kind: str, *, config: Config | None = None, user_dict=None, tone: str | None = None,
-         name: str = "<document>", encoding: str | None = None, limits: Limits = DEFAULT_LIMITS) -> list[dict]:
+def read(data: bytes, kind: str | None = None, *, config: Config | None = None, document: DocumentOptions | None = None,
+         name: str = "<document>", limits: Limits = DEFAULT_LIMITS, **changes: Any) -> list[dict]:
     """Each block's words with their pinyin, and where the block starts."""
     from .jobs import read_blocks
 
-    cfg = (config or DEFAULT).but(tone=tone, user_dict=user_dict)
-    doc = load(data, kind, name=name, encoding=encoding, limits=limits)
-    return [r for p in doc.parts for r in read_blocks(p.blocks, p.where, cfg)]
+    cfg, doc = resolve(changes, (config or DEFAULT, Config), (document or DOCUMENT, DocumentOptions),
+                       where="documents.read")
+    d = load(data, kind, name=name, document=doc, limits=limits)
+    return [r for p in d.parts for r in read_blocks(p.blocks, p.where, cfg)]
 
 
-__all__ = ["DEFAULT_LIMITS", "Block", "DocFinding", "Document", "DocumentError", "Edit", "KINDS", "Limits", "Part",
+__all__ = ["DEFAULT_LIMITS", "Block", "DocFinding", "Document", "DocumentError", "DocumentOptions", "Edit", "KINDS", "Limits", "Part",
            "SUBTITLE_MODES", "Source", "annotate", "apply_edits", "audit", "kind_of", "load", "read", "scan", "strip"]

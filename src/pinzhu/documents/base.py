@@ -28,6 +28,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from ..io import InputError
+from ..options import Options, option
 
 SEPARATOR = "\ufffc"  # stands in for skipped content (code, another language): words don't join across it
 
@@ -291,3 +292,38 @@ class Single:
 
     def write(self, texts: dict[str, str]) -> bytes:
         return self.part.source.encode(texts[self.part.name])
+
+
+KINDS = ("html", "xhtml", "epub", "srt", "vtt", "ass", "md")
+SUBTITLE_MODES = ("inline", "above", "below", "track")
+
+
+def _known_encoding(name: str | None) -> str | None:
+    if name is None:
+        return None
+    try:
+        codecs.lookup(name)
+    except LookupError:
+        return f"unknown encoding {name!r}"
+    return None
+
+
+@dataclass(frozen=True)
+class DocumentOptions(Options):
+    """How a document is read and written (what to annotate in it is :class:`AnnotateOptions`).
+
+    >>> DocumentOptions(subtitles="above").subtitles
+    'above'
+    """
+
+    format_in: str | None = option(None, "the document's kind when its file name doesn't say: "
+                                         + ", ".join(KINDS) + " (default: from the extension)",
+                                   choices=(None, *KINDS), surfaces=("cli", "http"))
+    subtitles: str = option("inline", "subtitles: pinyin inline, a line above or below each Chinese line, or a "
+                                      "separate pinyin track", choices=SUBTITLE_MODES, surfaces=("cli", "http"))
+    encoding: str | None = option(None, "the document's encoding when its own marks don't say (default: a BOM, "
+                                        "<meta charset>, else UTF-8; SRT/ASS also GB18030)",
+                                  check=_known_encoding, surfaces=("cli", "http"))
+
+
+DOCUMENT = DocumentOptions()

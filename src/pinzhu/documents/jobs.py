@@ -126,28 +126,27 @@ class DocFinding:
         return d
 
 
-def audit_blocks(blocks: Sequence[Block], where: Callable[[int], str], config: Config, user_dict=None,
-                 min_confidence: float = 0.95) -> list[DocFinding]:
+def audit_blocks(blocks: Sequence[Block], where: Callable[[int], str], config: Config, options=None) -> list[DocFinding]:
     from ..audit import audit
 
     out = []
     for b in blocks:
         if "(" not in b.text and "（" not in b.text:
             continue
-        for f in audit(b.text, config=config, user_dict=user_dict, min_confidence=min_confidence):
+        for f in audit(b.text, config=config, options=options):
             at = next((int(b.starts[i]) for i in range(f.start, len(b.text)) if b.starts[i] >= 0), b.where)
             out.append(DocFinding(where(at), f))
     return out
 
 
 def read_blocks(blocks: Sequence[Block], where: Callable[[int], str], config: Config) -> list[dict]:
-    """Each block's words and their pinyin (as :func:`pinzhu.words`), with where it starts."""
+    """Each block's words and their pinyin (as :func:`pinzhu.words`: None for a non-Han word),
+    with where the block starts."""
     from ..pipeline import words_many
 
     out = []
     for a in range(0, len(blocks), BLOCKS_PER_PASS):
         chunk = blocks[a:a + BLOCKS_PER_PASS]
         for b, ws in zip(chunk, words_many([x.text for x in chunk], config=config)):
-            out.append({"where": where(b.where), "text": b.text,
-                        "words": [[w, p] for w, p in ws if p is not None]})
+            out.append({"where": where(b.where), "text": b.text, "words": [[w, p] for w, p in ws]})
     return out
