@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any, Literal
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, File, Form, Request, UploadFile
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -83,6 +83,24 @@ StripRequest = request_model("StripRequest", _Text, Config, StripOptions, doc="A
 AuditRequest = request_model("AuditRequest", _Text, Config, AuditOptions, doc="A text and how to audit it.")
 ScanRequest = request_model("ScanRequest", _Text, Config, doc="A text to score for machine-inserted pinyin.")
 
+# POST /v1/documents/{job}: a multipart upload (field ``file``) and the job's options as one JSON
+# form field (``options``), validated against models generated like the ones above.
+MAX_DOCUMENT = 32 * 2**20  # bytes of one uploaded document (pinzhu.documents caps what it expands to)
+DOCUMENT_MODELS: dict[str, type[BaseModel]] = {}
+
+
+def _document_models() -> dict[str, type[BaseModel]]:
+    if not DOCUMENT_MODELS:
+        from .documents.base import DocumentOptions
+
+        DOCUMENT_MODELS.update(
+            annotate=request_model("DocumentAnnotate", _Strict, Config, AnnotateOptions, DocumentOptions),
+            strip=request_model("DocumentStrip", _Strict, Config, StripOptions, DocumentOptions),
+            audit=request_model("DocumentAudit", _Strict, Config, AuditOptions, DocumentOptions),
+            scan=request_model("DocumentScan", _Strict, Config, DocumentOptions),
+            read=request_model("DocumentRead", _Strict, Config, DocumentOptions))
+    return DOCUMENT_MODELS
+
 
 def _short(err: dict[str, Any]) -> dict[str, Any]:
     """A validation error without a large input echoed back (a megabyte text stays with its sender)."""
@@ -92,7 +110,7 @@ def _short(err: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def create_app(max_body: int = MAX_BODY) -> FastAPI:
+def create_app(max_body: int = MAX_BODY, max_document: int = MAX_DOCUMENT) -> FastAPI:
     """The application; each endpoint is a thin shim over the library's pure functions."""
     app = FastAPI(title="pinzhu", version=__version__,
                   description="Chinese text to pinyin in context: read, annotate, strip and audit.")
@@ -100,8 +118,13 @@ def create_app(max_body: int = MAX_BODY) -> FastAPI:
     @app.middleware("http")
     async def limit_body(request: Request, call_next):
         size = request.headers.get("content-length")
-        if size is not None and (not size.isdigit() or int(size) > max_body):
-            return JSONResponse({"detail": f"request body over {max_body} bytes"}, status_code=413)
+        limit = max_body
+        if request.url.path.startswith("/v1/documents/"):
+            limit = max_document
+            if size is None and request.method == "POST":  # an upload of unknown size is refused unread
+                return JSONResponse({"detail": "a document upload needs a Content-Length"}, status_code=411)
+        if size is not None and (not size.isdigit() or int(size) > limit):
+            return JSONResponse({"detail": f"request body over {limit} bytes"}, status_code=413)
         return await call_next(request)
 
     @app.exception_handler(RequestValidationError)
@@ -175,7 +198,96 @@ def create_app(max_body: int = MAX_BODY) -> FastAPI:
 
         return _jsonable(scan_(req.text, config=value_of(req, Config)))
 
+    try:
+        import python_multipart  # noqa: F401  (FastAPI's form parser, in the 'documents' extra)
+        import defusedxml  # noqa: F401
+    except ImportError:
+        return app  # without pinzhu[documents] the document endpoint is not offered
+
+
+    @app.post("/v1/documents/{job}")
+    async def document(job: Literal["annotate", "strip", "audit", "scan", "read"],
+                       file: UploadFile = File(description="the document: .html .xhtml .epub .srt .vtt .ass .md"),
+                       options: str = Form("{}", description="the job's options as a JSON object (the fields of "
+                                                             "/v1/annotate, /v1/strip or /v1/audit, less text, plus "
+                                                             "format_in, subtitles, encoding)")):
+        """A document annotated or stripped (the document comes back, same kind) or audited,
+        scanned or read (JSON); see docs/documents.md."""
+        from fastapi.concurrency import run_in_threadpool
+
+        from . import documents
+
+        data = await file.read(max_document + 1)
+        if len(data) > max_document:
+            return _field_error(413, ["body", "file"], f"the document is over {max_document} bytes")
+        try:
+            req = _document_models()[job].model_validate_json(options or "{}")
+        except ValueError as e:
+            errors = getattr(e, "errors", lambda: [{"loc": [], "msg": str(e)}])()
+            return JSONResponse({"detail": jsonable_encoder(
+                [{**_short(x), "loc": ["body", "options", *x.get("loc", [])]} for x in errors])}, status_code=422)
+        name = file.filename or "document"
+        try:
+            values = {cls.__name__: value_of(req, cls) for cls in _document_classes(job)}
+        except OptionError as e:
+            return _field_error(422, ["body", "options", e.field], str(e))
+        doc = values.pop("DocumentOptions")
+        kind = doc.format_in or documents.kind_of(name)
+        if kind is None:
+            return _field_error(422, ["body", "options", "format_in"],
+                                f"{name}: the file name does not say the kind of document; give format_in")
+        try:
+            out = await run_in_threadpool(_document_job, job, data, kind, name, doc, values)
+        except documents.DocumentError as e:
+            return _field_error(422, ["body", "file"], str(e))
+        except OptionError as e:
+            return _field_error(422, ["body", "options", e.field], str(e))
+        if job in ("annotate", "strip"):
+            from fastapi.responses import Response
+
+            safe = "".join(c if c.isalnum() or c in "._-" else "_" for c in name)[-100:]
+            return Response(out, media_type=_MEDIA.get(kind, "application/octet-stream"),
+                            headers={"Content-Disposition": f'attachment; filename="{safe}"'})
+        return out
+
     return app
+
+
+_MEDIA = {"html": "text/html", "xhtml": "application/xhtml+xml", "epub": "application/epub+zip",
+          "srt": "application/x-subrip", "vtt": "text/vtt", "ass": "text/x-ssa", "md": "text/markdown"}
+
+
+def _document_classes(job: str) -> tuple[type, ...]:
+    from .documents.base import DocumentOptions
+
+    own = {"annotate": (AnnotateOptions,), "strip": (StripOptions,), "audit": (AuditOptions,)}.get(job, ())
+    return (Config, *own, DocumentOptions)
+
+
+def _document_job(job: str, data: bytes, kind: str, name: str, doc: Any, values: dict[str, Any]) -> Any:
+    """Run one documents job (in a worker thread): bytes back, or JSON."""
+    from . import documents
+
+    cfg = values.pop("Config")
+    options = next(iter(values.values()), None)
+    kw = dict(name=name, document=doc, config=cfg)
+    if job == "annotate":
+        from .render import check_options
+
+        check_options(options, cfg)
+        return documents.annotate(data, kind, options=options, **kw)
+    if job == "strip":
+        return documents.strip(data, kind, options=options, **kw)
+    if job == "audit":
+        findings = documents.audit(data, kind, options=options, **kw)
+        return {"ok": all(f.finding.ok for f in findings), "findings": [f.as_dict() for f in findings]}
+    if job == "scan":
+        return _jsonable(documents.scan(data, kind, **kw))
+    return {"blocks": documents.read(data, kind, **kw)}
+
+
+def _field_error(status: int, loc: list[Any], msg: str) -> JSONResponse:
+    return JSONResponse({"detail": [{"loc": loc, "msg": msg, "type": "value_error"}]}, status_code=status)
 
 
 def _pinyin_json(out: list[tuple[str, float] | None]) -> dict:

@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import io
 import re
+import struct
 import zipfile
+import zlib
 from dataclasses import dataclass
 
 from .base import DocumentError, Limits
@@ -46,7 +48,7 @@ def read_zip(data: bytes, archive: str, limits: Limits) -> list[Entry]:
     """Every entry of a ZIP, checked and inflated within the caps."""
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as e:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError, struct.error) as e:
         raise DocumentError(f"{archive}: not a ZIP archive ({e})") from None
     infos = zf.infolist()
     if len(infos) > limits.max_entries:
@@ -83,7 +85,8 @@ def read_zip(data: bytes, archive: str, limits: Limits) -> list[Entry]:
                         raise DocumentError(f"{archive}: entry {name!r} expands more than {limits.max_ratio:g} "
                                             "times (a zip bomb?): refused")
                     chunks.append(chunk)
-        except (zipfile.BadZipFile, EOFError, OSError, NotImplementedError, RuntimeError) as e:
+        except (zipfile.BadZipFile, EOFError, OSError, NotImplementedError, RuntimeError, ValueError, zlib.error,
+                struct.error) as e:
             raise DocumentError(f"{archive}: entry {name!r} cannot be read ({e})") from None
         total += size
         out.append(Entry(info, b"".join(chunks)))
