@@ -237,7 +237,9 @@ class UserDict:
     def from_file(cls, path: str | os.PathLike[str]) -> "UserDict":
         """Lines of ``word<TAB>syllables``; ``#`` starts a comment."""
         entries = []
-        for n, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
+        from .io import read_text  # strict UTF-8: a bad byte is an error naming the file and offset
+
+        for n, line in enumerate(read_text(path).splitlines(), 1):
             line = line.split("#", 1)[0].strip()
             if not line:
                 continue

@@ -106,11 +106,11 @@ class AnnotateOptions(Options):
     page: bool = option(False, "ruby: a whole HTML page, not a fragment")
     level: int = option(4, "level policy: annotate words above this HSK 3.0 level")
     top: int | None = option(None, "level policy: annotate words outside the N most frequent instead",
-                             metavar="N")
+                             low=1, metavar="N")
     words: frozenset[str] = option(frozenset(), "words policy: the words to annotate", coerce=_words,
                                    wire=list[str], multiple=True, flag="--word", metavar="WORD")
     fraction: float = option(0.2, "sample policy: share of words", low=0.0, high=1.0)
-    seed: int = option(0, "sample policy: random seed")
+    seed: int = option(0, "sample policy: random seed", low=0)
 
 
 def check_options(options: AnnotateOptions, config: Config) -> None:

@@ -1,7 +1,9 @@
 """The ``pinzhu`` command. Each subcommand lives in its own module here and registers itself
 with ``add_parser(subparsers)``; its handler returns the exit code.
 
-Exit codes: 0 success, 1 a finding (e.g. audit found wrong annotations), 2 bad input or usage.
+Exit codes: 0 success, 1 a finding (e.g. audit found wrong annotations), 2 bad input, usage or an
+I/O error (every one a ``pinzhu: error: PATH: ...`` line, never a traceback; a bug in pinzhu also
+exits 2, with its traceback), 130 interrupted (Ctrl-C).
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ import argparse
 import importlib
 import sys
 
-from ..io import InputError
+from ..io import InputError, RunFailed
 
 # Subcommand modules, in --help order. Each defines add_parser(subparsers).
 SUBCOMMANDS = ["pinzhu.cli.read", "pinzhu.cli.annotate", "pinzhu.cli.strip", "pinzhu.cli.corpus",
@@ -34,16 +36,40 @@ def build_parser() -> argparse.ArgumentParser:
     return ap
 
 
+def _oserror(e: OSError) -> str:
+    """``PATH: what`` for an OSError (the file it names, else what it says)."""
+    what = e.strerror or str(e)
+    if e.filename is not None:
+        return f"{e.filename}: {what}"
+    return what
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return int(args.handler(args) or 0)
-    except InputError as e:
-        print(f"pinzhu: error: {e}", file=sys.stderr)
-        return 2
     except BrokenPipeError:  # e.g. `pinzhu pinyin big.txt | head`
         sys.stderr.close()
         return 0
+    except KeyboardInterrupt:
+        print("pinzhu: interrupted", file=sys.stderr)
+        return 130
+    except (InputError, RunFailed) as e:
+        print(f"pinzhu: error: {e}", file=sys.stderr)
+        return 2
+    except OSError as e:  # the output side: a folder, a full or read-only disk, no permission, ...
+        print(f"pinzhu: error: {_oserror(e)}", file=sys.stderr)
+        return 2
+    except ValueError as e:  # an option value the library refuses (it names the option)
+        field = getattr(e, "field", None)
+        print(f"pinzhu: error: {'--' + field.replace('_', '-') + ': ' if field else ''}{e}", file=sys.stderr)
+        return 2
+    except Exception:  # a bug: say so, with the traceback to report; never exit 1, which means findings
+        import traceback
+
+        traceback.print_exc()
+        print("pinzhu: internal error (a bug in pinzhu: please report it with the traceback above)", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":  # pragma: no cover
