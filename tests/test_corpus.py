@@ -139,22 +139,28 @@ def test_unknown_job_is_refused():
 
 # --- sources -------------------------------------------------------------------------------------
 
-def test_plan_cuts_exact_line_slices(tmp_path):
+def test_plan_cuts_shards_by_bytes_at_line_ends(tmp_path):
+    """A shard is about shard_size bytes of whole lines, however long the lines: the first line
+    that starts at or after shard_size bytes into a shard starts the next one."""
     p = tmp_path / "a.jsonl"
-    lines = [json.dumps({"id": i}).encode() for i in range(23)]
+    rng = random.Random(5)
+    lines = [json.dumps({"id": i, "text": "中" * rng.choice([0, 1, 3, 40, 200])}).encode() for i in range(60)]
     p.write_bytes(b"\n".join(lines))  # no final newline: the last line still counts
-    shards = plan([str(p)], 5)
-    assert [(s.first, s.count) for s in shards] == [(1, 5), (6, 5), (11, 5), (16, 5), (21, 3)]
-    got = [r["id"] for s in shards for r in records(s)]
-    assert got == list(range(23))
-    # each shard starts at its own byte offset
-    assert [s.offset for s in shards] == [sum(len(x) + 1 for x in lines[:k]) for k in (0, 5, 10, 15, 20)]
+    starts = [sum(len(x) + 1 for x in lines[:k]) for k in range(len(lines))]
+    shards = plan([str(p)], 500)
+    assert sum(s.count for s in shards) == 60 and shards[0].first == 1
+    for a, b in zip(shards, shards[1:]):
+        assert b.first == a.first + a.count and b.offset == starts[b.first - 1]
+        assert b.offset - a.offset >= 500 > starts[b.first - 2] - a.offset  # cut at the first line start past 500
+    assert [r["id"] for s in shards for r in records(s)] == list(range(60))
+    # short and long lines alike: a shard of long lines holds fewer of them
+    assert len({s.count for s in shards}) > 1
 
 
 def test_plan_exact_multiple_has_no_empty_shard(tmp_path):
     p = tmp_path / "a.jsonl"
-    p.write_text("".join(f'{{"id": {i}}}\n' for i in range(10)))
-    assert [s.count for s in plan([str(p)], 5)] == [5, 5]
+    p.write_text("".join(f'{{"id": {i}}}\n' for i in range(10)))  # 10 bytes a line
+    assert [s.count for s in plan([str(p)], 50)] == [5, 5]
 
 
 @pytest.mark.parametrize("suffix", [".jsonl.gz", ".jsonl.zst"])
@@ -166,8 +172,11 @@ def test_compressed_shards_read_like_plain(tmp_path, suffix):
     else:
         zstd = pytest.importorskip("zstandard", reason="zstandard (pinzhu[corpus]) reads .zst")
         p.write_bytes(zstd.ZstdCompressor().compress(raw))
-    shards = plan([str(p)], 7)
-    assert len(shards) == 8 and file_kind(str(p))[1] in ("gz", "zst")
+    (tmp_path / "plain.jsonl").write_bytes(raw)
+    shards = plan([str(p)], 200)
+    plain = plan([str(tmp_path / "plain.jsonl")], 200)
+    assert len(shards) == 7 and file_kind(str(p))[1] in ("gz", "zst")
+    assert [(s.first, s.offset, s.count) for s in shards] == [(s.first, s.offset, s.count) for s in plain]
     assert [r["id"] for s in shards for r in records(s)] == list(range(50))
 
 
@@ -231,7 +240,7 @@ def test_read_job_chunks_keep_order_and_bad_lines(tmp_path):
     docs = [{"id": i, "text": texts[i % len(texts)]} for i in range(2 * CHUNK + 10)]
     write_jsonl(tmp_path / "a.jsonl", docs, bad_lines={3: b"{", CHUNK: b"[1]", 2 * CHUNK + 9: b'{"id": -1}'})
     o = CorpusOptions(job="read", config=pinzhu.Config(tone="numbers"))
-    s = run_corpus(str(tmp_path / "a.jsonl"), str(tmp_path / "out"), o, RunOptions(shard_size=10_000, progress=False))
+    s = run_corpus(str(tmp_path / "a.jsonl"), str(tmp_path / "out"), o, RunOptions(shard_size=1 << 20, progress=False))
     recs = read_parts(tmp_path / "out")
     assert s.documents == len(docs) + 3 and s.errors == 3
     assert [r["id"] for r in recs if "id" in r and r["id"] >= 0] == [d["id"] for d in docs]
@@ -244,7 +253,7 @@ def test_read_job_chunks_keep_order_and_bad_lines(tmp_path):
 
 def test_strip_restores_every_annotated_document(corpus, tmp_path):
     d, docs = corpus
-    s = run_corpus(str(d), str(tmp_path / "out"), CorpusOptions(), RunOptions(shard_size=40, progress=False))
+    s = run_corpus(str(d), str(tmp_path / "out"), CorpusOptions(), RunOptions(shard_size=12_000, progress=False))
     recs = read_parts(tmp_path / "out")
     by_id = {r["id"]: r for r in recs if "id" in r}
     for doc in docs:
@@ -259,16 +268,16 @@ def test_strip_restores_every_annotated_document(corpus, tmp_path):
 def test_output_is_the_same_for_any_number_of_jobs(corpus, tmp_path):
     d, _ = corpus
     opts = CorpusOptions()
-    run_corpus(str(d), str(tmp_path / "j1"), opts, RunOptions(shard_size=40, jobs=1, progress=False))
-    run_corpus(str(d), str(tmp_path / "j2"), opts, RunOptions(shard_size=40, jobs=2, progress=False))
+    run_corpus(str(d), str(tmp_path / "j1"), opts, RunOptions(shard_size=12_000, jobs=1, progress=False))
+    run_corpus(str(d), str(tmp_path / "j2"), opts, RunOptions(shard_size=12_000, jobs=2, progress=False))
     one = parts_bytes(tmp_path / "j1")
-    assert len(one) == 9 and one == parts_bytes(tmp_path / "j2")  # 204 lines / 40 + 100 / 40
+    assert len(one) == 8 and one == parts_bytes(tmp_path / "j2")  # 60 KB / 12 KB + 30 KB / 12 KB
 
 
 def test_resume_skips_done_shards_and_refuses_another_job(corpus, tmp_path):
     d, _ = corpus
     out = tmp_path / "out"
-    run = RunOptions(shard_size=40, progress=False)
+    run = RunOptions(shard_size=12_000, progress=False)
     run_corpus(str(d), str(out), CorpusOptions(), run)
     first = parts_bytes(out)
     (out / "_pinzhu" / "part-00002.done").unlink()
@@ -276,11 +285,11 @@ def test_resume_skips_done_shards_and_refuses_another_job(corpus, tmp_path):
     (out / ".part-00003.jsonl.abc.tmp").write_text("left by a kill")
     with pytest.raises(InputError, match="--resume"):
         run_corpus(str(d), str(out), CorpusOptions(), run)
-    s = run_corpus(str(d), str(out), CorpusOptions(), RunOptions(shard_size=40, resume=True, progress=False))
+    s = run_corpus(str(d), str(out), CorpusOptions(), RunOptions(shard_size=12_000, resume=True, progress=False))
     assert s.skipped == s.shards - 1 and parts_bytes(out) == first
     assert not list(out.glob(".*.tmp"))
     with pytest.raises(InputError, match="different job"):
-        run_corpus(str(d), str(out), CorpusOptions(job="scan"), RunOptions(shard_size=40, resume=True, progress=False))
+        run_corpus(str(d), str(out), CorpusOptions(job="scan"), RunOptions(shard_size=12_000, resume=True, progress=False))
 
 
 def _tagged_pids(tag: str) -> list[int]:
@@ -301,9 +310,10 @@ def test_sigkill_then_resume_equals_uninterrupted_run(tmp_path, jobs):
     docs = make_docs(900, seed=7, annotated_share=1.0)
     write_jsonl(tmp_path / "in.jsonl", docs)
     cmd = [sys.executable, "-m", "pinzhu", "corpus", "strip", str(tmp_path / "in.jsonl"), str(tmp_path / "out"),
-           "--shard-size", "20", "--no-progress", "--jobs", str(jobs)]
-    assert main(["corpus", "strip", str(tmp_path / "in.jsonl"), str(tmp_path / "ref"), "--shard-size", "20",
+           "--shard-size", "8K", "--no-progress", "--jobs", str(jobs)]
+    assert main(["corpus", "strip", str(tmp_path / "in.jsonl"), str(tmp_path / "ref"), "--shard-size", "8K",
                  "--no-progress"]) == 0
+    shards = len(list((tmp_path / "ref").glob("part-*.jsonl")))
     tag = f"PINZHU_KILL_TEST={tmp_path.name}"
     env = {**os.environ, "PINZHU_KILL_TEST": tmp_path.name}
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
@@ -314,7 +324,7 @@ def test_sigkill_then_resume_equals_uninterrupted_run(tmp_path, jobs):
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     done_at_kill = len(list(markers.glob("part-*.done")))
-    assert proc.returncode == -signal.SIGKILL and 1 <= done_at_kill < 45, "the kill must land mid-run"
+    assert proc.returncode == -signal.SIGKILL and 1 <= done_at_kill < shards, "the kill must land mid-run"
     if jobs > 1 and Path("/proc/self/environ").exists():
         # Pool workers notice their parent is gone and leave, rather than wait on their queue forever.
         deadline = time.monotonic() + 10
@@ -353,7 +363,7 @@ def test_cli_bad_input_is_exit_2(tmp_path, capsys):
 
 def test_progress_log_lines_when_not_a_terminal(corpus, tmp_path, capsys):
     d, _ = corpus
-    run_corpus(str(d / "a.jsonl"), str(tmp_path / "o"), CorpusOptions(), RunOptions(shard_size=50, progress=None))
+    run_corpus(str(d / "a.jsonl"), str(tmp_path / "o"), CorpusOptions(), RunOptions(shard_size=15_000, progress=None))
     err = capsys.readouterr().err
     assert "documents" in err and "chars/s" in err and "ETA" in err
 

@@ -21,11 +21,13 @@ the job hangs, so each actor asks for a fractional CPU (:func:`actor_resources`)
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, fields
 from typing import Any
 
+from ..io import InputError, RunFailed
 from .shard import RunOptions, ShardStats, run_shard
 from .sources import Shard
 from .transforms import CorpusOptions, batch_transform, warm_up
@@ -44,21 +46,21 @@ def actor_resources(cpus: float, jobs: int | None, shards: int) -> tuple[int, fl
 
 
 class ShardWorker:
-    """A Ray actor: processes whole shards into OUT; returns one row of counts per shard."""
+    """A Ray actor: processes whole shards into OUT; returns one row per shard (its index, and its
+    counts as JSON)."""
 
-    def __init__(self, options: CorpusOptions, out: str) -> None:
+    def __init__(self, options: CorpusOptions, out: str, run: RunOptions = RunOptions()) -> None:
         warm_up()  # once per actor, not per batch
-        self.options, self.out = options, out
+        self.options, self.out, self.run = options, out, run
 
     def __call__(self, batch: Mapping[str, Any]) -> dict[str, list]:
         names = [f.name for f in fields(Shard)]
-        rows: dict[str, list] = {"index": [], **{f.name: [] for f in fields(ShardStats)}}
+        rows: dict[str, list] = {"index": [], "stats": []}
         for i in range(len(batch["index"])):
             shard = Shard(**{k: _plain(batch[k][i]) for k in names})
-            stats = run_shard(shard, self.options, self.out)
+            stats = run_shard(shard, self.options, self.out, self.run)
             rows["index"].append(shard.index)
-            for k, v in asdict(stats).items():
-                rows[k].append(v)
+            rows["stats"].append(json.dumps(stats.as_json()))
         return rows
 
 
@@ -95,6 +97,25 @@ def init_ray(address: str | None, cpus: int | None) -> bool:
     return True
 
 
+# A shard whose actor dies (killed, out of memory) is retried on a new actor this many times; Ray
+# Data's own default is to retry forever, which a shard that crashes its worker every time would.
+TASK_RETRIES = 3
+
+
+def _cause(e: BaseException) -> BaseException:
+    """The error a Ray task raised, out of Ray's wrappers (an OSError keeps its errno and file)."""
+    seen = set()
+    while id(e) not in seen:
+        seen.add(id(e))
+        if isinstance(e, (OSError, InputError)) and type(e).__module__.split(".")[0] != "ray":
+            return e
+        nxt = getattr(e, "cause", None) or e.__cause__
+        if nxt is None:
+            break
+        e = nxt
+    return e
+
+
 def run_ray(todo: list[Shard], options: CorpusOptions, out: str, run: RunOptions,
             done: Callable[[Shard, ShardStats], None]) -> None:
     """The shards on Ray Data: an actor pool of :class:`ShardWorker`, one shard per batch."""
@@ -102,8 +123,6 @@ def run_ray(todo: list[Shard], options: CorpusOptions, out: str, run: RunOptions
         import ray
         import ray.data
     except ImportError:
-        from ..io import InputError
-
         raise InputError("--engine ray needs Ray Data: pip install 'pinzhu[ray]'") from None
     started = init_ray(run.address, run.jobs)
     try:
@@ -114,11 +133,18 @@ def run_ray(todo: list[Shard], options: CorpusOptions, out: str, run: RunOptions
         actors, per = actor_resources(cpus, run.jobs, len(todo))
         by_index = {s.index: s for s in todo}
         ds = ray.data.from_items([asdict(s) for s in todo], override_num_blocks=len(todo))
-        ds = ds.map_batches(ShardWorker, fn_constructor_kwargs={"options": options, "out": out},
-                            batch_size=1, concurrency=actors, num_cpus=per, batch_format="numpy")
-        for row in ds.iter_rows():
-            stats = ShardStats(**{f.name: _plain(row[f.name]) for f in fields(ShardStats)})
-            done(by_index[int(row["index"])], stats)
+        ds = ds.map_batches(ShardWorker, fn_constructor_kwargs={"options": options, "out": out, "run": run},
+                            batch_size=1, concurrency=actors, num_cpus=per, batch_format="numpy",
+                            max_restarts=-1, max_task_retries=TASK_RETRIES)
+        try:
+            for row in ds.iter_rows():
+                done(by_index[int(row["index"])], ShardStats.from_json(json.loads(str(row["stats"]))))
+        except Exception as e:
+            cause = _cause(e)
+            if cause is not e:
+                raise cause from None
+            raise RunFailed(f"{out}: the Ray job failed ({type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}); "
+                            f"the shards done are kept: rerun with --resume") from e
     finally:
         if started:
             ray.shutdown()

@@ -2,29 +2,34 @@
 
 OUT holds one JSONL part per input shard, and ``_pinzhu/``: ``manifest`` (the job and its
 inputs, so ``--resume`` refuses to mix two different jobs), a ``part-NNNNN.done`` marker per
-finished shard (its counts), and ``summary`` at the end. A part is written atomically, then its
-marker; so after a kill every part is whole, and resume redoes exactly the shards without a marker.
-The output depends only on the input, the options and the shard size: not on the engine or the
-number of workers. The work on one shard, shared by every engine, is :mod:`.shard`.
+finished shard (its counts, and its part's size and SHA-256), ``lock`` (held while a run writes
+here: a second run is refused) and ``summary`` at the end. A part is written atomically, then its
+marker; so after a kill every part is whole, and resume redoes exactly the shards whose part is
+not there whole. The output depends only on the input, the options and the shard size: not on
+the engine or the number of workers. The work on one shard, shared by every engine, is
+:mod:`.shard`.
 """
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
+import signal
 import sys
 import time
-from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..io import InputError, atomic_write
-from .shard import META, RunOptions, ShardStats, run_shard, run_shard_task, worker_init
-from .sources import Shard, plan, resolve_inputs
+from ..io import InputError, RunFailed, atomic_write, fsync_dir
+from .shard import META, RunOptions, ShardStats, part_matches, run_shard, run_shard_task, worker_init
+from .sources import Shard, find_inputs, plan
 from .transforms import CorpusOptions, warm_up
 
-MANIFEST_VERSION = 1
+MANIFEST_VERSION = 2  # 2: shards cut by bytes, read limits, markers with size and SHA-256
 
 
 # --- the manifest: one job per OUT ---------------------------------------------------------------
@@ -37,19 +42,52 @@ def _jsonable(x: Any) -> Any:
     return str(x)
 
 
-def manifest(files: list[str], shards: list[Shard], options: CorpusOptions, shard_size: int) -> dict[str, Any]:
-    """What identifies a job's output: options, shard size and inputs (size, mtime)."""
+def manifest(files: list[str], shards: list[Shard], options: CorpusOptions, run: RunOptions) -> dict[str, Any]:
+    """What identifies a job's output: options, shard size, read limits and inputs (size, mtime)."""
     inputs = []
     for f in files:
         st = os.stat(f)
         inputs.append({"path": f, "size": st.st_size, "mtime_ns": st.st_mtime_ns})
     opts = json.loads(json.dumps(asdict(options), default=_jsonable))
-    return {"version": MANIFEST_VERSION, "options": opts, "shard_size": shard_size,
+    return {"version": MANIFEST_VERSION, "options": opts, "shard_size": run.shard_size,
+            "max_record_bytes": run.max_record_bytes, "max_ratio": run.max_ratio,
             "inputs": inputs, "shards": len(shards)}
 
 
-def _prepare_out(out: Path, man: dict[str, Any], resume: bool) -> set[str]:
-    """Check OUT against the manifest; the names of the shards already done."""
+@contextmanager
+def locked(out: Path) -> Iterator[None]:
+    """Hold ``OUT/_pinzhu/lock`` for a run: a second run into the same OUT is refused rather than
+    let the two delete each other's temporary files and mix their parts. The lock is the kernel's
+    (flock), so a killed run's lock goes with it."""
+    meta = out / META
+    try:
+        meta.mkdir(parents=True, exist_ok=True)
+        fd = os.open(meta / "lock", os.O_RDWR | os.O_CREAT, 0o666)
+    except FileExistsError:
+        raise NotADirectoryError(20, "OUT is a file, not a folder", str(out)) from None
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            other = os.pread(fd, 64, 0).decode("ascii", "replace").strip()
+            raise InputError(f"{out}: another pinzhu corpus run is writing here"
+                             f"{f' (pid {other})' if other else ''}; wait for it, or choose another OUT") from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
+
+
+def _clean_temps(out: Path) -> None:
+    """Temporary files in OUT: never renamed into place, so never output (the caller holds the lock)."""
+    for tmp in [*out.glob(".part-*.tmp"), *(out / META).glob(".*.tmp")]:
+        tmp.unlink(missing_ok=True)
+
+
+def _prepare_out(out: Path, man: dict[str, Any], resume: bool) -> dict[str, ShardStats]:
+    """Check OUT against the manifest (the caller holds OUT's lock); the shards already done,
+    with their counts: those whose part is there whole (size and hash as its marker says)."""
     meta = out / META
     old = meta / "manifest"
     has_output = out.is_dir() and any(out.glob("part-*.jsonl"))
@@ -62,22 +100,20 @@ def _prepare_out(out: Path, man: dict[str, Any], resume: bool) -> set[str]:
         except (OSError, ValueError):
             prev = None
         if prev != man:
-            raise InputError(f"{out}: holds output of a different job (options, shard size or inputs "
-                             f"changed); choose an empty folder")
-    # Temporary files of a killed run: never renamed into place, so never output.
-    for tmp in [*out.glob(".part-*.tmp"), *meta.glob(".*.tmp")]:
-        tmp.unlink(missing_ok=True)
+            raise InputError(f"{out}: holds output of a different job (options, shard size, read limits or "
+                             f"inputs changed); choose an empty folder")
+    _clean_temps(out)
     with atomic_write(meta / "manifest") as f:
         json.dump(man, f, ensure_ascii=False, indent=1)
-    return {p.name.removesuffix(".done") for p in meta.glob("part-*.done")}
-
-
-def _read_stats(out: Path, shard: Shard) -> ShardStats:
-    try:
-        d = json.loads((out / META / f"{shard.name}.done").read_text(encoding="utf-8"))
-        return ShardStats(**d)
-    except (OSError, ValueError, TypeError):
-        return ShardStats()
+    done = {}
+    for marker in sorted(meta.glob("part-*.done")):
+        name = marker.name.removesuffix(".done")
+        stats = part_matches(out, name)
+        if stats is None:  # its part is missing, cut short or changed: the shard is redone
+            marker.unlink()
+        else:
+            done[name] = stats
+    return done
 
 
 # --- progress -----------------------------------------------------------------------------------
@@ -130,6 +166,32 @@ class Progress:
 
 Engine = Callable[[list[Shard], CorpusOptions, str, RunOptions, Callable[[Shard, ShardStats], None]], None]
 
+# A pool whose worker died (killed, out of memory) is started again for the shards not done, this
+# many times; a shard that kills its worker every time then stops the run with a message.
+WORKER_RESTARTS = 2
+
+
+def _stop(ex: Any) -> None:
+    """Cancel the shards not started and end the workers now, not after their shards (Ctrl-C, an
+    error): a worker's unfinished part stays a temporary file, which the runner removes."""
+    import threading
+
+    main = threading.current_thread() is threading.main_thread()
+    old = signal.signal(signal.SIGINT, signal.SIG_IGN) if main else None  # a second Ctrl-C can't cut this short
+    try:
+        procs = list((getattr(ex, "_processes", None) or {}).values())  # Python 3.14: ex.terminate_workers()
+        ex.shutdown(wait=False, cancel_futures=True)
+        for proc in procs:
+            proc.terminate()
+        for proc in procs:
+            proc.join(5)
+            if proc.is_alive():
+                proc.kill()
+                proc.join(1)
+    finally:
+        if main:
+            signal.signal(signal.SIGINT, old)
+
 
 def run_local(todo: list[Shard], options: CorpusOptions, out: str, run: RunOptions,
               done: Callable[[Shard, ShardStats], None]) -> None:
@@ -138,21 +200,43 @@ def run_local(todo: list[Shard], options: CorpusOptions, out: str, run: RunOptio
     if jobs <= 1 or len(todo) <= 1:
         warm_up()
         for s in todo:
-            done(s, run_shard(s, options, out))
+            done(s, run_shard(s, options, out, run))
         return
     import multiprocessing as mp
     from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures.process import BrokenProcessPool
 
     # forkserver: workers start from a clean process (no copied threads or locks), and each loads
     # the lexicon and model once, in warm_up, not per shard.
     ctx = mp.get_context("forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn")
-    by_index = {s.index: s for s in todo}
-    with ProcessPoolExecutor(max_workers=min(jobs, len(todo)), mp_context=ctx, initializer=worker_init,
-                             initargs=(os.getpid(),)) as ex:
-        futs = [ex.submit(run_shard_task, (s, options, out)) for s in todo]
-        for fut in as_completed(futs):
-            index, stats = fut.result()
-            done(by_index[index], stats)
+    left = {s.index: s for s in todo}
+    for attempt in range(WORKER_RESTARTS + 1):
+        ex = ProcessPoolExecutor(max_workers=min(jobs, len(left)), mp_context=ctx, initializer=worker_init,
+                                 initargs=(os.getpid(),))
+        futs = []
+        try:
+            futs = [ex.submit(run_shard_task, (s, options, out, run)) for s in left.values()]
+            for fut in as_completed(futs):
+                index, stats = fut.result()
+                done(left.pop(index), stats)
+        except BrokenProcessPool:
+            _stop(ex)
+            for fut in futs:  # shards that finished before the pool broke stay done
+                if fut.done() and not fut.cancelled() and fut.exception() is None:
+                    index, stats = fut.result()
+                    if index in left:
+                        done(left.pop(index), stats)
+            if attempt == WORKER_RESTARTS:
+                names = ", ".join(s.name for s in list(left.values())[:5])
+                raise RunFailed(f"{out}: a worker process died {attempt + 1} times (killed, or out of memory?); "
+                                f"{len(left)} shards not done ({names}{', ...' if len(left) > 5 else ''}); "
+                                f"rerun with --resume") from None
+            continue
+        except BaseException:
+            _stop(ex)
+            raise
+        ex.shutdown()
+        return
 
 
 def _engine(name: str) -> Engine:
@@ -167,7 +251,13 @@ def _engine(name: str) -> Engine:
 
 @dataclass(frozen=True)
 class Summary:
-    """A run's result: totals over every shard of OUT, and this run's throughput."""
+    """A run's result: totals over every shard of OUT, and this run's throughput.
+
+    error_kinds: how many records failed for each reason, most first; damaged: input files that
+    are broken (truncated, corrupt, a bomb), each with where; skipped_links: symlinks left out of
+    an input folder; problems: what makes the run a failure (damaged input, or more errors than
+    ``max_error_share``): the CLI prints each and exits 2.
+    """
 
     out: str
     shards: int
@@ -179,6 +269,11 @@ class Summary:
     seconds: float
     docs_per_s: float
     chars_per_s: float
+    error_share: float = 0.0
+    error_kinds: dict[str, int] = field(default_factory=dict)
+    damaged: list[str] = field(default_factory=list)
+    skipped_links: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
 
     def line(self) -> str:
         return (f"pinzhu corpus: {self.documents:,} documents ({self.changed:,} changed, {self.errors:,} errors) "
@@ -186,9 +281,24 @@ class Summary:
                 f"{self.docs_per_s:,.0f} docs/s, {self.chars_per_s / 1e6:.2f}M chars/s -> {self.out}")
 
 
+def _problems(out: str, total: ShardStats, run: RunOptions) -> list[str]:
+    problems = list(total.damaged)
+    share = total.errors / total.documents if total.documents else 0.0
+    if share > run.max_error_share:
+        kinds = sorted(total.error_kinds.items(), key=lambda kv: (-kv[1], kv[0]))[:3]
+        problems.append(f"{out}: {total.errors:,} of {total.documents:,} records ({share:.1%}) are errors, more than "
+                        f"--max-error-share {run.max_error_share:g}; most: "
+                        + ", ".join(f"{k} ({n:,})" for k, n in kinds))
+    return problems
+
+
 def run_corpus(inputs: str | Iterable[str], out: str, options: CorpusOptions,
                run: RunOptions = RunOptions()) -> Summary:
     """Run ``options.job`` over every record of ``inputs`` into the folder ``out``.
+
+    The run holds OUT's lock; Ctrl-C (KeyboardInterrupt) stops the workers and leaves whole parts
+    only, for ``--resume``. Damaged input and too many failed records don't stop the run: they are
+    the summary's ``problems``.
 
     >>> import tempfile, pathlib
     >>> d = pathlib.Path(tempfile.mkdtemp())
@@ -200,35 +310,44 @@ def run_corpus(inputs: str | Iterable[str], out: str, options: CorpusOptions,
     """
     t0 = time.perf_counter()
     specs = [inputs] if isinstance(inputs, str) else list(inputs)
-    files = sorted({f for spec in specs for f in resolve_inputs(spec)})
-    shards = plan(files, run.shard_size)
+    found = [find_inputs(spec, out, run.follow_symlinks) for spec in specs]
+    files = sorted({f for fd in found for f in fd.files})
+    links = sorted({link for fd in found for link in fd.skipped_links})
     outp = Path(out)
-    man = manifest(files, shards, options, run.shard_size)
-    finished = _prepare_out(outp, man, run.resume)
-    todo = [s for s in shards if s.name not in finished]
-    progress = Progress(sum(s.count for s in todo), run.progress)
-    this_run = ShardStats()
+    with locked(outp):
+        shards = plan(files, run.shard_size, run.max_ratio)
+        man = manifest(files, shards, options, run)
+        stats = _prepare_out(outp, man, run.resume)
+        todo = [s for s in shards if s.name not in stats]
+        progress = Progress(sum(s.count for s in todo), run.progress)
+        this_run = ShardStats()
 
-    def done(shard: Shard, stats: ShardStats) -> None:
-        nonlocal this_run
-        this_run = this_run.plus(stats)
-        progress.update(stats)
+        def done(shard: Shard, shard_stats: ShardStats) -> None:
+            nonlocal this_run
+            this_run = this_run.plus(shard_stats)
+            stats[shard.name] = shard_stats
+            progress.update(shard_stats)
 
-    try:
-        if todo:
-            _engine(run.engine)(todo, options, str(outp), run, done)
-    finally:
-        progress.close()
-    total = ShardStats()
-    for s in shards:
-        total = total.plus(_read_stats(outp, s))
-    wall = time.perf_counter() - t0
-    summary = Summary(str(outp), len(shards), len(shards) - len(todo), total.documents, total.changed,
-                      total.errors, total.chars, round(wall, 3), round(this_run.documents / wall, 1),
-                      round(this_run.chars / wall, 1))
-    with atomic_write(outp / META / "summary") as f:
-        json.dump(asdict(summary), f, indent=1)
+        try:
+            if todo:
+                _engine(run.engine)(todo, options, str(outp), run, done)
+        finally:
+            progress.close()
+            _clean_temps(outp)  # a stopped worker's unfinished part
+            fsync_dir(outp)
+        total = ShardStats()
+        for s in shards:
+            total = total.plus(stats[s.name])
+        wall = time.perf_counter() - t0
+        kinds = dict(sorted(total.error_kinds.items(), key=lambda kv: (-kv[1], kv[0])))
+        summary = Summary(str(outp), len(shards), len(shards) - len(todo), total.documents, total.changed,
+                          total.errors, total.chars, round(wall, 3), round(this_run.documents / wall, 1),
+                          round(this_run.chars / wall, 1),
+                          round(total.errors / total.documents, 4) if total.documents else 0.0,
+                          kinds, list(total.damaged), links, _problems(str(outp), total, run))
+        with atomic_write(outp / META / "summary") as f:
+            json.dump(asdict(summary), f, indent=1, ensure_ascii=False)
     return summary
 
 
-__all__ = ["RunOptions", "ShardStats", "Summary", "run_corpus", "run_local", "run_shard"]
+__all__ = ["RunFailed", "RunOptions", "ShardStats", "Summary", "locked", "run_corpus", "run_local", "run_shard"]

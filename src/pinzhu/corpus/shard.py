@@ -10,59 +10,142 @@ the runner imports the engines: no module of corpus mode imports one that import
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import json
 import os
+import signal
 import time
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from ..io import atomic_write
-from .sources import Bad, Shard, records
+from ..io import InputError, atomic_write
+from .sources import MAX_RATIO, MAX_RECORD_BYTES, OUTPUT_MARKER, Bad, Shard, records
 from .transforms import CorpusOptions, transform_records, warm_up
 
-META = "_pinzhu"
+META = OUTPUT_MARKER
+SHARD_SIZE = 32 << 20       # decompressed bytes of JSONL per shard
+MAX_ERROR_SHARE = 0.1       # more records than this failing is a problem (a wrong --text-field: ~100 %)
+
+
+def parse_size(text: str) -> int:
+    """Bytes from ``123``, ``64K``, ``32M``, ``1G`` (powers of 1024); ValueError when it isn't one.
+
+    >>> parse_size("32M"), parse_size("1000")
+    (33554432, 1000)
+    """
+    t = text.strip().upper().removesuffix("B").removesuffix("I")
+    scale = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40}.get(t[-1:], 1)
+    number = t[:-1] if scale > 1 else t
+    try:
+        value = float(number)
+    except ValueError:
+        raise ValueError(f"not a size: {text!r} (bytes, or a number with K, M, G)") from None
+    if value != value or value < 0:
+        raise ValueError(f"not a size: {text!r}")
+    return int(value * scale)
 
 
 @dataclass(frozen=True)
 class RunOptions:
     """How to run a job (not what it does: that is :class:`CorpusOptions`).
 
-    shard_size: lines per JSONL shard; jobs: worker processes (local) or actors (Ray; default:
-    the cluster's CPUs); resume: keep finished shards of an earlier run into the same OUT;
-    engine: ``local`` or ``ray``; address: an existing Ray cluster; progress: a bar (None: when
-    stderr is a terminal).
+    shard_size: (decompressed) bytes of JSONL per shard, cut at a line end; jobs: worker
+    processes (local) or actors (Ray; default: the cluster's CPUs); resume: keep finished shards of
+    an earlier run into the same OUT; engine: ``local`` or ``ray``; address: an existing Ray
+    cluster; progress: a bar (None: when stderr is a terminal); max_record_bytes: a longer JSONL
+    line is an error record (the line is never held whole); max_ratio: a compressed file that
+    expands more than this many times its size is damaged input (a decompression bomb);
+    max_error_share: a run in which a larger share of records are errors has a problem (the CLI
+    exits 2); follow_symlinks: read symlinks in an input folder (default: left out, with a note).
     """
 
-    shard_size: int = 10_000
+    shard_size: int = SHARD_SIZE
     jobs: int | None = None
     resume: bool = False
     engine: str = "local"
     address: str | None = None
     progress: bool | None = None
+    max_record_bytes: int = MAX_RECORD_BYTES
+    max_ratio: float = MAX_RATIO
+    max_error_share: float = MAX_ERROR_SHARE
+    follow_symlinks: bool = False
+
+    def __post_init__(self) -> None:
+        for name, low in (("shard_size", 1), ("max_record_bytes", 1), ("max_ratio", 1.0), ("jobs", 1)):
+            value = getattr(self, name)
+            if value is not None and not value >= low:
+                raise InputError(f"{name.replace('_', '-')} must be at least {low:g}, got {value}")
+        if not 0.0 <= self.max_error_share <= 1.0:
+            raise InputError(f"max-error-share must be between 0 and 1, got {self.max_error_share}")
+        if self.engine not in ("local", "ray"):
+            raise InputError(f"unknown engine {self.engine!r}; choose local or ray")
+
+
+def _error_kind(message: str) -> str:
+    """What a record's error says without where: ``malformed JSON: ... at column 7`` is
+    ``malformed JSON``, so the summary can count kinds."""
+    return message.split(":", 1)[0][:80]
 
 
 @dataclass(frozen=True)
 class ShardStats:
-    """What one shard (or a whole run, summed) did."""
+    """What one shard (or a whole run, summed) did.
+
+    errors: records in the output that carry an error (one from an earlier job included);
+    error_kinds: how many of each kind; damaged: what is wrong with damaged input files.
+    """
 
     documents: int = 0
     changed: int = 0
     errors: int = 0
     chars: int = 0
     seconds: float = 0.0
+    error_kinds: dict[str, int] = field(default_factory=dict)
+    damaged: tuple[str, ...] = ()
 
     def plus(self, other: "ShardStats") -> "ShardStats":
-        return ShardStats(*(getattr(self, f.name) + getattr(other, f.name) for f in fields(self)))
+        kinds = dict(self.error_kinds)
+        for k, n in other.error_kinds.items():
+            kinds[k] = kinds.get(k, 0) + n
+        return ShardStats(self.documents + other.documents, self.changed + other.changed,
+                          self.errors + other.errors, self.chars + other.chars, self.seconds + other.seconds,
+                          kinds, self.damaged + other.damaged)
+
+    def as_json(self) -> dict[str, Any]:
+        return {**asdict(self), "damaged": list(self.damaged)}
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> "ShardStats":
+        names = {f.name for f in fields(cls)}
+        d = {k: v for k, v in d.items() if k in names}
+        return cls(**{**d, "damaged": tuple(d.get("damaged", ()))})
+
+
+def _finite(x: Any) -> Any:
+    """``x`` with NaN and infinities as null, in lists and dicts too (JSON has none of them)."""
+    if isinstance(x, float) and (x != x or x in (float("inf"), float("-inf"))):
+        return None
+    if isinstance(x, dict):
+        return {k: _finite(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [_finite(v) for v in x]
+    return x
 
 
 def _dumps(record: dict[str, Any]) -> bytes:
+    """One strict JSON line: UTF-8 (escaped only where a lone surrogate forces it), no NaN."""
     try:
-        return (json.dumps(record, ensure_ascii=False, default=str) + "\n").encode("utf-8")
+        text = json.dumps(record, ensure_ascii=False, default=str, allow_nan=False)
+    except ValueError:  # NaN or infinity, from a Parquet float column: null, as pandas' to_json writes them
+        record = _finite(record)
+        text = json.dumps(record, ensure_ascii=False, default=str, allow_nan=False)
+    try:
+        return (text + "\n").encode("utf-8")
     except UnicodeEncodeError:  # a lone surrogate in some field: escaped, the line stays valid JSON
-        return (json.dumps(record, ensure_ascii=True, default=str) + "\n").encode("ascii")
+        return (json.dumps(record, ensure_ascii=True, default=str, allow_nan=False) + "\n").encode("ascii")
 
 
 def _bad_record(bad: Bad, shard: Shard, o: CorpusOptions) -> dict[str, Any]:
@@ -82,39 +165,77 @@ def _chunks(items: Iterable[Any], n: int) -> Iterator[list[Any]]:
         yield chunk
 
 
-def run_shard(shard: Shard, options: CorpusOptions, out_dir: str) -> ShardStats:
-    """Process one shard into ``out_dir/part-NNNNN.jsonl`` (atomically), then write its marker.
+def run_shard(shard: Shard, options: CorpusOptions, out_dir: str, run: RunOptions = RunOptions()) -> ShardStats:
+    """Process one shard into ``out_dir/part-NNNNN.jsonl`` (atomically), then write its marker:
+    the shard's counts and the part's size and SHA-256, so a resumed run can tell a whole part
+    from a damaged one.
 
     Idempotent: running a shard twice writes the same bytes, so a retried task (Ray) or a
     resumed run can redo it safely.
     """
     t0 = time.perf_counter()
-    docs = changed = errors = chars = 0
+    docs = changed = errors = chars = size = 0
+    kinds: dict[str, int] = {}
+    damaged: list[str] = []
+    digest = hashlib.sha256()
     out = Path(out_dir)
+    err = options.error_field
+
+    def write(line: bytes) -> None:
+        nonlocal size
+        f.write(line)
+        digest.update(line)
+        size += len(line)
+
     with atomic_write(out / f"{shard.name}.jsonl", "wb") as f:
         # Records go through in chunks (jobs with a batch form read a chunk in one engine pass);
         # lines that are not records keep their place between them.
-        for chunk in _chunks(records(shard), CHUNK):
+        for chunk in _chunks(records(shard, run.max_record_bytes, run.max_ratio), CHUNK):
             good = [rec for rec in chunk if not isinstance(rec, Bad)]
             done = iter(transform_records(good, options))
             for rec in chunk:
                 docs += 1
                 if isinstance(rec, Bad):
+                    new: dict[str, Any] = _bad_record(rec, shard, options)
+                    if rec.damage:
+                        unit = "row" if shard.kind == "parquet" else "line"
+                        damaged.append(f"{shard.path}: {unit} {rec.line}, byte {rec.offset}: {rec.error}")
+                else:
+                    value = rec.get(options.text_field)
+                    new, ch = next(done)
+                    changed += ch
+                    if new.get(err) is None and isinstance(value, str):
+                        chars += len(value)
+                if new.get(err) is not None:
                     errors += 1
-                    f.write(_dumps(_bad_record(rec, shard, options)))
-                    continue
-                value = rec.get(options.text_field)
-                new, ch = next(done)
-                if options.error_field in new and options.error_field not in rec:
-                    errors += 1
-                elif isinstance(value, str):
-                    chars += len(value)
-                changed += ch
-                f.write(_dumps(new))
-    stats = ShardStats(docs, changed, errors, chars, time.perf_counter() - t0)
-    with atomic_write(out / META / f"{shard.name}.done") as f:
-        json.dump(asdict(stats), f)
+                    kind = _error_kind(str(new[err]))
+                    kinds[kind] = kinds.get(kind, 0) + 1
+                write(_dumps(new))
+    stats = ShardStats(docs, changed, errors, chars, time.perf_counter() - t0, kinds, tuple(damaged))
+    with atomic_write(out / META / f"{shard.name}.done") as m:
+        json.dump({**stats.as_json(), "part": {"bytes": size, "sha256": digest.hexdigest()}}, m)
     return stats
+
+
+def part_matches(out_dir: str | Path, name: str) -> ShardStats | None:
+    """The counts in ``name``'s marker if its part is there whole (size and SHA-256 as the marker
+    says), else None: the shard is to be redone."""
+    out = Path(out_dir)
+    try:
+        marker = json.loads((out / META / f"{name}.done").read_text(encoding="utf-8"))
+        want = marker["part"]
+        part = out / f"{name}.jsonl"
+        if part.stat().st_size != want["bytes"]:
+            return None
+        digest = hashlib.sha256()
+        with open(part, "rb") as f:
+            while block := f.read(1 << 20):
+                digest.update(block)
+        if digest.hexdigest() != want["sha256"]:
+            return None
+        return ShardStats.from_json(marker)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 def worker_init(parent: int) -> None:
@@ -133,12 +254,16 @@ def worker_init(parent: int) -> None:
                 os._exit(1)
 
     threading.Thread(target=watch, daemon=True, name="pinzhu-parent-watch").start()
+    # Ctrl-C in a terminal reaches the whole process group: the parent alone decides (it cancels
+    # the pending shards and stops the workers), so a worker never prints a traceback of its own.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     warm_up()
 
 
-def run_shard_task(args: tuple[Shard, CorpusOptions, str]) -> tuple[int, ShardStats]:
-    shard, options, out_dir = args
-    return shard.index, run_shard(shard, options, out_dir)
+def run_shard_task(args: tuple[Shard, CorpusOptions, str, RunOptions]) -> tuple[int, ShardStats]:
+    shard, options, out_dir, run = args
+    return shard.index, run_shard(shard, options, out_dir, run)
 
 
-__all__ = ["CHUNK", "META", "RunOptions", "ShardStats", "run_shard", "run_shard_task", "worker_init"]
+__all__ = ["CHUNK", "META", "RunOptions", "ShardStats", "parse_size", "part_matches", "run_shard",
+           "run_shard_task", "worker_init"]

@@ -210,7 +210,8 @@ def batch_transform(batch: Mapping[str, Sequence[Any]], options: CorpusOptions) 
     """Apply ``options.job`` to every record of a columnar batch; a new batch comes back.
 
     Columns it does not set are passed through (as lists). ``error_field`` is always a column:
-    None for records that went well. A batch without ``text_field`` is an error for every record.
+    None for records that went well; an error a record already carries (from an earlier job) is
+    kept. A batch without ``text_field`` is an error for every record.
 
     >>> batch_transform({"text": ["行(xíng)"], "id": [7]}, CorpusOptions())
     {'text': ['行'], 'id': [7], 'pinzhu_error': [None]}
@@ -221,21 +222,24 @@ def batch_transform(batch: Mapping[str, Sequence[Any]], options: CorpusOptions) 
     new_cols = [c for c in output_fields(options) if c not in out]
     for c in new_cols:
         out[c] = [None] * n
+    # An error from an earlier step stays: the first error is the one that says what went wrong.
+    earlier = out.get(options.error_field) or [None] * n
     if texts is None:
-        out[options.error_field] = [f"no field {options.text_field!r}"] * n
+        out[options.error_field] = [e if e is not None else f"no field {options.text_field!r}" for e in earlier]
         return out
     errors: list[str | None] = [None] * n
     for i, (fields, errors[i]) in enumerate(process_texts(texts, options)):
         for k, v in fields.items():
             out[k][i] = v
-    out[options.error_field] = errors
+    out[options.error_field] = [e if e is not None else mine for e, mine in zip(earlier, errors)]
     return out
 
 
 def transform_record(record: dict[str, Any], options: CorpusOptions) -> tuple[dict[str, Any], bool]:
     """Row-wise twin of :func:`batch_transform` for the JSONL runner: a new record, and whether
     strip/annotate changed its text. Keys are only added where they have a value, so a record's
-    shape survives (``error_field`` appears on bad records only).
+    shape survives (``error_field`` appears on bad records only, and an error it already carries
+    from an earlier job is kept, not overwritten).
 
     >>> transform_record({"id": 1, "text": "行(xíng)"}, CorpusOptions())
     ({'id': 1, 'text': '行'}, True)
@@ -252,15 +256,17 @@ def transform_records(records: Sequence[dict[str, Any]], options: CorpusOptions)
     has = [options.text_field in rec for rec in records]
     done = iter(process_texts([rec[options.text_field] for rec, h in zip(records, has) if h], options))
     out = []
+    err = options.error_field
     for rec, h in zip(records, has):
         if not h:
-            out.append(({**rec, options.error_field: f"no field {options.text_field!r}"}, False))
+            out.append(({**rec, err: rec[err] if rec.get(err) is not None else f"no field {options.text_field!r}"},
+                        False))
             continue
         value = rec[options.text_field]
         fields, error = next(done)
         new = {**rec, **fields}
-        if error is not None:
-            new[options.error_field] = error
+        if error is not None and rec.get(err) is None:
+            new[err] = error
         out.append((new, options.job in REWRITES and error is None and fields[options.target] != value))
     return out
 
