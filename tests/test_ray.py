@@ -4,6 +4,10 @@ runner's. One Ray start for the module (about 10 s on 2 cores); the corpora are 
 from __future__ import annotations
 
 import json
+import os
+import signal
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -44,7 +48,7 @@ def test_actor_pool_leaves_cpu_for_ray_tasks():
 
 def test_ray_engine_writes_the_same_parts_as_local_jobs(local_ray, corpus, tmp_path):
     d, docs = corpus
-    run = dict(shard_size=30, progress=False)
+    run = dict(shard_size=8_000, progress=False)
     local = run_corpus(str(d), str(tmp_path / "local"), CorpusOptions(), RunOptions(jobs=2, **run))
     dist = run_corpus(str(d), str(tmp_path / "ray"), CorpusOptions(), RunOptions(engine="ray", jobs=2, **run))
     assert parts_bytes(tmp_path / "ray") == parts_bytes(tmp_path / "local")
@@ -70,3 +74,48 @@ def test_read_json_map_batches_write_json_matches_cli(local_ray, corpus, tmp_pat
     got = sorted(({k: v for k, v in r.items() if not (k == "pinzhu_error" and v is None)} for r in got),
                  key=lambda r: r["id"])
     assert got == sorted(read_parts(tmp_path / "cli"), key=lambda r: r["id"])
+
+
+def _shard_worker_pids() -> list[int]:
+    """Ray's actor processes running ShardWorker (Ray names the process after the actor's class)."""
+    pids = []
+    for d in Path("/proc").iterdir():
+        if d.name.isdigit():
+            try:
+                if b"ShardWorker" in (d / "cmdline").read_bytes():
+                    pids.append(int(d.name))
+            except OSError:
+                pass
+    return pids
+
+
+@pytest.mark.skipif(not Path("/proc/self/cmdline").exists(), reason="finds the actors through /proc")
+def test_a_ray_worker_killed_mid_shard_still_gives_every_record_once(local_ray, tmp_path):
+    """kill -9 of a ShardWorker actor while it writes a part: Ray restarts the actor and retries
+    the shard, which rewrites its part atomically; the job ends with every record once (the same
+    bytes as the local runner) and no temporary file."""
+    src = tmp_path / "in.jsonl"
+    write_jsonl(src, make_docs(3000, seed=13, annotated_share=1.0))
+    run = dict(shard_size=40_000, progress=False)
+    run_corpus(str(src), str(tmp_path / "local"), CorpusOptions(), RunOptions(**run))
+    out = tmp_path / "ray"
+    killed: list[int] = []
+
+    def killer() -> None:
+        deadline = time.monotonic() + 120
+        while not killed and time.monotonic() < deadline:
+            if list(out.glob(".part-*.tmp")):  # a shard is being written: kill its actor mid-shard
+                for pid in _shard_worker_pids()[:1]:
+                    os.kill(pid, signal.SIGKILL)
+                    killed.append(pid)
+            time.sleep(0.005)
+
+    t = threading.Thread(target=killer)
+    t.start()
+    s = run_corpus(str(src), str(out), CorpusOptions(), RunOptions(engine="ray", jobs=2, **run))
+    t.join()
+    assert killed, "no actor was killed mid-shard"
+    assert parts_bytes(out) == parts_bytes(tmp_path / "local")
+    ids = [r["id"] for r in read_parts(out)]
+    assert sorted(ids) == list(range(3000)) and s.documents == 3000
+    assert not list(out.glob(".*.tmp"))
