@@ -14,12 +14,15 @@ import sys
 from dataclasses import asdict
 
 from ..config import AuditOptions, StripOptions
-from ..corpus.shard import MAX_ERROR_SHARE, SHARD_SIZE
-from ..corpus.sources import MAX_RATIO, MAX_RECORD_BYTES
-from ..io import InputError
+from ..corpus.shard import RunOptions
+from ..options import declared
 from .annotate import add_annotate_options
 from .options import add_options, values_from
 from .read import add_reading_options, config_from
+
+
+# The run options that guard against hostile input, in a group of their own.
+UNTRUSTED = ("max_record_bytes", "max_ratio", "max_error_share", "follow_symlinks")
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -35,21 +38,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     g.add_argument("--output-field", help="strip/annotate: write here instead of over the text field")
     g.add_argument("--error-field", default="pinzhu_error", help="set on records that could not be processed")
     g = p.add_argument_group("running")
-    g.add_argument("--jobs", type=int, metavar="N", help="worker processes (local, default 1) or actors (ray, default: CPUs)")
-    g.add_argument("--engine", default="local", choices=("local", "ray"), help="local processes or Ray Data")
-    g.add_argument("--address", help="ray: address of an existing cluster (default: start a local one)")
-    g.add_argument("--resume", action="store_true", help="keep the finished shards of an earlier run into OUT")
-    g.add_argument("--shard-size", type=_size, default=SHARD_SIZE, metavar="SIZE",
-                   help="(decompressed) JSONL bytes per shard, cut at a line end: 32M, 500K, ... (default: 32M)")
+    add_options(g, RunOptions, exclude=UNTRUSTED)
     g.add_argument("--no-progress", action="store_true", help="log lines instead of a progress bar")
     g = p.add_argument_group("untrusted input")
-    g.add_argument("--max-record-bytes", type=_size, default=MAX_RECORD_BYTES, metavar="SIZE",
-                   help="a longer JSONL line is an error record (default: 16M)")
-    g.add_argument("--max-ratio", type=float, default=MAX_RATIO, metavar="N",
-                   help="a .gz/.zst that expands more than N times its size is damaged input (default: 1000)")
-    g.add_argument("--max-error-share", type=float, default=MAX_ERROR_SHARE, metavar="F",
-                   help="exit 2 when more than this share of records are errors (default: 0.1; 1 never)")
-    g.add_argument("--follow-symlinks", action="store_true", help="read symlinks inside an input folder")
+    add_options(g, RunOptions, exclude=tuple(o.name for o in declared(RunOptions) if o.name not in UNTRUSTED))
     add_reading_options(p)
     g = p.add_argument_group("strip / audit")
     add_options(g, StripOptions)
@@ -61,34 +53,16 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=run)
 
 
-def _size(text: str) -> int:
-    from ..corpus.shard import parse_size
-
-    try:
-        return parse_size(text)
-    except ValueError as e:
-        raise argparse.ArgumentTypeError(str(e)) from None
-
-
 def run(args: argparse.Namespace) -> int:
-    from ..corpus import CorpusOptions, RunOptions, run_corpus
+    from ..corpus import CorpusOptions, run_corpus
     from .annotate import checked, options_from
 
     cfg = config_from(args)
     ann = checked(args)[0] if args.job == "annotate" else options_from(args)
-    if args.jobs is not None and args.jobs < 1:
-        raise InputError(f"--jobs must be at least 1, got {args.jobs}")
-    if not 0 <= args.max_error_share <= 1:
-        raise InputError(f"--max-error-share must be between 0 and 1, got {args.max_error_share}")
-    if not args.max_ratio >= 1:
-        raise InputError(f"--max-ratio must be at least 1, got {args.max_ratio}")
     options = CorpusOptions(job=args.job, text_field=args.text_field, output_field=args.output_field,
                             error_field=args.error_field, strip=values_from(args, StripOptions),
                             audit=values_from(args, AuditOptions), config=cfg, annotate=ann, keep=args.keep)
-    runopts = RunOptions(shard_size=args.shard_size, jobs=args.jobs, resume=args.resume, engine=args.engine,
-                         address=args.address, progress=False if args.no_progress else None,
-                         max_record_bytes=args.max_record_bytes, max_ratio=args.max_ratio,
-                         max_error_share=args.max_error_share, follow_symlinks=args.follow_symlinks)
+    runopts = values_from(args, RunOptions, progress=False if args.no_progress else None)
     try:
         summary = run_corpus(args.input, args.output, options, runopts)
     except KeyboardInterrupt:

@@ -21,7 +21,8 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from ..io import InputError, atomic_write
+from ..io import atomic_write
+from ..options import Options, option
 from .sources import MAX_RATIO, MAX_RECORD_BYTES, OUTPUT_MARKER, Bad, Shard, records
 from .transforms import CorpusOptions, transform_records, warm_up
 
@@ -48,40 +49,43 @@ def parse_size(text: str) -> int:
     return int(value * scale)
 
 
-@dataclass(frozen=True)
-class RunOptions:
-    """How to run a job (not what it does: that is :class:`CorpusOptions`).
+def _size(value: int | str) -> int:
+    return parse_size(value) if isinstance(value, str) else value
 
-    shard_size: (decompressed) bytes of JSONL per shard, cut at a line end; jobs: worker
-    processes (local) or actors (Ray; default: the cluster's CPUs); resume: keep finished shards of
-    an earlier run into the same OUT; engine: ``local`` or ``ray``; address: an existing Ray
-    cluster; progress: a bar (None: when stderr is a terminal); max_record_bytes: a longer JSONL
-    line is an error record (the line is never held whole); max_ratio: a compressed file that
-    expands more than this many times its size is damaged input (a decompression bomb);
-    max_error_share: a run in which a larger share of records are errors has a problem (the CLI
-    exits 2); follow_symlinks: read symlinks in an input folder (default: left out, with a note).
+
+_CLI = ("cli",)  # how to run is the CLI's business (and run_corpus's), not an HTTP field's
+
+
+@dataclass(frozen=True)
+class RunOptions(Options):
+    """How to run a job (not what it does: that is :class:`CorpusOptions`). Each field is declared
+    once (:func:`pinzhu.options.option`); ``pinzhu corpus``'s flags come from here.
+
+    progress: a bar (None: when stderr is a terminal; the CLI's ``--no-progress`` is False).
+
+    >>> RunOptions(shard_size="64M", jobs=2).shard_size
+    67108864
     """
 
-    shard_size: int = SHARD_SIZE
-    jobs: int | None = None
-    resume: bool = False
-    engine: str = "local"
-    address: str | None = None
-    progress: bool | None = None
-    max_record_bytes: int = MAX_RECORD_BYTES
-    max_ratio: float = MAX_RATIO
-    max_error_share: float = MAX_ERROR_SHARE
-    follow_symlinks: bool = False
-
-    def __post_init__(self) -> None:
-        for name, low in (("shard_size", 1), ("max_record_bytes", 1), ("max_ratio", 1.0), ("jobs", 1)):
-            value = getattr(self, name)
-            if value is not None and not value >= low:
-                raise InputError(f"{name.replace('_', '-')} must be at least {low:g}, got {value}")
-        if not 0.0 <= self.max_error_share <= 1.0:
-            raise InputError(f"max-error-share must be between 0 and 1, got {self.max_error_share}")
-        if self.engine not in ("local", "ray"):
-            raise InputError(f"unknown engine {self.engine!r}; choose local or ray")
+    shard_size: int = option(SHARD_SIZE, "(decompressed) JSONL bytes per shard, cut at a line end: 32M, 500K, ...",
+                             low=1, coerce=_size, from_text=parse_size, metavar="SIZE", surfaces=_CLI)
+    jobs: int | None = option(None, "worker processes (local, default 1) or actors (ray, default: the CPUs)",
+                              low=1, metavar="N", surfaces=_CLI)
+    resume: bool = option(False, "keep the finished shards of an earlier run into OUT, redo the rest",
+                          surfaces=_CLI)
+    engine: str = option("local", "local processes or Ray Data", choices=("local", "ray"), surfaces=_CLI)
+    address: str | None = option(None, "ray: address of an existing cluster (default: start a local one)",
+                                 metavar="ADDR", surfaces=_CLI)
+    progress: bool | None = option(None, "a progress bar (None: when stderr is a terminal)", surfaces=())
+    max_record_bytes: int = option(MAX_RECORD_BYTES, "a longer JSONL line is an error record, never held whole",
+                                   low=1, coerce=_size, from_text=parse_size, metavar="SIZE", surfaces=_CLI)
+    max_ratio: float = option(MAX_RATIO, "a .gz/.zst that expands more than N times its size is damaged input "
+                                         "(a decompression bomb)", low=1.0, metavar="N", surfaces=_CLI)
+    max_error_share: float = option(MAX_ERROR_SHARE, "exit 2 when a larger share of the records are errors "
+                                                     "(a wrong --text-field; 1: never)",
+                                    low=0.0, high=1.0, metavar="F", surfaces=_CLI)
+    follow_symlinks: bool = option(False, "read symlinks inside an input folder (default: left out, with a note)",
+                                   surfaces=_CLI)
 
 
 def _error_kind(message: str) -> str:
