@@ -41,6 +41,9 @@ class Config(Options):
     traditional: read traditional characters through their simplified forms.
     neutral: "lexical" (default) keeps words' lexical neutral tones, 朋友 péngyou, as dictionaries
       and GB/T 16159 write them; "full" cites them in full tone, péngyǒu, as CPP and pypinyin do.
+    person_names: how surnames read (:mod:`pinzhu.names`) — "auto" where the context names a person
+      (单先生 Shàn, 名叫解缙 Xiè), "surname" when every run of Han characters is a name (a form
+      field), "head" when only the text's start is a surname, "off" never.
     user_dict: words that always win, with their readings (a :class:`UserDict`, or a mapping
       ``{"行长": "hang2 zhang3"}`` made into one).
     """
@@ -55,6 +58,9 @@ class Config(Options):
     traditional: bool = option(True, "read traditional characters through their simplified forms")
     neutral: str = option("lexical", "lexical: keep words' neutral tones (朋友 péngyou); full: cite them in "
                                      "full tone (péngyǒu), as CPP and pypinyin do", choices=("lexical", "full"))
+    person_names: str = option("auto", "surnames read as surnames (单 Shàn, 曾 Zēng, 万俟 Mòqí): auto (where the "
+                                       "context names a person), surname (every Han run is a name), head (the "
+                                       "text's first character), off", choices=("auto", "surname", "head", "off"))
     user_dict: UserDict | None = option(
         None, 'words that always win, with their readings: {"行长": "hang2 zhang3"} (CLI: a file of '
               "word<TAB>syllables lines)",

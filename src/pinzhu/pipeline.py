@@ -1,7 +1,7 @@
 """The pipeline: reading a text under a :class:`~pinzhu.config.Config`, in one place.
 
 text → read (:mod:`pinzhu.read`: lexicon, segmentation, the model where context decides) →
-spoken rules (:mod:`pinzhu.sandhi`, when ``spoken`` or ``yi_bu``) → a :class:`~pinzhu.read.Reading`;
+names (:mod:`pinzhu.names`: surnames read as surnames) → spoken rules (:mod:`pinzhu.sandhi`, when ``spoken`` or ``yi_bu``) → a :class:`~pinzhu.read.Reading`;
 and the views of a reading in an output style: :func:`pinyin`, :func:`words`,
 :func:`pinyin_with_confidence`. This is the only module where a Config becomes the engine's
 arguments; every stage and edge that reads (render, audit, strip, corpus, CLI, server) comes
@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from . import styles
+from . import names, styles
 from .config import DEFAULT, Config
 from .lexicon import default_lexicon
 from .options import merged, resolve
@@ -38,16 +38,23 @@ def configured(config: Config | None, changes: dict[str, Any], where: str = "") 
 
 
 def read_under(text: str, cfg: Config) -> Reading:
-    """The engine and the spoken rules for one text, under ``cfg``."""
-    return _spoken(cfg, read(text, user_dict=cfg.user_dict, use_model=cfg.model,
-                             traditional=cfg.traditional, neutral=cfg.neutral))
+    """The engine, the names stage and the spoken rules for one text, under ``cfg``."""
+    return _spoken(cfg, _names(cfg, read(text, user_dict=cfg.user_dict, use_model=cfg.model,
+                                         traditional=cfg.traditional, neutral=cfg.neutral)))
 
 
 def read_many_under(texts: Sequence[str], cfg: Config) -> list[Reading]:
     """:func:`read_under` for many texts in one engine pass."""
     rs = read_many(texts, user_dict=cfg.user_dict, use_model=cfg.model, traditional=cfg.traditional,
                    neutral=cfg.neutral)
+    if cfg.person_names != "off":
+        rs = [_names(cfg, r) for r in rs]
     return [_spoken(cfg, r) for r in rs] if (cfg.spoken or cfg.yi_bu) else rs
+
+
+def _names(cfg: Config, r: Reading) -> Reading:
+    """Surnames read as surnames (:mod:`pinzhu.names`), as ``cfg.person_names`` says."""
+    return r if cfg.person_names == "off" else names.apply(r, cfg.person_names)
 
 
 def _spoken(cfg: Config, r: Reading) -> Reading:

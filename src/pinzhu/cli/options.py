@@ -7,7 +7,7 @@ options value back from the parsed arguments.
 >>> p = argparse.ArgumentParser()
 >>> add_options(p, Config)
 >>> values_from(p.parse_args(["--tone", "numbers", "--no-model"]), Config)
-Config(tone='numbers', model=False, spoken=False, yi_bu=False, traditional=True, neutral='lexical', user_dict=None)
+Config(tone='numbers', model=False, spoken=False, yi_bu=False, traditional=True, neutral='lexical', ...)
 """
 
 from __future__ import annotations

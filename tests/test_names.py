@@ -1,0 +1,127 @@
+"""Names (issue #17): surnames read as surnames where the context names a person, or on request."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+import pinzhu
+from pinzhu import names
+from pinzhu.lexicon import UserDict
+
+
+def num(text, **kw):
+    return pinzhu.pinyin(text, tone="numbers", **kw)
+
+
+@pytest.mark.parametrize("text,i,want", [
+    ("单先生来了", 0, "shan4"),          # a title after a bare surname
+    ("曾老师说过这件事", 0, "zeng1"),
+    ("区小姐来了", 0, "ou1"),
+    ("单晓东说", 0, "shan4"),          # a verb of speech after the full name
+    ("仇晓英说", 0, "qiu2"),
+    ("他姓单", 2, "shan4"),              # 姓 before a bare surname
+    ("记者曾小明报道", 2, "zeng1"),       # a role before the name
+    ("老单说", 1, "shan4"),              # an address prefix and a verb of speech
+    ("曾庆红出席会议", 0, "zeng1"),       # a person jieba lists, that the lexicon reads cèng
+])
+def test_auto_finds_names_from_context(text, i, want):
+    assert num(text)[i] == want
+    assert num(text, person_names="off")[i] != want  # the engine alone reads it otherwise
+
+
+@pytest.mark.parametrize("text,i,want", [
+    ("单位领导", 0, "dan1"),             # inside a word
+    ("他曾经说过", 1, "ceng2"),
+    ("曾说过", 0, "ceng2"),              # a verb of speech after a bare surname: 曾 "once"
+    ("他曾任教授", 1, "ceng2"),          # 任 is "served as", not a given name
+    ("林肯，美国第16任总统", 8, "ren4"),   # a post after a bare surname: served as
+    ("演员曾参演多部电影", 2, "ceng2"),   # a verb, not a given name
+    ("查尔斯王子", 0, "cha2"),            # a transliteration
+    ("燕麦片", 0, "yan4"),
+    ("这时天已经蒙蒙亮了", 5, "meng1"),   # a reduplication jieba tags as a person
+    ("区长来了", 0, "qu1"),
+])
+def test_auto_leaves_everyday_words(text, i, want):
+    assert num(text)[i] == want
+
+
+def test_given_names_keep_the_engines_reading():
+    # 孙燕姿 Sūn Yànzī: only a surname changes; 燕 as a given name stays yàn.
+    assert num("孙燕姿唱歌")[:3] == ["sun1", "yan4", "zi1"]
+    assert num("孙燕姿", person_names="surname") == ["sun1", "yan4", "zi1"]
+
+
+def test_compound_surnames_are_one_unit():
+    assert num("万俟卨", person_names="head")[:2] == ["mo4", "qi2"]
+    assert num("尉迟恭", person_names="surname")[:2] == ["yu4", "chi2"]
+    assert num("长孙无忌", person_names="surname")[:2] == ["zhang3", "sun1"]
+    assert num("澹台灭明", person_names="surname")[:2] == ["tan2", "tai2"]
+    assert num("令狐冲", person_names="surname")[:2] == ["ling2", "hu2"]
+
+
+def test_surname_mode_reads_every_han_run_as_a_name():
+    # A form field of names: each run of Han characters starts with a surname.
+    out = num("单田芳、解缙 曾国藩", person_names="surname")
+    assert (out[0], out[4], out[7]) == ("shan4", "xie4", "zeng1")
+
+
+def test_head_mode_reads_only_the_start():
+    out = num("单田芳和单位", person_names="head")
+    assert out[0] == "shan4" and out[4] == "dan1"
+    assert num("智能", person_names="head") == ["zhi4", "neng2"]  # 智 is no surname: nothing changes
+
+
+def test_off_is_the_engine():
+    r = pinzhu.reading("单先生", person_names="off")
+    assert r.syllables()[0] == "dan1"
+
+
+def test_user_dict_wins():
+    ud = UserDict.from_mapping({"单先生": "dan1 xian1 sheng5"})
+    assert num("单先生", user_dict=ud)[0] == "dan1"
+    assert num("单先生", user_dict=ud, person_names="surname")[0] == "dan1"
+
+
+def test_traditional_text():
+    assert num("單先生")[0] == "shan4"
+
+
+def test_detected_readings_say_how_sure():
+    r = pinzhu.reading("单先生")
+    assert r.prob[0] == pytest.approx(names.AUTO_PROB)
+    assert pinzhu.reading("单先生", person_names="surname").prob[0] == 1.0
+
+
+def test_reading_many_reads_as_alone():
+    texts = ["单先生", "单位", "他姓单"]
+    assert [r.syllables() for r in pinzhu.reading_many(texts)] == [pinzhu.reading(t).syllables() for t in texts]
+
+
+def test_bad_mode_names_the_option():
+    with pytest.raises(pinzhu.options.OptionError) as e:
+        pinzhu.Config(person_names="bogus")
+    assert e.value.field == "person_names"
+
+
+def test_cli_and_http_take_the_option():
+    out = subprocess.run([sys.executable, "-m", "pinzhu", "pinyin", "--tone", "numbers", "--person-names", "surname"],
+                         input="单田芳".encode(), capture_output=True)
+    assert out.returncode == 0 and out.stdout.decode() == "shan4tian2fang1\n"
+    pytest.importorskip("fastapi")
+    from fastapi.testclient import TestClient
+
+    from pinzhu.server import create_app
+
+    client = TestClient(create_app())
+    got = client.post("/v1/pinyin", json={"text": "单田芳", "tone": "numbers", "person_names": "surname"})
+    assert got.status_code == 200 and got.json()["pinyin"][0] == "shan4"
+    bad = client.post("/v1/pinyin", json={"text": "单", "person_names": "bogus"})
+    assert bad.status_code == 422 and "person_names" in json.dumps(bad.json())
+
+
+def test_the_data_has_the_compound_surnames():
+    d = names.data()
+    for k, want in [("万俟", ("mo4", "qi2")), ("尉迟", ("yu4", "chi2")), ("单", ("shan4",)), ("解", ("xie4",))]:
+        assert d.surnames[k][0] == want
