@@ -215,6 +215,10 @@ class UserDict:
     entries: tuple[tuple[str, tuple[str, ...]], ...] = ()
     _lookup: Mapping[str, tuple[str, ...]] = field(default_factory=dict, compare=False, repr=False, hash=False)
     _hash: int = field(default=0, init=False, compare=False, repr=False)
+    # What stages derive from the dictionary (its segmentation index, its readings per character),
+    # kept here so it lives exactly as long as the dictionary: no module-level cache holds a
+    # dictionary, so one made per request (the HTTP API) is freed with its request.
+    memo: dict[str, Any] = field(default_factory=dict, init=False, compare=False, repr=False, hash=False)
 
     def __post_init__(self) -> None:
         # Hashed once: a UserDict is a cache key (per-call caches of its index and readings), and

@@ -165,10 +165,18 @@ def merged(base: T, changes: Mapping[str, Any]) -> T:
     items = tuple((k, v) for k, v in changes.items() if v is not None)
     if not items:
         return base
-    try:
-        return _merged_cached(base, items)
-    except TypeError:  # an unhashable value (a list of words): not cached
+    if not (all(_small(v) for _, v in items) and all(_small(v) for v in vars(base).values())):
+        # A user dictionary, a list of words: values made per call (per HTTP request) that a
+        # cache would keep alive long after the call.
         return _merged(base, items)
+    return _merged_cached(base, items)
+
+
+def _small(value: Any) -> bool:
+    """A value a cache may hold: a scalar, or a few names (a select policy tuple)."""
+    if value is None or isinstance(value, (str, int, float)):
+        return True
+    return isinstance(value, (tuple, frozenset)) and len(value) <= 8 and all(isinstance(x, str) for x in value)
 
 
 @lru_cache(maxsize=256)

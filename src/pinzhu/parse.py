@@ -292,9 +292,16 @@ def _char_readings(ch: str) -> dict[str, frozenset[int]]:
     return {b: frozenset(t) for b, t in out.items()}
 
 
-@lru_cache(maxsize=64)
 def _user_readings(ud: UserDict) -> dict[str, dict[str, frozenset[int]]]:
-    """A user dictionary's readings, per character, so what annotate wrote from it is found too."""
+    """A user dictionary's readings, per character, so what annotate wrote from it is found too
+    (kept in the dictionary's own memo: no cache here outlives a dictionary made per request)."""
+    hit = ud.memo.get("parse.readings")
+    if hit is None:
+        hit = ud.memo["parse.readings"] = _user_readings_of(ud)
+    return hit
+
+
+def _user_readings_of(ud: UserDict) -> dict[str, dict[str, frozenset[int]]]:
     out: dict[str, dict[str, set[int]]] = {}
     for word, syls in ud.entries:
         for ch, s in zip(word, syls):
@@ -392,11 +399,34 @@ def match(run: str, written: str, user_dict: UserDict | None = None) -> tuple[in
     return None if m is None else m[:3]
 
 
-@lru_cache(maxsize=65536)
+MEMO_SIZE = 65536  # fits remembered per user dictionary (then forgotten, as an LRU cache would)
+
+
 def _match(run: str, written: str, user_dict: UserDict | None,
            whole: bool = False) -> tuple[int, tuple[str, ...], bool, bool] | None:
     """:func:`match`, and whether every written tone (5 where none is written) is a reading.
-    whole: the syllables must cover all of ``run``, not just its end."""
+    whole: the syllables must cover all of ``run``, not just its end. Remembered in a cache
+    without a user dictionary, in the dictionary's own memo with one (a cache that held
+    dictionaries would keep every one a server was ever sent)."""
+    if user_dict is None or not user_dict.entries:
+        return _match_plain(run, written, whole)
+    memo = user_dict.memo.setdefault("parse.match", {})
+    key = (run, written, whole)
+    hit = memo.get(key, memo)
+    if hit is memo:
+        if len(memo) >= MEMO_SIZE:
+            memo.clear()
+        hit = memo[key] = _fit_written(run, written, user_dict, whole)
+    return hit
+
+
+@lru_cache(maxsize=65536)
+def _match_plain(run: str, written: str, whole: bool) -> tuple[int, tuple[str, ...], bool, bool] | None:
+    return _fit_written(run, written, None, whole)
+
+
+def _fit_written(run: str, written: str, user_dict: UserDict | None,
+                 whole: bool) -> tuple[int, tuple[str, ...], bool, bool] | None:
     sp = _spell(written)
     if sp is None:
         return None

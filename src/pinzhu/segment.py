@@ -21,7 +21,6 @@ This module holds the engine's data structures and its one loop; it imports noth
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -175,10 +174,11 @@ def word_spans(src: np.ndarray, han: np.ndarray) -> list[tuple[int, int]]:
     return list(zip(idx[:-1], idx[1:]))
 
 
-@lru_cache(maxsize=64)
 def user_index(user_dict: Any, lexicon: Any) -> Any:
     """The segmentation index of a user dictionary (its ``entries``), its syllables as ids of
-    ``lexicon``'s syllable table (cached per pair; None for an empty dictionary).
+    ``lexicon``'s syllable table (None for an empty dictionary). Kept in the dictionary's own
+    ``memo``, so it lives as long as the dictionary: a cache here would hold every dictionary a
+    server was ever sent.
 
     >>> from pinzhu.lexicon import UserDict, default_lexicon
     >>> ix = user_index(UserDict.from_mapping({"行长": "hang2 chang2"}), default_lexicon())
@@ -187,6 +187,15 @@ def user_index(user_dict: Any, lexicon: Any) -> Any:
     """
     if not user_dict.entries:
         return None
+    hit = user_dict.memo.get("segment.index")
+    if hit is not None and hit[0] is lexicon:
+        return hit[1]
+    index = _user_index(user_dict, lexicon)
+    user_dict.memo["segment.index"] = (lexicon, index)
+    return index
+
+
+def _user_index(user_dict: Any, lexicon: Any) -> Any:
     entries = sorted(dict(user_dict.entries).items())  # unique (last wins), sorted by code points
     words = [w for w, _ in entries]
     ids = lexicon.syllable_id
