@@ -95,18 +95,18 @@ def test_subtitles_markdown_audit_scan_read(server):
 
 
 @pytest.mark.parametrize("name, data, options, status, loc", [
-    ("p.html", b"<p>x</p>", {"selec": "all"}, 422, ["body", "options", "selec"]),
-    ("p.html", b"<p>x</p>", {"format": "json"}, 422, ["body", "options", "format"]),
-    ("p.html", b"<p>x</p>", {"tone": "zhuyin"}, 422, ["body", "options", "tone"]),
-    ("p.html", b"<p>x</p>", {"subtitles": "sideways"}, 422, ["body", "options", "subtitles"]),
-    ("notes", b"# x", {}, 422, ["body", "options", "format_in"]),
-    ("evil.epub", b"PK\x03\x04 junk", {}, 422, ["body", "file"]),
-    ("evil.xhtml", b'<!DOCTYPE x [<!ENTITY a "b">]><x>&a;</x>', {}, 422, ["body", "file"]),
+    ("p.html", b"<p>x</p>", {"selec": "all"}, 422, "options.selec"),
+    ("p.html", b"<p>x</p>", {"format": "json"}, 422, "options.format"),
+    ("p.html", b"<p>x</p>", {"tone": "zhuyin"}, 422, "options.tone"),
+    ("p.html", b"<p>x</p>", {"subtitles": "sideways"}, 422, "options.subtitles"),
+    ("notes", b"# x", {}, 422, "options.format_in"),
+    ("evil.epub", b"PK\x03\x04 junk", {}, 422, "file"),
+    ("evil.xhtml", b'<!DOCTYPE x [<!ENTITY a "b">]><x>&a;</x>', {}, 422, "file"),
 ])
 def test_bad_requests_name_the_field(server, name, data, options, status, loc):
     got, _, out = upload(server, "annotate", name, data, options)
-    detail = json.loads(out)["detail"]
-    assert got == status and detail[0]["loc"] == loc, detail
+    error = json.loads(out)["error"]
+    assert got == status and error["field"] == loc, error
 
 
 def test_hostile_and_huge_uploads(server):
@@ -132,7 +132,7 @@ def test_hostile_and_huge_uploads(server):
     assert r.status == 413 and b"over" in r.read()
     conn.close()
     status, _, out = upload(server, "annotate", "p.html", b"<p>x</p>", raw_options="{not json")
-    assert status == 422 and json.loads(out)["detail"][0]["loc"] == ["body", "options"]
+    assert status == 422 and json.loads(out)["error"]["field"] == "options"
 
 
 # --- any bytes: a DocumentError or an exact round trip -------------------------------------------

@@ -20,13 +20,16 @@ ftfy merges its ``TextFixerConfig``: ``pinyin(text, spoken=True)`` is
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
+
+import numpy as np
 
 from . import names, styles
 from .config import DEFAULT, Config
 from .lexicon import default_lexicon
 from .options import merged, resolve
-from .read import Reading, read, read_many
+from .read import SRC_MODEL, Reading, default_model, read, read_many
 
 
 def configured(config: Config | None, changes: dict[str, Any], where: str = "") -> Config:
@@ -178,5 +181,119 @@ def readings(char: str, tone: str | None = None, *, rare: bool = False) -> list[
     return [fn(s) for s in default_lexicon().readings(char, rare=rare)]
 
 
-__all__ = ["configured", "pinyin", "pinyin_with_confidence", "read_many_under", "read_under", "reading",
+# --- why a reading: the evidence at one position ------------------------------------------------
+
+SOURCES = {1: "character", 2: "word", 3: "user dictionary", SRC_MODEL: "model"}
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One reading a character can have: ``reading`` in the output style, ``syllable`` in
+    numbers form; ``share``: its share of the character's uses in the lexicon's words (how
+    common it is anywhere); ``probability``: the model's probability for it in this context
+    (None where the model did not read this character); ``rare``: rare in modern use."""
+
+    reading: str
+    syllable: str
+    share: float
+    probability: float | None
+    rare: bool
+    chosen: bool
+
+
+@dataclass(frozen=True)
+class CharChoice:
+    """Why one character reads as it does: the reading chosen (``citation``: before the spoken
+    rules, when they changed it), where it came from (``source``: ``user dictionary``, ``word``,
+    ``character`` — its most common reading, nothing in context decided — or ``model``), every
+    reading it can have, and ``context``: the span of the text the model read to decide
+    (``None`` when no model decided)."""
+
+    index: int
+    char: str
+    reading: str
+    syllable: str
+    probability: float
+    source: str
+    citation: str | None
+    candidates: tuple[Candidate, ...]
+    context: tuple[int, int] | None
+
+
+@dataclass(frozen=True)
+class WordChoice:
+    """The word (as segmented) holding a position, its reading, and each character's choice."""
+
+    start: int
+    end: int
+    word: str
+    reading: str | None
+    chars: tuple[CharChoice, ...]
+
+
+def readings_at(text: str, at: int, *, config: Config | None = None, **changes: Any) -> WordChoice:
+    """The word of ``text`` that holds position ``at`` (a ``str`` index) and, per character,
+    the reading chosen, why, and every reading it could have had with its probability (the
+    model's, where it read the context) and how common it is.
+
+    >>> w = readings_at("他还没有回来", 1, tone="numbers")
+    >>> w.word, w.chars[0].source, [(c.syllable, c.rare) for c in w.chars[0].candidates]
+    ('还', 'model', [('hai2', False), ('huan2', False), ('fu2', True)])
+    """
+    cfg = configured(config, changes, "readings_at")
+    if not 0 <= at < len(text):
+        raise IndexError(f"position {at} is outside the text (0 to {len(text) - 1})")
+    citation = _names(cfg, read(text, user_dict=cfg.user_dict, use_model=cfg.model, traditional=cfg.traditional,
+                                neutral=cfg.neutral))
+    final = _spoken(cfg, citation)
+    start, end = next((a, b) for a, b in final.spans if a <= at < b)
+    lex = citation.lexicon
+    style = styles.get(cfg.tone)
+    table = lex.syllables
+    mdl = default_model() if cfg.model else None
+    chars = []
+    for i in range(start, end):
+        if not final.han[i]:  # a run of other text: nothing to choose (and it may be long)
+            continue
+        sid, fid = int(citation.syl[i]), int(final.syl[i])
+        src = int(citation.src[i])
+        source = SOURCES.get(src if src == SRC_MODEL else src & 0b11, "none")
+        probs: dict[str, float] = {}
+        context = None
+        if source == "model" and mdl is not None:
+            probs, context = _model_view(mdl, citation, i)
+        chosen = table[sid] if sid else ""
+        shares = dict(lex.reading_shares(text[i]))
+        for s in (*lex.own_readings(text[i]), *probs, chosen):
+            if s:
+                shares.setdefault(s, 0.0)
+        order = sorted(shares, key=lambda s: (-(probs.get(s, -1.0)), -shares[s], s))
+        cands = tuple(Candidate(style(s), s, round(shares[s], 4),
+                                round(probs[s], 4) if s in probs else None,
+                                shares[s] < lex.rare_share, s == chosen) for s in order)
+        said = final.lexicon.syllables[fid] if fid else ""  # spoken readings have a table of their own
+        chars.append(CharChoice(i, text[i], style(said) if said else "", said,
+                                round(float(final.prob[i]), 4), source,
+                                style(chosen) if chosen and said != chosen else None, cands, context))
+    reading = "".join(c.reading for c in chars) if chars else None
+    return WordChoice(start, end, text[start:end], reading, tuple(chars))
+
+
+def _model_view(mdl: Any, r: Reading, i: int) -> tuple[dict[str, float], tuple[int, int]]:
+    """The model's distribution over the readings of character ``i`` of ``r``, and the span of
+    the text it read, as :func:`pinzhu.read.read` asked it (the lexicon's reading as the hint)."""
+    lex = r.lexicon
+    cp = int(r.norm[i])
+    hint = lex.syllables[int(lex.default_syl[cp])] if cp < len(lex.default_syl) else None
+    p, ci = mdl.proba(r.norm_text, np.array([i]), [hint or None] if mdl.uses_hints else None)
+    row = int(ci[0])
+    probs = {}
+    if row >= 0:
+        readings = mdl.readings(r.norm_text[i])
+        probs = {s: float(p[0, k]) for k, s in enumerate(readings)}
+    k = mdl.context
+    return probs, (max(0, i - k), min(len(r.text), i + k + 1))
+
+
+__all__ = ["Candidate", "CharChoice", "WordChoice", "readings_at", "configured", "pinyin", "pinyin_with_confidence", "read_many_under", "read_under", "reading",
            "reading_many", "readings", "syllables_of", "with_confidence", "words", "words_many", "words_of"]
