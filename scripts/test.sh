@@ -13,14 +13,16 @@ if ! command -v epubcheck >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1 
   (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq epubcheck >/dev/null) \
     || echo "warning: epubcheck not installed; the EPUB validation tests will be skipped" >&2
 fi
-# Public-domain classics for the document tests and benchmark — the Analects (论语), Mencius (孟子)
-# and 古文观止 — from npm's chinese-poetry (MIT, LICENSE kept beside them); only those files are kept.
+# Public-domain classics for the document tests and benchmark — the Analects (论语), the Four Books,
+# the Book of Songs, the Songs of Chu, 古文观止, some Song ci — from npm's chinese-poetry (MIT, LICENSE
+# kept beside them); only those files are kept.
 TEXTS=.cache/chinese-poetry
-if [ ! -f "$TEXTS/lunyu/lunyu.json" ] && command -v npm >/dev/null 2>&1; then
+if [ ! -f "$TEXTS/songci/ci.song.1000.json" ] && command -v npm >/dev/null 2>&1; then
   (rm -rf "$TEXTS.tmp" && mkdir -p "$TEXTS.tmp" && cd "$TEXTS.tmp" \
     && npm pack --silent chinese-poetry@2.0.1 >/dev/null \
     && tar xzf chinese-poetry-2.0.1.tgz --strip-components=2 package/dist/lunyu package/dist/sishuwujing \
-         package/dist/mengxue/guwenguanzhi.json \
+         package/dist/mengxue/guwenguanzhi.json package/dist/shijing package/dist/chuci \
+         package/dist/songci/ci.song.0.json package/dist/songci/ci.song.1000.json \
     && tar xzf chinese-poetry-2.0.1.tgz --strip-components=1 package/LICENSE \
     && rm chinese-poetry-2.0.1.tgz && cd - >/dev/null && rm -rf "$TEXTS" && mv "$TEXTS.tmp" "$TEXTS") \
     || echo "warning: npm chinese-poetry not fetched; the tests on real books will be skipped" >&2

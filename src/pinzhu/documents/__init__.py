@@ -29,7 +29,7 @@ from ..config import AUDIT, DEFAULT, STRIP, AuditOptions, Config, StripOptions
 from ..options import OptionError, resolve
 from ..render import ANNOTATE, AnnotateOptions
 from .base import (DEFAULT_LIMITS, DOCUMENT, KINDS, SUBTITLE_MODES, Block, DocumentError, DocumentOptions, Edit,
-                   Limits, Part, Single, Source, apply_edits)
+                   Limits, Part, Single, Source, apply_edits, collector_paused)
 from .jobs import DocFinding, Progress
 
 _EXTENSIONS = {".html": "html", ".htm": "html", ".xhtml": "xhtml", ".xht": "xhtml", ".epub": "epub",
@@ -123,17 +123,19 @@ def annotate(data: bytes, kind: str | None = None, select: str | Iterable[str] |
     if opts.page:
         raise OptionError("page", "page is for text: a document keeps its own page")
     check_options(opts, cfg)
-    d = load(data, kind, name=name, document=doc, limits=limits)
-    texts = {}
-    total = sum(len(p.blocks) for p in d.parts)
-    done = 0
-    for part in d.parts:
-        def step(k: int, n: int, base: int = done) -> None:
+    from .jobs import in_passes
+
+    with collector_paused():
+        d = load(data, kind, name=name, document=doc, limits=limits)
+        texts = {}
+        total = sum(len(p.blocks) for p in d.parts)
+        done = 0
+        for part, reading in in_passes(d.parts, cfg):
+            texts[part.name] = part.handler.annotate(part, opts, cfg, subtitles=doc.subtitles, reading=reading)
+            done += len(part.blocks)
             if progress:
-                progress(base + k, total)
-        texts[part.name] = part.handler.annotate(part, opts, cfg, subtitles=doc.subtitles, progress=step)
-        done += len(part.blocks)
-    return d.write(texts)
+                progress(done, total)
+        return d.write(texts)
 
 
 def strip(data: bytes, kind: str | None = None, *, config: Config | None = None, options: StripOptions | None = None,
@@ -143,10 +145,11 @@ def strip(data: bytes, kind: str | None = None, *, config: Config | None = None,
     :class:`StripOptions`), pinyin ruby (HTML, EPUB), pinyin lines (subtitles)."""
     cfg, opts, doc = resolve(changes, (config or DEFAULT, Config), (options or STRIP, StripOptions),
                              (document or DOCUMENT, DocumentOptions), where="documents.strip")
-    d = load(data, kind, name=name, document=doc, limits=limits)
-    texts = {p.name: p.handler.strip(p, names=opts.names, toneless=opts.toneless, user_dict=cfg.user_dict)
-             for p in d.parts}
-    return d.write(texts)
+    with collector_paused():
+        d = load(data, kind, name=name, document=doc, limits=limits)
+        texts = {p.name: p.handler.strip(p, names=opts.names, toneless=opts.toneless, user_dict=cfg.user_dict)
+                 for p in d.parts}
+        return d.write(texts)
 
 
 def audit(data: bytes, kind: str | None = None, *, config: Config | None = None, options: AuditOptions | None = None,

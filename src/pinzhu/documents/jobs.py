@@ -12,7 +12,7 @@ follows one.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 
 import numpy as np
@@ -21,45 +21,62 @@ from ..config import Config
 from ..render import BRACKETS, AnnotateOptions, Plan, ruby_markup
 from .base import Block, Edit
 
-# Blocks per engine pass: short blocks share the per-call cost; a long book goes in bounded pieces.
-BLOCKS_PER_PASS = 512
+# Characters per engine pass: a book's documents are read many at a time (one pass for short
+# ones), and a huge one in bounded pieces.
+PASS_CHARS = 1_000_000
 
 Progress = Callable[[int, int], None]
 
 
-def plans(blocks: Sequence[Block], options: AnnotateOptions, config: Config, *, guard: bool | None = None,
-          progress: Progress | None = None) -> list[Plan]:
-    """Each block's annotation plan (:func:`pinzhu.render.plan`), read in passes of many blocks."""
+def in_passes(parts: Sequence, config: Config) -> Iterator[tuple[object, object]]:
+    """``(part, its reading)`` for each part, the parts' joined text read many at a time
+    (:func:`pinzhu.pipeline.reading_many`, passes of about PASS_CHARS characters)."""
     from ..pipeline import reading_many
+
+    batch: list = []
+    size = 0
+    for k, part in enumerate(parts):
+        batch.append(part)
+        size += len(part.joined[0].text)
+        if size >= PASS_CHARS or k == len(parts) - 1:
+            yield from zip(batch, reading_many([p.joined[0].text for p in batch], config=config))
+            batch, size = [], 0
+
+
+def plan_of(block: Block, options: AnnotateOptions, config: Config, reading, guard: bool | None = None) -> Plan:
+    """The annotation plan (:func:`pinzhu.render.plan`) of a part's joined block."""
     from ..render import plan
 
-    out: list[Plan] = []
-    for a in range(0, len(blocks), BLOCKS_PER_PASS):
-        chunk = [b.text for b in blocks[a:a + BLOCKS_PER_PASS]]
-        out += [plan(t, options, config, read=r, guard=guard) for t, r in zip(chunk, reading_many(chunk, config=config))]
-        if progress:
-            progress(len(out), len(blocks))
-    return out
+    return plan(block.text, options, config, read=reading, guard=guard)
 
 
 Place = Callable[[Block, int, int], int]
 
 
-def inline_edits(block: Block, p: Plan, escape: Callable[[str], str] = str, place: Place | None = None) -> list[Edit]:
-    """``(xúngēn)`` after each unit's last character, in that character's text node. ``place``
-    may move the insertion point (Markdown: past a closing ``*``, which an annotation before it
-    would stop from closing)."""
+def inline_edit_list(block: Block, p: Plan, escape: Callable[[str], str] = str,
+                     place: Place | None = None) -> list[tuple[int, Edit]]:
+    """``(unit, edit)``: ``(xúngēn)`` after each unit's last character, in that character's text
+    node. ``place`` may move the insertion point (Markdown: past a closing ``*``, which an
+    annotation before it would stop from closing)."""
     op, cl = BRACKETS[p.options.brackets]
-    out = []
-    for b, w in zip(p.end.tolist(), p.written.tolist()):
-        i = b - 1
-        if block.starts[i] < 0:
-            continue
-        pos = int(block.ends[i])
-        if place is not None:
-            pos = place(block, i, pos)
-        out.append(Edit(pos, pos, escape(op + w + cl), 0))
-    return out
+    if not len(p.end):
+        return []
+    last = p.end - 1
+    keep = np.flatnonzero(block.starts[last] >= 0)
+    pos = block.ends[last[keep]].tolist()
+    written = (op + p.written[keep] + cl).tolist()
+    if escape is not str:
+        joined = "".join(written)   # one check for all (pinyin never needs escaping in practice)
+        if escape(joined) != joined:
+            written = [escape(w) for w in written]
+    if place is not None:
+        lasts = last[keep].tolist()
+        pos = [place(block, i, q) for i, q in zip(lasts, pos)]
+    return list(zip(keep.tolist(), map(Edit._make, zip(pos, pos, written, [0] * len(pos)))))
+
+
+def inline_edits(block: Block, p: Plan, escape: Callable[[str], str] = str, place: Place | None = None) -> list[Edit]:
+    return [e for _, e in inline_edit_list(block, p, escape, place)]
 
 
 def ruby_edits(block: Block, p: Plan, move: dict[int, int] | None = None) -> list[Edit]:
@@ -145,8 +162,9 @@ def read_blocks(blocks: Sequence[Block], where: Callable[[int], str], config: Co
     from ..pipeline import words_many
 
     out = []
-    for a in range(0, len(blocks), BLOCKS_PER_PASS):
-        chunk = blocks[a:a + BLOCKS_PER_PASS]
+    step = 512
+    for a in range(0, len(blocks), step):
+        chunk = blocks[a:a + step]
         for b, ws in zip(chunk, words_many([x.text for x in chunk], config=config)):
             out.append({"where": where(b.where), "text": b.text, "words": [[w, p] for w, p in ws]})
     return out

@@ -264,22 +264,26 @@ def _place(doc: MarkdownDoc):
     return place
 
 
-def annotate(p, options, config, *, subtitles: str = "inline", progress=None) -> str:
-    from .jobs import inline_edits, plans
+def annotate(p, options, config, *, subtitles: str = "inline", reading=None) -> str:
+    import numpy as np
+
+    from .jobs import inline_edit_list, plan_of
 
     doc: MarkdownDoc = p.state
     if options.format != "inline":
         raise DocumentError(f"{doc.source.name}: Markdown is annotated inline (ruby is for HTML and EPUB)")
-    try:
-        ps = plans(doc.blocks, options, config, progress=progress)
-    except ValueError as e:
-        raise DocumentError(f"{doc.source.name}: {e}") from None
-    place = _place(doc)
+    block, offsets = p.joined
+    pl = plan_of(block, options, config, reading)
     text = doc.source.text
+    # Each annotation's paragraph: the block its unit ends in.
+    which = np.searchsorted(offsets, pl.end - 1, side="right") - 1
+    by_block: dict[int, list[Edit]] = {}
+    for k, e in inline_edit_list(block, pl, place=_place(doc)):
+        by_block.setdefault(int(which[k]), []).append(e)
     edits = []
-    for b, pl, (content, spans) in zip(doc.blocks, ps, doc.inline):
-        mine = inline_edits(b, pl, place=place)
+    for j, mine in by_block.items():
         near = [e for e in mine if text[e.start:e.start + 1] in _DELIMS or text[e.start - 1:e.start] in _DELIMS]
+        content, spans = doc.inline[j]
         if near and _signature(content, doc.env) != _signature(_in_content(content, spans, mine), doc.env):
             mine = [e for e in mine if e not in near]
         edits += mine

@@ -27,6 +27,8 @@ from __future__ import annotations
 import html
 import re
 import xml.parsers.expat
+
+import numpy as np
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
@@ -65,7 +67,7 @@ GUARD = "<!--pinzhu:keep-->"  # before a ruby that strip must leave: annotate's 
 STYLE_MARK = "/* pinzhu ruby"
 
 
-@dataclass
+@dataclass(slots=True)
 class Ruby:
     """A ``<ruby>`` element already in the document: where it is, what it reads, how to take it out."""
 
@@ -74,13 +76,21 @@ class Ruby:
     classes: tuple[str, ...] = ()
     bases: list[str] = field(default_factory=lambda: [""])   # base text before each <rt>
     rts: list[str] = field(default_factory=list)
-    markup: list[tuple[int, int]] = field(default_factory=list)  # tags, <rt> and <rp> elements
+    markup: list[tuple[int, int]] = field(default_factory=list)  # tags, <rt> and <rp> elements (merged)
     guard: tuple[int, int] | None = None                          # a GUARD comment right before it
+    ours: bool = False                                            # class pz: pinzhu wrote it
     _open: tuple[str, int] | None = None                          # an <rt>/<rp> not yet closed
+
+    def cut(self, s: int, e: int) -> None:
+        """Note a span strip takes out (joined to the last one where they touch)."""
+        if self.markup and self.markup[-1][1] == s:
+            self.markup[-1] = (self.markup[-1][0], e)
+        else:
+            self.markup.append((s, e))
 
     def removable(self, user_dict=None) -> bool:
         """pinzhu's (class ``pz``), or pinyin over Han characters that it fits, whoever wrote it."""
-        if "pz" in self.classes:
+        if self.ours:
             return True
         from ..parse import HAN, find_annotations
 
@@ -213,9 +223,21 @@ def _xml_events(src: Source) -> list[tuple]:
     except xml.parsers.expat.ExpatError as e:
         raise DocumentError(f"{src.name}:{e.lineno}:{e.offset + 1}: not well-formed XML "
                             f"({xml.parsers.expat.errors.messages[e.code]})") from None
-    return [(k, int(chars[b]), n, a, d) for k, b, n, a, d in events]
+    finally:
+        # The handlers refer to the parser and the parser to them: break the cycle, so the parser
+        # and its event list go with reference counting (the collector may be paused).
+        for h in _HANDLERS:
+            setattr(p, h, None)
+    if len(data) == len(src.text):   # ASCII: byte offsets are character offsets
+        return events
+    at = chars[np.fromiter((e[1] for e in events), dtype=np.int64, count=len(events))].tolist()
+    return [(e[0], c, e[2], e[3], e[4]) for e, c in zip(events, at)]
 
 
+_HANDLERS = ("EntityDeclHandler", "UnparsedEntityDeclHandler", "ExternalEntityRefHandler", "StartElementHandler",
+             "EndElementHandler", "CharacterDataHandler", "CommentHandler", "StartCdataSectionHandler",
+             "EndCdataSectionHandler", "ProcessingInstructionHandler", "StartDoctypeDeclHandler",
+             "SkippedEntityHandler", "DefaultHandler")
 _XML_REF = re.compile(r"&(#[0-9]+|#x[0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);|\r\n?|.", re.S)
 
 
@@ -235,7 +257,7 @@ def _aligned(raw: str, data: str, start: int) -> tuple[list[int], list[int]] | N
 
 # --- the walker ----------------------------------------------------------------------------------
 
-@dataclass
+@dataclass(slots=True)
 class _Frame:
     name: str
     hard: bool        # inside an element that is never read
@@ -287,7 +309,7 @@ def parse_markup(src: Source, *, xml_doc: bool = False, default_lang: str | None
     def close_ruby_child(at: int) -> None:
         if ruby is not None and ruby._open is not None:
             kind, s = ruby._open
-            ruby.markup.append((s, at))
+            ruby.cut(s, at)
             ruby._open = None
 
     def pop_to(k: int, at: int) -> None:
@@ -338,6 +360,7 @@ def parse_markup(src: Source, *, xml_doc: bool = False, default_lang: str | None
             parent = stack[-1]
             if local == "ruby" and ruby is None and not parent.hard:
                 ruby = Ruby(start, classes=tuple((attrs.get("class") or "").split()), markup=[(start, end)])
+                ruby.ours = "pz" in ruby.classes
                 if last_comment and last_comment[1] == start and last_comment[2] == GUARD[4:-3]:
                     ruby.guard = (last_comment[0], last_comment[1])
                 ruby_depth = len(stack)
@@ -355,7 +378,9 @@ def parse_markup(src: Source, *, xml_doc: bool = False, default_lang: str | None
                 b.context(SEPARATOR)
             if local not in VOID or xml_doc:
                 hard = parent.hard or local in SKIP or foreign
-                stack.append(_Frame(local, hard, _lang_ok(attrs, xml_doc, parent.lang_ok)))
+                lang_ok = parent.lang_ok if not attrs or ("lang" not in attrs and "xml:lang" not in attrs) \
+                    else _lang_ok(attrs, xml_doc, parent.lang_ok)
+                stack.append(_Frame(local, hard, lang_ok))
                 if skipping() and not was:
                     b.context(SEPARATOR)
         elif kind == "end":
@@ -373,9 +398,9 @@ def parse_markup(src: Source, *, xml_doc: bool = False, default_lang: str | None
                 if stack[k].name == tag:
                     if ruby is not None and tag == "ruby" and k == ruby_depth:
                         close_ruby_child(start)
-                        ruby.markup.append((start, end))
+                        ruby.cut(start, end)
                     elif ruby is not None and tag in ("rt", "rp") and k == ruby_depth + 1 and ruby._open:
-                        ruby.markup.append((ruby._open[1], end))
+                        ruby.cut(ruby._open[1], end)
                         ruby._open = None
                     pop_to(k, end)
                     break
@@ -402,7 +427,7 @@ def parse_markup(src: Source, *, xml_doc: bool = False, default_lang: str | None
                         continue
             if not xml_doc and stack[-1].name == "head" and decoded.strip():
                 pop_to(len(stack) - 1, start)  # text ends a head whose end tag was left out
-            if ruby is not None:
+            if ruby is not None and not ruby.ours:   # pinzhu's own is taken out whatever it reads
                 if ruby._open is not None:
                     if ruby._open[0] == "rt":
                         ruby.rts[-1] += decoded
@@ -523,16 +548,16 @@ def load(data: bytes, kind: str, *, name: str, encoding: str | None = None, limi
     return Single(part(src, xml_doc=xml_doc))
 
 
-def annotate(p, options, config, *, subtitles: str = "inline", progress=None) -> str:
-    from .jobs import inline_edits, plans, ruby_edits
+def annotate(p, options, config, *, subtitles: str = "inline", reading=None) -> str:
+    from .jobs import inline_edits, plan_of, ruby_edits
 
     m: Markup = p.state
     ruby = options.format == "ruby"
-    edits: list[Edit] = []
-    for b, pl in zip(m.blocks, plans(m.blocks, options, config, guard=True if ruby else None, progress=progress)):
-        # A ruby never starts right after a guard comment (strip would read the guard as its own):
-        # its start tag goes before the comment, which then sits inside it, before its text.
-        edits += ruby_edits(b, pl, move=m.guards) if ruby else inline_edits(b, pl, escape=_text)
+    block, _ = p.joined
+    pl = plan_of(block, options, config, reading, guard=True if ruby else None)
+    # A ruby never starts right after a guard comment (strip would read the guard as its own):
+    # its start tag goes before the comment, which then sits inside it, before its text.
+    edits = ruby_edits(block, pl, move=m.guards) if ruby else inline_edits(block, pl, escape=_text)
     edits += extra_annotate_edits(m, wrote_ruby=ruby, user_dict=config.user_dict)
     return apply_edits(m.source.text, edits)
 

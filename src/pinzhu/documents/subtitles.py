@@ -321,8 +321,8 @@ def load(data: bytes, kind: str, *, name: str, encoding: str | None = None, limi
     return Single(Part(name, src, [c.block for c in cues if c.block is not None], sys.modules[__name__], subs))
 
 
-def annotate(p, options, config, *, subtitles: str = "inline", progress=None) -> str:
-    from .jobs import inline_edits, plans
+def annotate(p, options, config, *, subtitles: str = "inline", reading=None) -> str:
+    from .jobs import inline_edits, plan_of
 
     subs: Subtitles = p.state
     if options.format != "inline":
@@ -333,51 +333,49 @@ def annotate(p, options, config, *, subtitles: str = "inline", progress=None) ->
         raise DocumentError(f"{cue.label}: this cue already has a pinyin line ({cue.lines[k].start - cue.start} "
                             "characters into it), which strip would take too: strip the file first, or write "
                             "a separate track (subtitles='track')")
-    cues = [c for c in subs.cues if c.block is not None]
-    try:
-        if subtitles == "inline":
-            ps = plans([c.block for c in cues], options, config, progress=progress)
-            edits = [e for c, pl in zip(cues, ps) for e in inline_edits(c.block, pl)]
-            return apply_edits(subs.source.text, edits)
-        every = options.but(select="all")
-        ps = plans([c.block for c in cues], every, config, guard=False, progress=progress)
-        if subtitles in ("above", "below"):
-            # Inline guards: a bracket strip could take must stay the text's own.
-            guards = plans([c.block for c in cues], options.but(select="words", words=frozenset()), config)
-            edits = [e for c, g in zip(cues, guards) for e in inline_edits(c.block, g)]
-            for c, pl in zip(cues, ps):
-                for ln, py in zip(c.lines, _line_pinyin(c, pl)):
-                    if not py:
-                        continue
-                    if subtitles == "above":
-                        edits.append(Edit(ln.start, ln.start, py + c.nl, 1))
-                    else:
-                        edits.append(Edit(ln.end, ln.end, c.nl + py, 0))
-            return apply_edits(subs.source.text, edits)
-        return _track(subs, {id(c): pl for c, pl in zip(cues, ps)})
-    except ValueError as e:
-        if isinstance(e, DocumentError):
-            raise
-        raise DocumentError(f"{subs.source.name}: {e}") from None
+    block, offsets = p.joined
+    cues = [c for c in subs.cues if c.block is not None]   # in the order of p.blocks
+    if subtitles == "inline":
+        return apply_edits(subs.source.text, inline_edits(block, plan_of(block, options, config, reading)))
+    every = plan_of(block, options.but(select="all"), config, reading, guard=False)
+    lines = _line_pinyin(cues, offsets, every)
+    if subtitles == "track":
+        return _track(subs, lines)
+    # Inline guards: a bracket strip could take must stay the text's own.
+    edits = inline_edits(block, plan_of(block, options.but(select="words", words=frozenset()), config, reading))
+    for c in cues:
+        for ln, py in zip(c.lines, lines[id(c)]):
+            if not py:
+                continue
+            if subtitles == "above":
+                edits.append(Edit(ln.start, ln.start, py + c.nl, 1))
+            else:
+                edits.append(Edit(ln.end, ln.end, c.nl + py, 0))
+    return apply_edits(subs.source.text, edits)
 
 
-def _line_pinyin(cue: Cue, pl) -> list[str]:
-    """Each line's pinyin: its words' pinyin, space-separated."""
-    out = []
-    starts = pl.start.tolist()
+def _line_pinyin(cues: list[Cue], offsets, pl) -> dict[int, list[str]]:
+    """Each cue's lines' pinyin: the words of the line, space-separated (from the part's plan)."""
+    import numpy as np
+
+    starts = pl.start
     written = pl.written.tolist()
-    for ln in cue.lines:
-        out.append(" ".join(w for a, w in zip(starts, written) if ln.lo <= a < ln.hi))
+    out = {}
+    for c, off in zip(cues, offsets.tolist()):
+        row = []
+        for ln in c.lines:
+            a, b = np.searchsorted(starts, [off + ln.lo, off + ln.hi])
+            row.append(" ".join(written[a:b]))
+        out[id(c)] = row
     return out
 
 
-def _track(subs: Subtitles, plans_by_cue: dict) -> str:
+def _track(subs: Subtitles, lines: dict[int, list[str]]) -> str:
     edits = []
     for c in subs.cues:
-        pl = plans_by_cue.get(id(c))
-        lines = [py for py in _line_pinyin(c, pl) if py] if pl is not None else []
-        if lines:
-            edits.append(Edit(c.start, c.end, c.lead + c.nl.join(lines) if subs.kind == "ass" else c.nl.join(lines)))
+        mine = [py for py in lines.get(id(c), []) if py]
+        if mine:
+            edits.append(Edit(c.start, c.end, c.lead + c.nl.join(mine) if subs.kind == "ass" else c.nl.join(mine)))
         elif subs.kind == "ass":
             edits.append(Edit(c.start, c.end, c.lead))
         elif c.whole:
