@@ -149,7 +149,7 @@ class Progress:
         if now - self.last >= self.every or self.done >= self.total:
             self.last, self.printed = now, self.done
             rate = self.done / elapsed
-            eta = (self.total - self.done) / rate if rate > 0 else float("inf")
+            eta = max(0, self.total - self.done) / rate if rate > 0 else float("inf")
             eta_s = "?" if eta == float("inf") else time.strftime("%H:%M:%S", time.gmtime(eta))
             print(f"pinzhu corpus: {self.done:,}/{self.total:,} documents, {cps / 1e6:.2f}M chars/s, "
                   f"ETA {eta_s}", file=sys.stderr, flush=True)
@@ -319,7 +319,7 @@ def run_corpus(inputs: str | Iterable[str], out: str, options: CorpusOptions,
         man = manifest(files, shards, options, run)
         stats = _prepare_out(outp, man, run.resume)
         todo = [s for s in shards if s.name not in stats]
-        progress = Progress(sum(s.count for s in todo), run.progress)
+        progress = Progress(sum(s.count + bool(s.damage) for s in todo), run.progress)  # + the damage records
         this_run = ShardStats()
 
         def done(shard: Shard, shard_stats: ShardStats) -> None:

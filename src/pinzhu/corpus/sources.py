@@ -425,6 +425,11 @@ def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
 
 
+# NaN and Infinity are not JSON (json would take them, and write lines no strict reader can). One
+# decoder for every line: json.loads(..., parse_constant=...) would build a new one per call.
+_DECODE = json.JSONDecoder(parse_constant=_no_constant).decode
+
+
 def _parse(raw: bytes, line: int, offset: int) -> dict[str, Any] | Bad | None:
     if not raw.strip():
         return None  # blank lines carry no record
@@ -436,8 +441,7 @@ def _parse(raw: bytes, line: int, offset: int) -> dict[str, Any] | Bad | None:
     if line == 1:
         text = text.removeprefix("\ufeff")
     try:
-        # NaN and Infinity are not JSON (json would take them, and write lines no strict reader can)
-        obj = json.loads(text, parse_constant=_no_constant)
+        obj = _DECODE(text)
     except json.JSONDecodeError as e:
         return Bad(line, offset, f"malformed JSON: {e.msg} at column {e.colno}", text.rstrip("\r\n"))
     except RecursionError:
