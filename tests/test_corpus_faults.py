@@ -367,7 +367,7 @@ def _drain(fd: int, seconds: float) -> bytes:
 
 
 def test_ctrl_c_under_jobs_2_in_a_terminal_stops_within_seconds(tmp_path):
-    """One ^C in a terminal (SIGINT to the whole process group): the pending shards are cancelled,
+    """^C in a terminal (SIGINT to the whole process group), twice: the pending shards are cancelled,
     the workers stop, "interrupted; rerun with --resume", exit 130, within seconds; no traceback, no
     process left, no temporary file; --resume then finishes byte-identical to an uninterrupted run."""
     src = tmp_path / "in.jsonl"
@@ -384,6 +384,8 @@ def test_ctrl_c_under_jobs_2_in_a_terminal_stops_within_seconds(tmp_path):
     assert list(markers.glob("part-*.done")), out.decode(errors="replace")
     os.write(fd, b"\x03")  # ^C, as typed
     t0 = time.monotonic()
+    out += _drain(fd, 0.2)
+    os.write(fd, b"\x03")  # and again, impatient (two presses used to hang for good)
     status = None
     while time.monotonic() - t0 < 15:
         out += _drain(fd, 0.1)

@@ -128,14 +128,16 @@ def output_target(path: str | os.PathLike[str]) -> tuple[Path, bool]:
 
 
 @contextmanager
-def atomic_write(path: str | os.PathLike[str], mode: str = "w", encoding: str | None = "utf-8") -> Iterator[IO]:
+def atomic_write(path: str | os.PathLike[str], mode: str = "w", encoding: str | None = "utf-8",
+                 clean: bool = True) -> Iterator[IO]:
     """Write to a temporary file beside ``path`` and rename it into place only on success, so a
     failure never leaves a half-written or clobbered file.
 
     Through a symlink, the link's target is written; a device or FIFO is written to directly
     (:func:`output_target`). The temporary file's name carries this process's pid, so the next
-    write of ``path`` removes one that a killed run left behind. After the rename the folder is
-    fsynced. Every OSError names ``path``.
+    write of ``path`` removes one that a killed run left behind (``clean=False``: the caller
+    cleans, as the corpus runner does once for a folder of thousands of parts). After the rename
+    the folder is fsynced. Every OSError names ``path``.
     """
     text = "b" not in mode
     target, stream = output_target(path)
@@ -153,7 +155,8 @@ def atomic_write(path: str | os.PathLike[str], mode: str = "w", encoding: str | 
         raise NotADirectoryError(errno.ENOTDIR, "a path under a file, not a folder", str(path)) from None
     except OSError as e:
         raise _named(e, path, always=True) from None
-    clean_stale_temps(folder, target.name)
+    if clean:
+        clean_stale_temps(folder, target.name)
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=f".{os.getpid()}{TMP_SUFFIX}", dir=folder)
     except OSError as e:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
 from dataclasses import asdict
 
@@ -66,6 +67,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         summary = run_corpus(args.input, args.output, options, runopts)
     except KeyboardInterrupt:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C can't cut the message short
         print(f"pinzhu: interrupted; rerun with --resume to finish {args.output}", file=sys.stderr)
         return 130
     if summary.skipped_links:

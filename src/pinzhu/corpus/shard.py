@@ -191,7 +191,9 @@ def run_shard(shard: Shard, options: CorpusOptions, out_dir: str, run: RunOption
         digest.update(line)
         size += len(line)
 
-    with atomic_write(out / f"{shard.name}.jsonl", "wb") as f:
+    # OUT's temporary files are the runner's to clean, once, under OUT's lock (not a folder
+    # listing per part).
+    with atomic_write(out / f"{shard.name}.jsonl", "wb", clean=False) as f:
         # Records go through in chunks (jobs with a batch form read a chunk in one engine pass);
         # lines that are not records keep their place between them.
         for chunk in _chunks(records(shard, run.max_record_bytes, run.max_ratio), CHUNK):
@@ -216,7 +218,7 @@ def run_shard(shard: Shard, options: CorpusOptions, out_dir: str, run: RunOption
                     kinds[kind] = kinds.get(kind, 0) + 1
                 write(_dumps(new))
     stats = ShardStats(docs, changed, errors, chars, time.perf_counter() - t0, kinds, tuple(damaged))
-    with atomic_write(out / META / f"{shard.name}.done") as m:
+    with atomic_write(out / META / f"{shard.name}.done", clean=False) as m:
         json.dump({**stats.as_json(), "part": {"bytes": size, "sha256": digest.hexdigest()}}, m)
     return stats
 
