@@ -44,6 +44,9 @@ def test_output_path_errors_are_exit_2_naming_the_path(tmp_path, text_file):
     _usage_error(cli("annotate", str(text_file), "-o", str(tmp_path / "adir")), f"{tmp_path / 'adir'}: ")
     _usage_error(cli("strip", str(text_file), "-o", str(text_file / "x.txt")), f"{text_file / 'x.txt'}: ")
     _usage_error(cli("corpus", "strip", str(text_file), str(text_file), "--no-progress"), str(text_file))
+    (tmp_path / "afile").write_text("x")
+    _usage_error(cli("corpus", "strip", str(text_file), str(tmp_path / "afile" / "out"), "--no-progress"),
+                 f"{tmp_path / 'afile' / 'out'}: OUT must be a folder")
 
 
 def test_option_errors_are_exit_2(tmp_path, text_file):

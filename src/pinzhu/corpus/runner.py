@@ -12,6 +12,7 @@ the engine or the number of workers. The work on one shard, shared by every engi
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import json
 import os
@@ -63,8 +64,9 @@ def locked(out: Path) -> Iterator[None]:
     try:
         meta.mkdir(parents=True, exist_ok=True)
         fd = os.open(meta / "lock", os.O_RDWR | os.O_CREAT, 0o666)
-    except FileExistsError:
-        raise NotADirectoryError(20, "OUT is a file, not a folder", str(out)) from None
+    except (FileExistsError, NotADirectoryError):
+        raise NotADirectoryError(errno.ENOTDIR, "OUT must be a folder, and this is (or is under) a file",
+                                 str(out)) from None
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
