@@ -584,6 +584,7 @@ def create_app(max_body: int = MAX_BODY, max_document: int = MAX_DOCUMENT, *, wo
 
 
 _MEDIA = {"html": "text/html", "xhtml": "application/xhtml+xml", "epub": "application/epub+zip",
+          "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
           "srt": "application/x-subrip", "vtt": "text/vtt", "ass": "text/x-ssa", "md": "text/markdown"}
 
 

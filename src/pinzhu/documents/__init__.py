@@ -12,7 +12,7 @@ places; everything else passes through byte for byte, and ``strip(annotate(doc))
 >>> documents.strip(documents.annotate(page, "html", select="words", words=["银行"]), "html") == page
 True
 
-Formats (:data:`KINDS`): ``html``, ``xhtml``, ``epub``, ``srt``, ``vtt``, ``ass``, ``md``; the
+Formats (:data:`KINDS`): ``html``, ``xhtml``, ``epub``, ``docx``, ``srt``, ``vtt``, ``ass``, ``md``; the
 kind comes from the file name (:func:`kind_of`) or is named. Every function takes the document's
 bytes and returns bytes (annotate, strip) or values (audit, scan, read); bad input raises
 :class:`DocumentError` naming the file and where.
@@ -32,7 +32,7 @@ from .base import (DEFAULT_LIMITS, DOCUMENT, KINDS, SUBTITLE_MODES, Block, Docum
                    Limits, Part, Single, Source, apply_edits, collector_paused)
 from .jobs import DocFinding, Progress
 
-_EXTENSIONS = {".html": "html", ".htm": "html", ".xhtml": "xhtml", ".xht": "xhtml", ".epub": "epub",
+_EXTENSIONS = {".html": "html", ".htm": "html", ".xhtml": "xhtml", ".xht": "xhtml", ".epub": "epub", ".docx": "docx",
                ".srt": "srt", ".vtt": "vtt", ".ass": "ass", ".ssa": "ass", ".md": "md",
                ".markdown": "md", ".mdown": "md", ".mkd": "md"}
 
@@ -51,6 +51,8 @@ def _handler(kind: str):
         from . import markup as h
     elif kind == "epub":
         from . import epub as h
+    elif kind == "docx":
+        from . import docx as h
     elif kind in ("srt", "vtt", "ass"):
         from . import subtitles as h
     elif kind == "md":

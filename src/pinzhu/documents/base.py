@@ -342,7 +342,7 @@ class Single:
         return self.part.source.encode(texts[self.part.name])
 
 
-KINDS = ("html", "xhtml", "epub", "srt", "vtt", "ass", "md")
+KINDS = ("html", "xhtml", "epub", "docx", "srt", "vtt", "ass", "md")
 SUBTITLE_MODES = ("inline", "above", "below", "track")
 
 

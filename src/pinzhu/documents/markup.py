@@ -63,6 +63,32 @@ _P_SCOPE = frozenset("html table td th caption marquee object applet template bu
 # What may stand in an HTML <head>; any other start tag (or text) ends a head whose end tag was left out.
 _HEAD_CONTENT = frozenset("title meta link style script base noscript template basefont bgsound".split())
 
+@dataclass(frozen=True)
+class Policy:
+    """Which elements a markup vocabulary reads and how: ``block`` elements end a block, ``skip``
+    ones are never read (and separate words), ``breaks`` stand for a character of context (``<br>``
+    a line break); ``text_in``: text is read only inside these (a DOCX's ``w:t``), None: anywhere;
+    ``lang``: ``lang``/``xml:lang`` attributes decide; ``prefixed_foreign``: a prefixed element
+    (``svg:svg``, ``m:math``) is another vocabulary, not read."""
+
+    block: frozenset[str]
+    skip: frozenset[str]
+    breaks: dict[str, str]
+    text_in: frozenset[str] | None = None
+    lang: bool = True
+    prefixed_foreign: bool = True
+    separators: frozenset[str] = frozenset()   # empty elements that separate words (<img>)
+
+
+HTML_POLICY = Policy(BLOCK, SKIP, {"br": "\n"}, separators=VOID - {"br", "wbr"})
+# WordprocessingML: text lives in w:t; paragraphs are w:p. Field codes, deleted text, phonetic
+# guides (w:ruby, Word's own ruby) and the fallback copy of alternate content are not read.
+DOCX_POLICY = Policy(frozenset({"w:p"}), frozenset({"w:instrText", "w:delText", "w:ruby", "w:fldData",
+                                                    "mc:Fallback"}),
+                     {"w:br": "\n", "w:cr": "\n", "w:tab": "\t"}, text_in=frozenset({"w:t"}), lang=False,
+                     prefixed_foreign=False, separators=frozenset({"w:sym", "w:footnoteReference",
+                                                                  "w:endnoteReference", "w:drawing"}))
+
 GUARD = "<!--pinzhu:keep-->"  # before a ruby that strip must leave: annotate's mark, strip takes it out
 STYLE_MARK = "/* pinzhu ruby"
 
@@ -262,6 +288,7 @@ class _Frame:
     name: str
     hard: bool        # inside an element that is never read
     lang_ok: bool     # the nearest lang says Chinese (or none says anything)
+    text_ok: bool = True   # inside an element whose text is read (Policy.text_in)
 
 
 def _lang_ok(attrs: dict, xml_doc: bool, inherited: bool) -> bool:
@@ -272,9 +299,12 @@ def _lang_ok(attrs: dict, xml_doc: bool, inherited: bool) -> bool:
     return primary in CHINESE or primary == "und"
 
 
-def parse_markup(src: Source, *, xml_doc: bool = False, default_lang: str | None = None) -> Markup:
+def parse_markup(src: Source, *, xml_doc: bool = False, default_lang: str | None = None,
+                 policy: Policy = HTML_POLICY) -> Markup:
     """Read an HTML (or, with ``xml_doc``, XHTML) source into blocks. ``default_lang``: the
-    language when no element says (an EPUB's ``dc:language``)."""
+    language when no element says (an EPUB's ``dc:language``); ``policy``: the vocabulary's rules
+    (HTML's, or a DOCX's)."""
+    pol = policy
     events = _xml_events(src) if xml_doc else _html_events(src)
     text = src.text
     n = len(events)
@@ -284,7 +314,7 @@ def parse_markup(src: Source, *, xml_doc: bool = False, default_lang: str | None
         if ends[i] <= events[i][1]:
             ends[i] = ends[i + 1]
     root_ok = _lang_ok({"lang": default_lang} if default_lang else {}, False, True)
-    stack: list[_Frame] = [_Frame("#root", False, root_ok)]
+    stack: list[_Frame] = [_Frame("#root", False, root_ok, pol.text_in is None)]
     blocks: list[Block] = []
     b = BlockBuilder(src)
     rubies: list[Ruby] = []
@@ -330,7 +360,7 @@ def parse_markup(src: Source, *, xml_doc: bool = False, default_lang: str | None
         if kind == "start":
             tag = name if xml_doc else name.lower()
             local = tag
-            foreign = xml_doc and ":" in tag
+            foreign = xml_doc and pol.prefixed_foreign and ":" in tag
             if tag == "body" and body_start < 0:
                 body_start = start
             if not xml_doc:
@@ -354,7 +384,7 @@ def parse_markup(src: Source, *, xml_doc: bool = False, default_lang: str | None
                         if stack[k].name in targets:
                             pop_to(k, start)
                             break
-            if local in BLOCK:
+            if local in pol.block:
                 flush()
             was = skipping()
             parent = stack[-1]
@@ -372,15 +402,16 @@ def parse_markup(src: Source, *, xml_doc: bool = False, default_lang: str | None
             if local == "style":
                 style_start = start
                 style_text = text[end:end + len(STYLE_MARK)]
-            if local == "br" and not was:
-                b.context("\n")
-            elif local in VOID and local not in ("wbr", "br") and not was:
+            if local in pol.breaks and not was:
+                b.context(pol.breaks[local])
+            elif local in pol.separators and not was:
                 b.context(SEPARATOR)
             if local not in VOID or xml_doc:
-                hard = parent.hard or local in SKIP or foreign
-                lang_ok = parent.lang_ok if not attrs or ("lang" not in attrs and "xml:lang" not in attrs) \
-                    else _lang_ok(attrs, xml_doc, parent.lang_ok)
-                stack.append(_Frame(local, hard, lang_ok))
+                hard = parent.hard or local in pol.skip or foreign
+                lang_ok = parent.lang_ok if not pol.lang or not attrs or \
+                    ("lang" not in attrs and "xml:lang" not in attrs) else _lang_ok(attrs, xml_doc, parent.lang_ok)
+                text_ok = parent.text_ok or (pol.text_in is not None and local in pol.text_in)
+                stack.append(_Frame(local, hard, lang_ok, text_ok))
                 if skipping() and not was:
                     b.context(SEPARATOR)
         elif kind == "end":
@@ -391,7 +422,7 @@ def parse_markup(src: Source, *, xml_doc: bool = False, default_lang: str | None
                 if style_text == STYLE_MARK:
                     styles.append((style_start, end))
                 style_start = -1
-            if tag in BLOCK:
+            if tag in pol.block:
                 flush()
             was = skipping()
             for k in range(len(stack) - 1, 0, -1):
@@ -406,7 +437,7 @@ def parse_markup(src: Source, *, xml_doc: bool = False, default_lang: str | None
                     break
             if skipping() and not was:
                 b.context(SEPARATOR)  # back into text that is not read (<p lang="en">…<span lang="zh">…</span>)
-            if tag in BLOCK:
+            if tag in pol.block:
                 flush()
         elif kind in ("text", "ref", "xtext"):
             if cdata:
@@ -435,7 +466,7 @@ def parse_markup(src: Source, *, xml_doc: bool = False, default_lang: str | None
                     if len(ruby.bases) <= len(ruby.rts):
                         ruby.bases.append("")
                     ruby.bases[-1] += decoded
-            if skipping():
+            if skipping() or not stack[-1].text_ok:
                 continue
             if spans is None:
                 b.text(start, end)
@@ -532,11 +563,12 @@ def decode_xhtml(data: bytes, name: str) -> Source:
     return src
 
 
-def part(src: Source, *, xml_doc: bool, name: str | None = None, default_lang: str | None = None):
-    """A document part for an HTML or XHTML source."""
+def part(src: Source, *, xml_doc: bool, name: str | None = None, default_lang: str | None = None,
+         policy: Policy = HTML_POLICY):
+    """A document part for an HTML or XHTML source (or another XML vocabulary's, by ``policy``)."""
     from .base import Part
 
-    m = parse_markup(src, xml_doc=xml_doc, default_lang=default_lang)
+    m = parse_markup(src, xml_doc=xml_doc, default_lang=default_lang, policy=policy)
     return Part(name or src.name, src, m.blocks, __import__(__name__, fromlist=["_"]), m)
 
 
