@@ -22,6 +22,7 @@ import asyncio
 import json
 import logging
 import os
+import re
 from collections.abc import Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -31,7 +32,7 @@ from typing import Any, Literal
 from fastapi import FastAPI, File, Form, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, Response
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, field_validator, model_validator
 from starlette.exceptions import HTTPException
 
 from . import service
@@ -56,10 +57,51 @@ _HTTP_LIMITS: dict[str, dict[str, Any]] = {"user_dict": {"max_length": MAX_USER_
                                            "words": {"max_length": MAX_WORDS}}
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+class LoneSurrogate(Exception):
+    """A string with a lone surrogate (``"\\ud800"`` is valid JSON, but no Unicode text): a 422
+    naming ``field``. Not a ValueError, so it passes through pydantic with its field intact."""
+
+    def __init__(self, field: str) -> None:
+        super().__init__(field)
+        self.field = field
+
+
+def _lone_surrogate(value: Any, path: str = "") -> str | None:
+    """Where in a request's fields a string holds a lone surrogate (``texts[3]``, ``user_dict``)."""
+    if isinstance(value, str):
+        return path if _SURROGATE.search(value) else None
+    if isinstance(value, dict):
+        for k, v in value.items():
+            if isinstance(k, str) and _SURROGATE.search(k):
+                return path or "body"
+            clean = isinstance(k, str) and len(k) <= 40
+            found = _lone_surrogate(v, (f"{path}.{k}" if path else k) if clean else path)
+            if found is not None:
+                return found
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            found = _lone_surrogate(v, f"{path}[{i}]")
+            if found is not None:
+                return found
+    return None
+
+
 class _Strict(BaseModel):
     # An unknown field is a 422 naming it, not silently ignored (a misspelt option would be);
     # NaN and Infinity (which Python's JSON reader accepts) are no number any option takes.
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _unicode(cls, data: Any) -> Any:
+        # Every string field is text: refused the same way wherever a lone surrogate sits.
+        where = _lone_surrogate(data)
+        if where is not None:
+            raise LoneSurrogate(where)
+        return data
 
 
 class _Text(_Strict):
@@ -434,6 +476,11 @@ def create_app(max_body: int = MAX_BODY, max_document: int = MAX_DOCUMENT, *, wo
         if not errors:
             return _error(422, "invalid_value", "invalid request")
         return JSON({"error": errors[0], "errors": errors[:20]}, status_code=422)
+
+    @app.exception_handler(LoneSurrogate)
+    async def not_unicode(request: Request, exc: LoneSurrogate) -> JSON:
+        return _error(422, "invalid_value", f"{exc.field}: not Unicode text (a lone surrogate, such as \\ud800)",
+                      exc.field)
 
     @app.exception_handler(OptionError)
     async def bad_option(request: Request, exc: OptionError) -> JSON:

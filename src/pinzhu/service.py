@@ -17,6 +17,7 @@ nothing here knows about HTTP, processes or time. Every error becomes one shape,
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import asdict
 from typing import Any
@@ -26,6 +27,7 @@ from .options import OptionError, declared
 from .render import AnnotateOptions
 
 MAX_MESSAGE = 300  # characters of an error message (a message may quote a word; never a whole text)
+_QUOTED = re.compile(r"(['\"])([^'\"]{24,})\1")
 
 Job = Callable[[Mapping[str, Any]], Any]
 JOBS: dict[str, Job] = {}
@@ -45,6 +47,8 @@ def job(name: str) -> Callable[[Job], Job]:
 
 def error(code: str, message: str, field: str | None = None) -> dict[str, Any]:
     """The one error shape of the API (every 4xx and 5xx)."""
+    # A message may quote what it refuses ('行行' has 2 characters…): a long quote is cut short.
+    message = _QUOTED.sub(lambda m: f"{m.group(1)}{m.group(2)[:12]}…{m.group(1)}", message)
     if len(message) > MAX_MESSAGE:
         message = message[:MAX_MESSAGE - 1] + "…"
     return {"error": {"code": code, "message": message, "field": field}}
