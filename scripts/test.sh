@@ -8,6 +8,13 @@ if ! command -v chromium >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1 &
   (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
     || echo "warning: chromium not installed; the browser test will be skipped" >&2
 fi
+# A CJK font, so the reading room's screenshot shows characters, not boxes (the browser tests
+# drive this Chromium through Playwright: no browser download).
+if ! fc-list 2>/dev/null | grep -qi -e "wenquanyi" -e "noto sans cjk" && command -v apt-get >/dev/null 2>&1 \
+   && [ "$(id -u)" = 0 ]; then
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-zenhei >/dev/null) \
+    || echo "warning: no CJK font installed; the screenshot will show boxes for characters" >&2
+fi
 # Debian's epubcheck validates the EPUBs the document tests write (skipped where apt is absent).
 if ! command -v epubcheck >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
   (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq epubcheck >/dev/null) \

@@ -1,36 +1,15 @@
 """The HTTP API, started for real on a loopback port and called over HTTP."""
 
 import json
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
 
 import pytest
+from servers import start_server, stop_server
 
 pytest.importorskip("fastapi")
 pytest.importorskip("uvicorn")
-
-
-def start_server(*args: str):
-    """``pinzhu serve --port 0`` as a user runs it; the URL is the line it prints."""
-    proc = subprocess.Popen([sys.executable, "-m", "pinzhu", "serve", "--port", "0", *args],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    line = proc.stdout.readline()  # blocks until the server serves (or dies: empty line)
-    if not line.startswith("pinzhu serving on http://"):
-        proc.kill()
-        raise RuntimeError(f"server did not start: {line!r} {proc.stderr.read()[-3000:]}")
-    return proc, line.split()[3].rstrip("/")
-
-
-def stop_server(proc) -> None:
-    proc.terminate()
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
 
 
 @pytest.fixture(scope="module")

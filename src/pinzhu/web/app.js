@@ -582,7 +582,12 @@ async function downloadDocument() {
   const file = state.openedFile;
   if (!file) return;
   const opts = readRequest();
-  if (opts.format === "json") { opts.format = "ruby"; }
+  // Ruby is for the HTML kinds; subtitles and Markdown take the pinyin inline (or as their own lines).
+  if (opts.format === "json" || !/\.(html?|xhtml|epub)$/i.test(file.name)) {
+    opts.format = "inline";
+    if (!["marks", "numbers", "none"].includes(opts.tone)) opts.tone = "marks";
+    delete opts.ruby;
+  }
   const form = new FormData();
   form.append("file", file);
   form.append("options", JSON.stringify(opts));
