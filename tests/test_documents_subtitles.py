@@ -161,3 +161,44 @@ def test_roundtrip_generated_srt(cues, mode, select):
         assert "already has a pinyin line" in str(e)
         return
     assert D.strip(out, "srt") == data
+
+
+# --- generated WebVTT and ASS ------------------------------------------------------------------------
+
+VTT_TEXT = st.lists(st.one_of(st.text(st.sampled_from(HAN), min_size=1, max_size=4),
+                              st.sampled_from(["<i>", "</i>", "<c.hi>", "</c>", "<v 老师>", "</v>", "&amp;", "&lt;",
+                                               "<lang en>", "</lang>", "<ruby>", "<rt>", "</rt>", "</ruby>",
+                                               "<00:00:01.500>", "行(xíng)", "(", " ", "Hello", "xíng", "。"])),
+                    min_size=1, max_size=8).map("".join).filter(lambda t: t.strip() and "-->" not in t)
+ASS_TEXT = st.lists(st.one_of(st.text(st.sampled_from(HAN), min_size=1, max_size=4),
+                              st.sampled_from(["{\\an8}", "{\\i1}", "{\\i0}", "{注释}", "\\N", "\\n", "\\h", ",",
+                                               "行(xíng)", "(", " ", "Hello", "xíng", "。", "{", "}", "\\"])),
+                    min_size=1, max_size=8).map("".join).filter(lambda t: t.strip())
+
+
+@settings(max_examples=CASES, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+@given(st.lists(st.lists(VTT_TEXT, min_size=1, max_size=3), min_size=1, max_size=3),
+       st.sampled_from(["inline", "above", "below"]))
+def test_roundtrip_generated_vtt(cues, mode):
+    data = ("WEBVTT\n\nNOTE 银行\n\n" + "".join(
+        f"c{k}\n00:00:0{k}.000 --> 00:00:0{k}.900 line:0\n" + "\n".join(lines) + "\n\n"
+        for k, lines in enumerate(cues))).encode()
+    try:
+        out = D.annotate(data, "vtt", subtitles=mode, select="all")
+    except D.DocumentError as e:
+        assert "already has a pinyin line" in str(e)
+        return
+    assert D.strip(out, "vtt") == data, (data, out)
+
+
+@settings(max_examples=CASES, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+@given(st.lists(ASS_TEXT, min_size=1, max_size=4), st.sampled_from(["inline", "above", "below"]))
+def test_roundtrip_generated_ass(texts, mode):
+    data = ("[Script Info]\nTitle: 银行\n\n[Events]\nFormat: Layer, Start, End, Style, Text\n" + "".join(
+        f"Dialogue: 0,0:00:0{k}.00,0:00:0{k}.90,Default,{t}\n" for k, t in enumerate(texts))).encode()
+    try:
+        out = D.annotate(data, "ass", subtitles=mode, select="all")
+    except D.DocumentError as e:
+        assert "already has a pinyin line" in str(e)
+        return
+    assert D.strip(out, "ass") == data

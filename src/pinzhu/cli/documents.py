@@ -44,12 +44,23 @@ def document_inputs(args: argparse.Namespace) -> list[tuple[str, str]] | None:
 
 
 def _read(name: str) -> bytes:
+    """The document's bytes; one over the size cap is refused before it is read into memory."""
+    from ..documents import DEFAULT_LIMITS
+
+    cap = DEFAULT_LIMITS.max_bytes
     if name == "-":
-        return sys.stdin.buffer.read()
-    try:
-        return Path(name).read_bytes()
-    except OSError as e:
-        raise InputError(f"{name}: cannot read: {e.strerror}") from None
+        data = sys.stdin.buffer.read(cap + 1)
+    else:
+        try:
+            size = Path(name).stat().st_size
+            if size > cap:
+                raise InputError(f"{name}: {size} bytes; at most {cap} per document")
+            data = Path(name).read_bytes()
+        except OSError as e:
+            raise InputError(f"{name}: cannot read: {e.strerror}") from None
+    if len(data) > cap:
+        raise InputError(f"{'<stdin>' if name == '-' else name}: over {cap} bytes; at most {cap} per document")
+    return data
 
 
 def _flag(e: OptionError) -> str:

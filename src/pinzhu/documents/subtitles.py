@@ -53,6 +53,7 @@ class Line:
     end: int
     lo: int
     hi: int
+    plain: str = ""   # its text with every tag taken out, read or not (what a player shows)
 
 
 @dataclass
@@ -166,8 +167,17 @@ def _read_payload(src: Source, cue: Cue, payload: list[tuple[int, int, str]], vt
             p = m.end()
         if e > p and not any(skip):
             b.text(p, e)
-        cue.lines.append(Line(s, e, lo, len(b)))
+        cue.lines.append(Line(s, e, lo, len(b), _plain(text[s:e], vtt)))
     cue.block = b.finish()
+
+
+def _plain(line: str, vtt: bool) -> str:
+    """A line as a player shows it: tags (and ASS override blocks) out, entities decoded."""
+    import html
+
+    if vtt:
+        return _VTT_TOKEN.sub(lambda m: html.unescape(m.group()) if m.group().startswith("&") else "", line)
+    return _SRT_MARKUP.sub("", line)
 
 
 def _zh(annotation: str) -> bool:
@@ -225,7 +235,7 @@ def _read_ass_text(src: Source, cue: Cue) -> None:
             b.text(p, m.start())
         tok = m.group()
         if tok == "\\N":
-            cue.lines.append(Line(line_start, m.start(), lo, len(b)))
+            cue.lines.append(Line(line_start, m.start(), lo, len(b), _ass_plain(text[line_start:m.start()])))
             b.context("\n")
             lo = len(b)
             line_start = m.end()
@@ -236,9 +246,13 @@ def _read_ass_text(src: Source, cue: Cue) -> None:
         p = m.end()
     if cue.end > p:
         b.text(p, cue.end)
-    cue.lines.append(Line(line_start, cue.end, lo, len(b)))
+    cue.lines.append(Line(line_start, cue.end, lo, len(b), _ass_plain(text[line_start:cue.end])))
     cue.lead = text[cue.start:lead_end]
     cue.block = b.finish()
+
+
+def _ass_plain(line: str) -> str:
+    return _ASS_TOKEN.sub(lambda m: " " if m.group() in ("\\n", "\\h") else "", line)
 
 
 # --- pinyin lines ----------------------------------------------------------------------------------
@@ -284,17 +298,18 @@ def is_pinyin_line(line: str, chinese: str, user_dict=None) -> bool:
 
 
 def _pinyin_lines(subs: Subtitles, user_dict=None) -> list[tuple[Cue, int]]:
-    """(cue, line index) of every line strip takes as a pinyin line."""
+    """(cue, line index) of every line strip takes as a pinyin line: shown as pinyin alone (its
+    tags out, whatever scope they open), and fitting the Chinese read in the line above or below."""
     out = []
     for cue in subs.cues:
         if cue.block is None or len(cue.lines) < 2:
             continue
-        texts = [_line_text(cue.block, ln) for ln in cue.lines]
-        for k, t in enumerate(texts):
-            if _han().search(t) or not t.strip():
+        read = [_line_text(cue.block, ln) for ln in cue.lines]
+        for k, ln in enumerate(cue.lines):
+            if _han().search(ln.plain) or not ln.plain.strip():
                 continue
-            near = [texts[j] for j in (k - 1, k + 1) if 0 <= j < len(texts) and _han().search(texts[j])]
-            if any(is_pinyin_line(t, h, user_dict) for h in near):
+            near = [read[j] for j in (k - 1, k + 1) if 0 <= j < len(read) and _han().search(read[j])]
+            if any(is_pinyin_line(ln.plain, h, user_dict) for h in near):
                 out.append((cue, k))
     return out
 
