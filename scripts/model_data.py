@@ -1,15 +1,27 @@
-"""Training-time data helpers for the polyphone model (scripts/train_model.py).
+"""Training-time data helpers for the lexicon and the polyphone model (build_lexicon.py, train_model.py).
 
-Not used at run time. Loads the labelled sets from ``../shared/data``, splits CPP dev into the
-cross-validation folds, and builds (once, cached) a lexicon per fold from the *other* folds'
-labels, so that no held-out label reaches the lexicon's standalone defaults or word corrections.
+Not used at run time. Loads the labelled sets from ``../shared/data`` and the project's own labelled
+sets (``data/labels/``), keeps every dev and test sentence out of training, splits CPP dev into the
+cross-validation folds, and builds (once, cached) a lexicon per fold from every training source
+minus that fold's sentences, so that no held-out label reaches the lexicon's standalone defaults
+or word corrections.
+
+Sources for training (every Han character labelled; see docs/DATA.md):
+  * ``natural/tatoeba_train.jsonl`` (everyday speech), ``natural/g2pl_full.jsonl`` (web and news;
+    g2pL's own balanced label at ``g2pl_index``), ``natural/cpp_dev_full.jsonl`` (Wikipedia; CPP's
+    label at ``cpp_index``);
+  * ``data/labels/*.jsonl.gz``: sets labelled by this project's own scripts (same shape).
+Never trained on: ``natural/tatoeba_dev``, ``natural/g2pl_dev_full`` (tuning), CPP test and g2pL
+test (reporting), and g2pL dev (the polyphone view of g2pl_dev_full).
 """
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -18,25 +30,68 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "data"
+NATURAL = DATA / "natural"
+LABELS = ROOT / "data" / "labels"
 SHIPPED_LEXICON = ROOT / "src" / "pinzhu" / "data" / "lexicon.npz"
 CACHE = Path(os.environ.get("PINZHU_CV_CACHE", "/tmp/pz_cv"))
 PINYIN_PRO_JSON = Path(os.environ.get("PINYIN_PRO_JSON",
                                       "/tmp/ppd/node_modules/@pinyin-pro/data/json/complete.json"))
 SEED = 20240601
 FOLDS = 5
+HAN = re.compile("[〇\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
+
+NATURAL_TRAIN = ("tatoeba_train", "g2pl_full", "cpp_dev_full")
+NEVER_TRAIN = (NATURAL / "tatoeba_dev.jsonl", NATURAL / "g2pl_dev_full.jsonl", DATA / "cpp" / "test.jsonl",
+               DATA / "g2pl" / "test.jsonl", DATA / "g2pl" / "dev.jsonl")
+# A label taken from a balanced polyphone set (g2pL over-samples rare readings): it teaches
+# context, but it is not evidence of how common a reading is.
+BALANCED_KEYS = ("g2pl_index",)
 
 
 def load_jsonl(path: Path) -> list[dict]:
-    with open(path, encoding="utf-8") as f:
+    opener = gzip.open if str(path).endswith(".gz") else open
+    with opener(path, "rt", encoding="utf-8") as f:
         return [json.loads(line) for line in f if line.strip()]
 
 
-def load_sets() -> dict[str, list[dict]]:
-    return {
-        "cpp_dev": load_jsonl(DATA / "cpp" / "dev.jsonl"),
-        "g2pl_train": load_jsonl(DATA / "g2pl" / "train.jsonl"),
-        "g2pl_dev": load_jsonl(DATA / "g2pl" / "dev.jsonl"),
-    }
+def training_paths() -> list[Path]:
+    """Every fully labelled training set: the shared natural sets, then the project's own."""
+    return [NATURAL / f"{name}.jsonl" for name in NATURAL_TRAIN] + sorted(LABELS.glob("*.jsonl.gz"))
+
+
+def never_train_texts() -> frozenset[str]:
+    return frozenset(d["text"] for p in NEVER_TRAIN for d in load_jsonl(p))
+
+
+def labelled_sentences(paths: list[Path], exclude: frozenset[str] = frozenset()) -> list[dict]:
+    """Fully labelled sentences as {text, source, labels: [(index, syllable)], balanced: set of
+    indexes, target: index of the set's own polyphone label or None}; sentences whose text is in
+    ``exclude`` (or seen before) are left out."""
+    out, seen = [], set(exclude)
+    for path in paths:
+        source = path.name.split(".")[0]
+        for row in load_jsonl(path):
+            text = row["text"]
+            if text in seen:
+                continue
+            seen.add(text)
+            pos = [m.start() for m in HAN.finditer(text)]
+            if len(pos) != len(row["pinyin"]):
+                raise SystemExit(f"{path}: {row.get('id')}: {len(row['pinyin'])} labels for {len(pos)} Han characters")
+            target = next((row[k] for k in ("cpp_index", "g2pl_index") if k in row), None)
+            out.append(dict(text=text, source=source, labels=list(zip(pos, row["pinyin"])),
+                            balanced={row[k] for k in BALANCED_KEYS if k in row}, target=target))
+    return out
+
+
+def load_dev() -> dict[str, list[dict]]:
+    """The tuning sets: everyday speech, web and news (every character), g2pL dev (its polyphone)."""
+    return {"tatoeba_dev": load_jsonl(NATURAL / "tatoeba_dev.jsonl"),
+            "g2pl_dev_full": load_jsonl(NATURAL / "g2pl_dev_full.jsonl")}
+
+
+def cpp_dev() -> list[dict]:
+    return load_jsonl(DATA / "cpp" / "dev.jsonl")
 
 
 def fold_of_text(dev: list[dict]) -> dict[str, int]:
@@ -46,39 +101,43 @@ def fold_of_text(dev: list[dict]) -> dict[str, int]:
     return {t: int(perm[i] % FOLDS) for i, t in enumerate(texts)}
 
 
-def _split_paths(k: int) -> tuple[Path, Path]:
-    return CACHE / f"train_{k}.jsonl", CACHE / f"held_{k}.jsonl"
+def fold_split(k: int) -> tuple[frozenset[str], list[dict]]:
+    """(texts held out in fold k, CPP dev items of fold k)."""
+    dev = cpp_dev()
+    fold = fold_of_text(dev)
+    held = [d for d in dev if fold[d["text"]] == k]
+    return frozenset(d["text"] for d in held), held
 
 
-def fold_files(k: int) -> tuple[list[dict], list[dict]]:
-    """(CPP dev minus fold k, fold k), also written as JSONL under the cache (for build_lexicon)."""
-    dev_path = DATA / "cpp" / "dev.jsonl"
-    lines = [line for line in dev_path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    rows = [json.loads(line) for line in lines]
-    fold = fold_of_text(rows)
-    tr = [line for line, d in zip(lines, rows) if fold[d["text"]] != k]
-    he = [line for line, d in zip(lines, rows) if fold[d["text"]] == k]
+def exclusion_file(k: int | None) -> Path:
+    """A JSONL of the texts build_lexicon.py must leave out: dev and test sets, and fold k."""
+    texts = set(never_train_texts())
+    if k is not None:
+        texts |= fold_split(k)[0]
+    body = "".join(json.dumps({"text": t}, ensure_ascii=False) + "\n" for t in sorted(texts))
     CACHE.mkdir(parents=True, exist_ok=True)
-    for path, part in zip(_split_paths(k), (tr, he)):
-        text = "\n".join(part) + "\n"
-        if not path.exists() or path.read_text(encoding="utf-8") != text:
-            path.write_text(text, encoding="utf-8")
-    return [json.loads(x) for x in tr], [json.loads(x) for x in he]
+    path = CACHE / f"exclude_{'all' if k is None else k}_{hashlib.sha1(body.encode()).hexdigest()[:10]}.jsonl"
+    if not path.exists():
+        path.write_text(body, encoding="utf-8")
+    return path
+
+
+def lexicon_command(out: Path, k: int | None = None) -> list[str]:
+    """The build_lexicon.py call for the shipped lexicon (k None) or fold k's."""
+    return [sys.executable, str(ROOT / "scripts" / "build_lexicon.py"), "--pinyin-pro-json", str(PINYIN_PRO_JSON),
+            "--natural", *map(str, training_paths()), "--exclude-texts", str(exclusion_file(k)), "--out", str(out)]
 
 
 def fold_lexicon(k: int) -> Path:
-    """A lexicon built like the shipped one but labelled with CPP dev minus fold k (cached; keyed
-    by the build script, its overrides and the fold's labels)."""
-    fold_files(k)
-    train_path = _split_paths(k)[0]
+    """A lexicon built like the shipped one but without fold k's sentences (cached; keyed by the
+    build script, its inputs and the fold)."""
     h = hashlib.sha1()
-    for p in (ROOT / "scripts" / "build_lexicon.py", ROOT / "data" / "overrides.tsv", train_path):
-        h.update(p.read_bytes())
+    for p in (ROOT / "scripts" / "build_lexicon.py", ROOT / "data" / "overrides.tsv", exclusion_file(k),
+              *training_paths()):
+        h.update(p.read_bytes() if p.stat().st_size < 50_000_000 else str(p.stat()).encode())
     out = CACHE / f"lex_{k}_{h.hexdigest()[:10]}.npz"
     if not out.exists():
         tmp = out.with_suffix(".tmp.npz")
-        subprocess.run([sys.executable, str(ROOT / "scripts" / "build_lexicon.py"), "--pinyin-pro-json",
-                        str(PINYIN_PRO_JSON), "--labelled", str(train_path), "--out", str(tmp)],
-                       check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(lexicon_command(tmp, k), check=True, stdout=subprocess.DEVNULL)
         tmp.replace(out)
     return out
