@@ -10,10 +10,12 @@ Sources (all shipped by well-kept registry packages; see docs/DATA.md for licenc
 * OpenCC's ``TSCharacters.txt`` (Apache-2.0, via opencc-python-reimplemented): traditional →
   simplified characters, so traditional text reads as well as simplified.
 * ``data/overrides.tsv`` (ours): corrections, mostly lexical neutral tones (东西 dōngxi).
-* g2pL *train* labels (balanced, so not priors) correct word readings the same way.
-* Labelled training sentences (default: CPP *dev*, ``../shared/data/cpp/dev.jsonl``; never the
-  test split): where a labelled character stands alone (no word covers it), its label counts
-  towards that character's default reading — words decide 作为 wéi, but 为 alone is mostly wèi.
+* Fully labelled training sentences (``scripts/model_data.py``: the natural sets in
+  ``../shared/data/natural`` — everyday speech, web and news, Wikipedia — and the project's own
+  ``data/labels/``; never a dev or test sentence): where a labelled character stands alone (no
+  word covers it), its label counts towards that character's default reading — words decide
+  作为 wéi, but 为 alone is mostly wèi; where a word covers it, labels that contradict the word's
+  reading correct the word. Labels from a balanced polyphone set (g2pL's own) only correct words.
 
 Run: ``pip install '.[build]' && python scripts/build_lexicon.py`` (npm fetches @pinyin-pro/data
 into ``build/npm`` unless ``--pinyin-pro-json`` points at complete.json).
@@ -116,32 +118,33 @@ def load_t2s() -> dict[str, str]:
     return out
 
 
-def label_counts(artifact: Path, labelled: list[Path], word_only: list[Path] = ()) -> tuple[dict, dict]:
+def label_counts(artifact: Path, natural: list[Path], exclude: frozenset[str]) -> tuple[dict, dict]:
     """Label counts read with ``artifact``: of characters that no multi-character word covers,
-    and of (word, offset) where a word covers the labelled character."""
+    and of (word, offset) where a word covers the labelled character. A label from a balanced
+    polyphone set (g2pL's own) corrects words but is no evidence of a standalone default."""
     sys.path.insert(0, str(ROOT / "src"))
+    from model_data import labelled_sentences
     from pinzhu.lexicon import Lexicon
     from pinzhu.read import SRC_CHAR, read
-
-    lex = Lexicon(artifact)
     from pinzhu.segment import word_spans
 
+    lex = Lexicon(artifact)
     counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     in_words: dict[tuple[str, int], dict[str, int]] = defaultdict(lambda: defaultdict(int))
     n = 0
-    for path in [*labelled, *word_only]:
-        for line in path.read_text(encoding="utf-8").splitlines():
-            row = json.loads(line)
-            r = read(row["text"], lexicon=lex, use_model=False)
-            i = row["index"]
+    for sent in labelled_sentences(natural, exclude):
+        text = sent["text"]
+        r = read(text, lexicon=lex, use_model=False)
+        spans = None
+        for i, label in sent["labels"]:
             if r.src[i] == SRC_CHAR:
-                if path in word_only:  # balanced labels (g2pL): not priors
-                    continue
-                counts[row["char"]][row["pinyin"]] += 1
-                n += 1
+                if i not in sent["balanced"]:
+                    counts[text[i]][label] += 1
+                    n += 1
             elif r.src[i] & 3 == 2:
-                a, b = next(span for span in word_spans(r.src, r.han) if span[0] <= i < span[1])
-                in_words[(row["text"][a:b], i - a)][row["pinyin"]] += 1
+                spans = spans or word_spans(r.src, r.han)
+                a, b = next(span for span in spans if span[0] <= i < span[1])
+                in_words[(text[a:b], i - a)][label] += 1
     print(f"labelled: {n} standalone positions of {len(counts)} characters, {len(in_words)} word positions")
     return counts, in_words
 
@@ -172,6 +175,28 @@ def word_corrections(words: dict[str, tuple[list[str], float]], in_words: dict) 
 
 
 MIN_CORRECTIONS = 1
+
+# A word whose labelled uses split between two readings of a character (一行 yìxíng / yìháng, 还给
+# huán / hái, 大夫 dàifu / dàfū) is no word at all for reading: it is dropped, so the character
+# stands alone and the polyphone model reads it from the sentence. Split: the second reading has
+# at least this many labels and this share of them.
+CONTESTED_MIN = 2
+CONTESTED_SHARE = 0.15
+
+
+def contested_words(in_words: dict) -> set[str]:
+    out = set()
+    for (word, k), c in in_words.items():
+        # a neutral-tone label counts with the full reading of the same syllable: a convention
+        full = {r[:-1]: r for r, _ in sorted(c.items(), key=lambda kv: kv[1]) if not r.endswith("5")}
+        merged: dict[str, int] = defaultdict(int)
+        for r, n in c.items():
+            merged[full.get(r[:-1], r) if r.endswith("5") else r] += n
+        tops = sorted(merged.values(), reverse=True)
+        if len(tops) >= 2 and tops[1] >= CONTESTED_MIN and tops[1] >= CONTESTED_SHARE * sum(tops):
+            out.add(word)
+    print(f"labelled: {len(out)} words dropped as contested: {' '.join(sorted(out)[:60])}")
+    return out
 
 
 # How many labelled standalone uses the word list's shares count for.
@@ -221,11 +246,10 @@ def add_traditional_words(words: dict[str, tuple[list[str], float]], t2s: dict[s
     return added
 
 
-def build(pinyin_pro_json: Path, out: Path, labelled: list[Path] | None = None,
-          word_labelled: list[Path] | None = None) -> None:
+def build(pinyin_pro_json: Path, out: Path, natural: list[Path], exclude: frozenset[str]) -> None:
     write(pinyin_pro_json, out, {}, {})
-    if labelled or word_labelled:
-        counts, in_words = label_counts(out, labelled or [], word_labelled or [])
+    if natural:
+        counts, in_words = label_counts(out, natural, exclude)
         write(pinyin_pro_json, out, counts, in_words)
 
 
@@ -233,6 +257,8 @@ def write(pinyin_pro_json: Path, out: Path, counts: dict[str, dict[str, int]], i
     from pypinyin.pinyin_dict import pinyin_dict
 
     words = load_words(pinyin_pro_json)
+    for word in contested_words(in_words):
+        words.pop(word, None)
     for word, syls in word_corrections(words, in_words).items():
         words[word] = (syls, words[word][1])
     for word, syls in load_overrides(ROOT / "data" / "overrides.tsv").items():
@@ -330,15 +356,23 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--pinyin-pro-json", type=Path, help="path to @pinyin-pro/data json/complete.json")
     ap.add_argument("--out", type=Path, default=ROOT / "src" / "pinzhu" / "data" / "lexicon.npz")
-    ap.add_argument("--labelled", type=Path, nargs="*",
-                    default=[ROOT.parent / "shared" / "data" / "cpp" / "dev.jsonl"],
-                    help="JSONL training sentences (text, index, char, pinyin); none to skip")
-    ap.add_argument("--word-labelled", type=Path, nargs="*",
-                    default=[ROOT.parent / "shared" / "data" / "g2pl" / "train.jsonl"],
-                    help="training sentences whose labels only correct word readings (balanced sets)")
+    ap.add_argument("--natural", type=Path, nargs="*", default=None,
+                    help="fully labelled JSONL sets (text, pinyin: one label per Han character); "
+                         "default: the shared natural training sets and data/labels/*.jsonl.gz; none to skip")
+    ap.add_argument("--exclude-texts", type=Path,
+                    help="JSONL whose sentences (field text) are left out of every labelled source "
+                         "(default: the dev and test sets)")
     args = ap.parse_args(argv)
     src = args.pinyin_pro_json or fetch_pinyin_pro(ROOT / "build" / "npm")
-    build(src, args.out, args.labelled, args.word_labelled)
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import model_data
+
+    natural = model_data.training_paths() if args.natural is None else args.natural
+    if args.exclude_texts:
+        exclude = frozenset(d["text"] for d in model_data.load_jsonl(args.exclude_texts))
+    else:
+        exclude = model_data.never_train_texts()
+    build(src, args.out, natural, exclude)
     return 0
 
 

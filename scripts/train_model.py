@@ -53,10 +53,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from model_data import FOLDS, SHIPPED_LEXICON, fold_files, fold_lexicon, load_sets  # noqa: E402
+import model_data  # noqa: E402
+from model_data import FOLDS, SHIPPED_LEXICON, fold_lexicon, fold_split  # noqa: E402
 from pinzhu.lexicon import Lexicon  # noqa: E402
 from pinzhu.model import PolyphoneModel, codepoints, dense_features, embedding_index, feature_rows  # noqa: E402
-from pinzhu.read import SRC_CHAR, read  # noqa: E402
+from pinzhu.read import SRC_CHAR, read, read_many  # noqa: E402
 
 DEFAULTS = dict(
     bits=20,
@@ -68,9 +69,13 @@ DEFAULTS = dict(
     ],
     bags=[],          # [lo, hi, n]: bag of n-grams starting at lo..hi
     l2=4.0,           # honest-CV grid (reports/model.md): l2 0.5/1.5/4, g2pl 0.1/0.3/1, word 0.3/1, bags
-    g2pl_weight=0.1,
+    g2pl_weight=0.1,  # a balanced polyphone label (g2pL's own), after reweighting to the reading shares
     g2pl_cap=5.0,
-    word_weight=0.3,
+    word_weight=0.3,  # a labelled position that a word decides (it teaches context, the model is not asked there)
+    teacher_weight=0.0,  # g2pM's distribution at a standalone polyphone of unlabelled text (scripts/teacher.py)
+    teacher_min_conf=0.0,  # ... used where its best reading has at least this probability
+    teacher_max_labels=0,  # ... and only for characters with fewer labelled examples than this (0: all)
+    min_label_count=2,  # a reading outside the lexicon's common ones joins a character's slots when seen this often
     share_floor=0.01,
     prior_floor=0.001,
     iters=300,
@@ -103,52 +108,101 @@ def shares(lex: Lexicon, ch: str) -> dict[str, float]:
     return dict(lex.reading_shares(ch))
 
 
-def standalone_flags(lex: Lexicon, items: list[dict]) -> np.ndarray:
-    """True where the lexicon pass leaves the labelled position standalone (no word covers it)."""
-    out = np.zeros(len(items), dtype=bool)
-    for j, d in enumerate(items):
-        r = read(d["text"], lexicon=lex, use_model=False)
-        out[j] = r.src[d["index"]] == SRC_CHAR
+def sentence_sources(lex: Lexicon, sentences: list[dict]) -> list[np.ndarray]:
+    """For each sentence, the lexicon pass's source per character (SRC_CHAR: no word covers it)."""
+    out = []
+    for a in range(0, len(sentences), 2000):
+        out += [r.src for r in read_many([d["text"] for d in sentences[a:a + 2000]], lexicon=lex, use_model=False)]
     return out
 
 
-def label_spaces(lex: Lexicon, labelled: list[dict], share_floor: float, max_slots: int):
-    seen: dict[str, Counter] = defaultdict(Counter)
-    for d in labelled:
-        seen[d["char"]][d["pinyin"]] += 1
+def label_spaces(lex: Lexicon, counts: dict[str, Counter], share_floor: float, min_count: int, max_slots: int):
+    """Reading slots per character: the lexicon's readings with at least ``share_floor`` of its
+    uses, then readings labelled at least ``min_count`` times; characters with two or more."""
     spaces = {}
-    for ch, cnt in seen.items():
-        rs = [r for r, s in lex.reading_shares(ch) if s >= share_floor or r in cnt]
-        rs += [r for r, _ in cnt.most_common() if r not in rs]
+    for ch, cnt in counts.items():
+        rs = [r for r, s in lex.reading_shares(ch) if s >= share_floor]
+        rs += [r for r, n in cnt.most_common() if r not in rs and n >= min_count]
         rs = rs[:max_slots]
         if len(rs) >= 2:
             spaces[ch] = tuple(rs)
     return spaces
 
 
-def make_examples(lex: Lexicon, cpp: list[dict], g2pl: list[dict], cfg: dict):
-    """(items, weights, spaces, char_list) for training with lexicon ``lex``."""
-    spaces = label_spaces(lex, cpp + g2pl, cfg["share_floor"], cfg["max_slots"])
+TEACHER = ROOT / "build" / "teacher" / "snownlp.jsonl.gz"
+
+
+def teacher_items(lex: Lexicon, spaces: dict, cfg: dict, exclude: frozenset[str],
+                  labelled: Counter) -> tuple[list[dict], list[float]]:
+    """Pseudo-labelled positions: g2pM's reading distribution (scripts/teacher.py, made once and
+    cached under build/) at each standalone polyphone of the unlabelled corpus, restricted to the
+    character's slots; positions where most of its mass falls outside them are skipped."""
+    if not TEACHER.exists():
+        import subprocess
+
+        subprocess.run([sys.executable, str(ROOT / "scripts" / "teacher.py"), str(TEACHER)], check=True)
+    rows = [d for d in model_data.load_jsonl(TEACHER) if d["text"] not in exclude]
+    srcs = sentence_sources(lex, rows)
     items, w = [], []
-    alone = standalone_flags(lex, cpp)
-    for d, a in zip(cpp, alone):
-        if d["char"] in spaces and d["pinyin"] in spaces[d["char"]]:
-            items.append(d)
-            w.append(1.0 if a else cfg["word_weight"])
-    g_cnt: dict[str, Counter] = defaultdict(Counter)
-    for d in g2pl:
-        g_cnt[d["char"]][d["pinyin"]] += 1
-    for d in g2pl:
-        ch, r = d["char"], d["pinyin"]
-        if ch not in spaces or r not in spaces[ch]:
+    for d, src in zip(rows, srcs):
+        text = d["text"]
+        for entry in d["d"]:
+            i = entry[0]
+            ch = text[i]
+            if ch not in spaces or src[i] != SRC_CHAR:
+                continue
+            if cfg["teacher_max_labels"] and labelled[ch] >= cfg["teacher_max_labels"]:
+                continue  # enough real labels: g2pM (Wikipedia-trained) would only add its bias
+            dist = {r: q for r, q in zip(entry[1::2], entry[2::2]) if r in spaces[ch]}
+            mass = sum(dist.values())
+            if mass < 0.5 or max(dist.values()) / mass < cfg["teacher_min_conf"]:
+                continue
+            items.append({"text": text, "index": i, "char": ch, "soft": {r: q / mass for r, q in dist.items()}})
+            w.append(cfg["teacher_weight"])
+    return items, w
+
+
+def make_examples(lex: Lexicon, sentences: list[dict], cfg: dict, exclude: frozenset[str] = frozenset()):
+    """(items, weights, spaces, char_list) for training with lexicon ``lex``: every labelled
+    position of a polyphone (lexicon readings) in ``sentences``. A position no word covers weighs
+    1 (the engine asks the model there); one a word decides ``word_weight``; a balanced label
+    (g2pL's own) is reweighted per character from its balanced readings to the lexicon's shares
+    (capped), times ``g2pl_weight``."""
+    srcs = sentence_sources(lex, sentences)
+    raw, counts = [], defaultdict(Counter)
+    for d, src in zip(sentences, srcs):
+        text = d["text"]
+        for i, label in d["labels"]:
+            ch = text[i]
+            if ord(ch) >= len(lex.polyphone) or not lex.polyphone[ord(ch)]:
+                continue
+            kind = "balanced" if i in d["balanced"] else ("alone" if src[i] == SRC_CHAR else "word")
+            raw.append((text, i, ch, label, kind))
+            counts[ch][label] += 1
+    spaces = label_spaces(lex, counts, cfg["share_floor"], cfg["min_label_count"], cfg["max_slots"])
+    bal: dict[str, Counter] = defaultdict(Counter)
+    for _, _, ch, label, kind in raw:
+        if kind == "balanced":
+            bal[ch][label] += 1
+    items, w = [], []
+    for text, i, ch, label, kind in raw:
+        if ch not in spaces or label not in spaces[ch]:
             continue
-        sh = shares(lex, ch)
-        prior = {x: max(sh.get(x, 0.0), 0.02) for x in spaces[ch]}
-        z = sum(prior.values())
-        gt = sum(g_cnt[ch].values())
-        wgt = min((prior[r] / z) / (g_cnt[ch][r] / gt), cfg["g2pl_cap"])
-        items.append(d)
-        w.append(cfg["g2pl_weight"] * wgt)
+        if kind == "balanced":
+            sh = shares(lex, ch)
+            prior = {x: max(sh.get(x, 0.0), 0.02) for x in spaces[ch]}
+            z = sum(prior.values())
+            gt = sum(bal[ch].values())
+            wgt = cfg["g2pl_weight"] * min((prior[label] / z) / (bal[ch][label] / gt), cfg["g2pl_cap"])
+        else:
+            wgt = 1.0 if kind == "alone" else cfg["word_weight"]
+        if wgt > 0:
+            items.append({"text": text, "index": i, "char": ch, "pinyin": label})
+            w.append(wgt)
+    if cfg["teacher_weight"] > 0:
+        t_items, t_w = teacher_items(lex, spaces, cfg, exclude, Counter({c: sum(v.values()) for c, v in counts.items()}))
+        items += t_items
+        w += t_w
     char_list = sorted(spaces, key=ord)
     return items, np.array(w), spaces, char_list
 
@@ -171,13 +225,21 @@ def build_features(items: list[dict], spaces, cfg, char_list):
     order = {c: i for i, c in enumerate(char_list)}
     slot_of = {(ch, r): s for ch, rs in spaces.items() for s, r in enumerate(rs)}
     ci = np.array([order[d["char"]] for d in items], dtype=np.int64)
-    y = np.array([slot_of[(d["char"], d["pinyin"])] for d in items], dtype=np.int64)
+    # targets (n, S): one-hot for a label, the teacher's distribution over the slots for a pseudo-label
+    Y = np.zeros((len(items), cfg["slots"]))
+    for j, d in enumerate(items):
+        soft = d.get("soft")
+        if soft is None:
+            Y[j, slot_of[(d["char"], d["pinyin"])]] = 1.0
+        else:
+            for r, q in soft.items():
+                Y[j, slot_of[(d["char"], r)]] = q
     Xd = None
     if cfg["dense_offsets"]:
         ecps, emb = char_embeddings(cfg["emb_dim"])
         emb0 = np.vstack([emb, np.zeros((1, emb.shape[1]), np.float32)])
         Xd = dense_features(emb0, embedding_index(ecps), cp, gpos, cfg["dense_offsets"]).astype(np.float64)
-    return rows, ci, y, Xd
+    return rows, ci, Y, Xd
 
 
 def prior_table(lex: Lexicon, spaces, char_list, S, floor):
@@ -193,7 +255,7 @@ def prior_table(lex: Lexicon, spaces, char_list, S, floor):
 # fitting
 
 
-def fit(rows, ci, y, w, nmask, prior, cfg, Xd=None, verbose=False):
+def fit(rows, ci, Y, w, nmask, prior, cfg, Xd=None, verbose=False):
     n, F = rows.shape
     M, S = 1 << cfg["bits"], cfg["slots"]
     used, inv = np.unique(rows.ravel(), return_inverse=True)  # optimise only rows that occur
@@ -201,13 +263,15 @@ def fit(rows, ci, y, w, nmask, prior, cfg, Xd=None, verbose=False):
     Xu.sum_duplicates()
     XuT = Xu.T.tocsr()
     mask = nmask[ci]
-    Y = np.zeros((n, S))
-    Y[np.arange(n), y] = 1.0
     PR = prior[ci]
     l2 = cfg["l2"]
     C = int(ci.max()) + 1
     D = 0 if Xd is None else Xd.shape[1]
-    groups = [np.flatnonzero(ci == c) for c in range(C)] if D else []
+    # items come sorted by character (train()), so each character's rows are one slice: the
+    # dense products below read views, not fancy-indexed copies of Xd
+    assert (np.diff(ci) >= 0).all()
+    starts = np.searchsorted(ci, np.arange(C + 1))
+    groups = [slice(int(starts[c]), int(starts[c + 1])) for c in range(C)] if D else []
     nW = len(used) * S
 
     def f(theta):
@@ -217,7 +281,7 @@ def fit(rows, ci, y, w, nmask, prior, cfg, Xd=None, verbose=False):
         z = Xu @ Wu + mask + b * PR
         if D:
             for c, g in enumerate(groups):
-                if len(g):
+                if g.stop > g.start:
                     z[g] += Xd[g] @ V[c]
         z -= z.max(axis=1, keepdims=True)
         e = np.exp(z)
@@ -232,7 +296,7 @@ def fit(rows, ci, y, w, nmask, prior, cfg, Xd=None, verbose=False):
             loss += 0.5 * cfg["dense_l2"] * (V * V).sum()
             gV = cfg["dense_l2"] * V
             for c, g in enumerate(groups):
-                if len(g):
+                if g.stop > g.start:
                     gV[c] += Xd[g].T @ G[g]
             parts.append(gV.ravel())
         return loss, np.concatenate(parts + [[gb]])
@@ -248,16 +312,20 @@ def fit(rows, ci, y, w, nmask, prior, cfg, Xd=None, verbose=False):
     return W, V, float(res.x[-1])
 
 
-def train(lex: Lexicon, cpp, g2pl, cfg, verbose=False):
-    """Fit on ``cpp`` + ``g2pl`` with lexicon ``lex``; returns (model, arrays to save, stats)."""
+def train(lex: Lexicon, sentences: list[dict], cfg, verbose=False, exclude: frozenset[str] = frozenset()):
+    """Fit on the labelled ``sentences`` (and the teacher's pseudo-labels, outside ``exclude``)
+    with lexicon ``lex``; returns (model, arrays to save, stats)."""
     cfg = dict(cfg)
-    items, w, spaces, char_list = make_examples(lex, cpp, g2pl, cfg)
+    items, w, spaces, char_list = make_examples(lex, sentences, cfg, exclude)
     S = cfg["slots"] = max(len(v) for v in spaces.values())
-    rows, ci, y, Xd = build_features(items, spaces, cfg, char_list)
+    rows, ci, Y, Xd = build_features(items, spaces, cfg, char_list)
+    order = np.argsort(ci, kind="stable")  # one slice of rows per character (see fit)
+    rows, ci, Y, w = rows[order], ci[order], Y[order], w[order]
+    Xd = None if Xd is None else Xd[order]
     nr = np.array([len(spaces[c]) for c in char_list])
     nmask = np.where(np.arange(S)[None, :] < nr[:, None], 0.0, -1e9)
     prior = prior_table(lex, spaces, char_list, S, cfg["prior_floor"])
-    W, V, beta = fit(rows, ci, y, w, nmask, prior, cfg, Xd, verbose)
+    W, V, beta = fit(rows, ci, Y, w, nmask, prior, cfg, Xd, verbose)
     scale = float(np.abs(W).max() / 127.0) or 1.0
     Wq = np.clip(np.round(W / scale), -127, 127).astype(np.int8)
     cps = np.array([ord(c) for c in char_list], dtype=np.uint32)
@@ -273,9 +341,7 @@ def train(lex: Lexicon, cpp, g2pl, cfg, verbose=False):
                   readings=np.frombuffer("\n".join(" ".join(spaces[c]) for c in char_list).encode("utf-8"), np.uint8),
                   config=np.frombuffer(json.dumps(config).encode("utf-8"), np.uint8), prior=pr16,
                   **({} if dense is None else dict(emb_cps=dense[0], emb=dense[1], V=dense[2])))
-    stats = dict(n=len(items), chars=len(char_list), slots=S, beta=beta,
-                 src=dict(cpp=int(sum(1 for d in items if "id" not in d or not str(d.get("id", "")).startswith("g2pl"))),
-                          g2pl=int(sum(1 for d in items if str(d.get("id", "")).startswith("g2pl")))))
+    stats = dict(n=len(items), chars=len(char_list), slots=S, beta=beta, weight=float(w.sum()))
     return model, arrays, stats
 
 
@@ -312,14 +378,49 @@ def evaluate(lex: Lexicon, model, items: list[dict]):
     return acc, dict(per_char), dict(asked=asked, asked_ok=asked_ok, asked_lex_ok=asked_lex_ok, n=n)
 
 
+def natural_eval(lex: Lexicon, model, dev: dict[str, list[dict]]) -> dict:
+    """Lenient errors on the natural dev sets, read end to end as the engine runs (``read_many``):
+    tatoeba_dev every character; g2pl_dev_full every character but g2pL's own label, which is
+    scored exactly (toned) as g2pL test is."""
+    sys.path.insert(0, str(model_data.NATURAL))
+    import score  # the natural sets' own scorer (lenient rule)
+
+    out = {}
+    for name, rows in dev.items():
+        errors = total = t_ok = t_n = 0
+        worst: Counter = Counter()
+        for a in range(0, len(rows), 2000):
+            part = rows[a:a + 2000]
+            for d, r in zip(part, read_many([x["text"] for x in part], lexicon=lex, model=model)):
+                syl = r.syllables()
+                pos = [m.start() for m in model_data.HAN.finditer(d["text"])]
+                for i, g in zip(pos, d["pinyin"]):
+                    if i == d.get("g2pl_index"):
+                        t_n += 1
+                        t_ok += syl[i] == g
+                        continue
+                    total += 1
+                    p = syl[i]
+                    if not score.lenient_equal(d["text"][i], score.norm(g), score.norm(p) if p else None):
+                        errors += 1
+                        worst[d["text"][i]] += 1
+        out[name] = dict(errors=errors, total=total, worst=worst.most_common(12), target_ok=t_ok, target_n=t_n)
+    return out
+
+
 def cv_fold(k: int, cfg: dict):
     t = time.time()
-    train_items, held = fold_files(k)
+    held_texts, held = fold_split(k)
     lex = Lexicon(fold_lexicon(k))
-    sets = load_sets()
-    model, _, stats = train(lex, train_items, sets["g2pl_train"] + sets["g2pl_dev"], cfg)
+    exclude = model_data.never_train_texts() | held_texts
+    sentences = model_data.labelled_sentences(model_data.training_paths(), exclude)
+    model, arrays, stats = train(lex, sentences, cfg, exclude=exclude)
+    if os.environ.get("PINZHU_SAVE_FOLDS"):  # for error analysis: the fold's lexicon path and weights
+        np.savez_compressed(Path(os.environ["PINZHU_SAVE_FOLDS"]) / f"model_{k}.npz", **arrays)
     acc, per_char, asked = evaluate(lex, model, held)
-    return dict(fold=k, acc=acc, per_char=per_char, asked=asked, beta=stats["beta"], secs=time.time() - t)
+    nat = natural_eval(lex, model, model_data.load_dev())
+    return dict(fold=k, acc=acc, per_char=per_char, asked=asked, beta=stats["beta"], natural=nat,
+                n=stats["n"], secs=time.time() - t)
 
 
 def run_cv(cfg, folds=range(FOLDS), jobs=2, verbose=True):
@@ -333,7 +434,12 @@ def run_cv(cfg, folds=range(FOLDS), jobs=2, verbose=True):
             print(f"fold {r['fold']}: lexical {a['lexical']:.4f} -> {a['lexical+model']:.4f}, "
                   f"full {a['full']:.4f} -> {a['full+model']:.4f}; asked {r['asked']['asked']} "
                   f"(model ok {r['asked']['asked_ok']}, lexicon ok {r['asked']['asked_lex_ok']}) "
-                  f"beta={r['beta']:.2f} {r['secs']:.0f}s", flush=True)
+                  f"beta={r['beta']:.2f} n={r['n']} {r['secs']:.0f}s", flush=True)
+            print("   natural: " + "; ".join(
+                f"{name} {v['errors']}/{v['total']} = {100 * v['errors'] / v['total']:.3f} %"
+                + (f", target {v['target_ok']}/{v['target_n']} = {100 * v['target_ok'] / v['target_n']:.2f} %" if v['target_n'] else "")
+                + " (" + " ".join(f"{c}×{n}" for c, n in v['worst'][:8]) + ")"
+                for name, v in r["natural"].items()), flush=True)
         m = {key: float(np.mean([r["acc"][key] for r in res])) for key in res[0]["acc"]}
         print("CV mean: " + ", ".join(f"{k} {v:.4f}" for k, v in m.items()), flush=True)
     return res
@@ -393,9 +499,10 @@ def main(argv=None):
     if args.cv_only:
         return 0
     t = time.time()
-    sets = load_sets()
     lex = Lexicon(SHIPPED_LEXICON)
-    model, arrays, stats = train(lex, sets["cpp_dev"], sets["g2pl_train"] + sets["g2pl_dev"], cfg, True)
+    exclude = model_data.never_train_texts()
+    sentences = model_data.labelled_sentences(model_data.training_paths(), exclude)
+    model, arrays, stats = train(lex, sentences, cfg, True, exclude)
     fit_s = time.time() - t
     args.out.parent.mkdir(parents=True, exist_ok=True)
     tmp = args.out.with_suffix(".tmp.npz")
@@ -403,7 +510,7 @@ def main(argv=None):
     tmp.replace(args.out)
     size = args.out.stat().st_size
     model = PolyphoneModel.load(args.out)
-    us_sent, us_doc, npos = speed(model, [d["text"] for d in sets["cpp_dev"]])
+    us_sent, us_doc, npos = speed(model, [d["text"] for d in model_data.cpp_dev()])
     total_s = time.time() - t_start
     print(f"wrote {args.out} ({size / 1e6:.2f} MB); {us_sent:.2f} µs/position per sentence, "
           f"{us_doc:.3f} µs/position in one document; final fit {fit_s:.0f}s, total {total_s:.0f}s", flush=True)
