@@ -80,8 +80,9 @@ def _style(written: str) -> str:
     return "marks" if toned else "none"
 
 
-def _style_of(a: Annotation) -> str:
-    """The tone style an annotation is written in: marks, numbers, none or zhuyin."""
+def style_of(a: Annotation) -> str:
+    """The tone style an annotation is written in: marks, numbers, none or zhuyin (fix writes a
+    corrected syllable in it)."""
     if a.script == "zhuyin":
         return "zhuyin"
     if not a.toned:
@@ -111,8 +112,14 @@ def render(syllables: tuple[str, ...], like: str, style: str | None = None) -> s
     return out[:1].upper() + out[1:] if like[:1].isupper() else out
 
 
-def _compare(ch: str, w: str, e: str, toned: bool, erhua_er: bool) -> str:
-    """'ok', a convention, or what is wrong, for one character."""
+def compare(ch: str, w: str, e: str, toned: bool, erhua_er: bool) -> str:
+    """'ok', a convention, or what is wrong (``reading``, ``tone``), for one character: written
+    ``w`` against expected ``e`` (numbers form). :mod:`pinzhu.fix` rewrites only the characters
+    this calls wrong.
+
+    >>> compare("行", "xing2", "hang2", True, False), compare("一", "yi2", "yi1", True, False)
+    ('reading', 'yi/bu sandhi')
+    """
     wb, wt = split_tone(w)
     eb, et = split_tone(e)
     if erhua_er:
@@ -173,7 +180,7 @@ def _removed_map(text: str, spans: list[tuple[int, int]]) -> tuple[str, list[int
 def decide(a: Annotation, reasons: list[str], expected: list[tuple[str, float] | None],
            min_confidence: float, user_dict: UserDict | None) -> str:
     """The wrong-or-unsure decision, in one place: the reason a checked annotation gets, from
-    what each of its characters compared to (``reasons``: ``_compare``'s verdict per character)
+    what each of its characters compared to (``reasons``: ``compare``'s verdict per character)
     and pinzhu's own reading with its probability (``expected``).
 
     A character that differs is ``uncertain`` (not an error) when the annotation gives a reading
@@ -214,11 +221,11 @@ def _check(text: str, found: list[Annotation], *, min_confidence: float = AUDIT.
         if not a.matches:
             reason = "mismatch"
         else:
-            reasons = [_compare(ch, w, e, a.toned, a.erhua and ch in "儿兒" and k > 0)
+            reasons = [compare(ch, w, e, a.toned, a.erhua and ch in "儿兒" and k > 0)
                        for k, (ch, w, e) in enumerate(zip(a.chars, a.syllables, syls))]
             reason = decide(a, reasons, exp, min_confidence, user_dict)
         shown = _erhua_joined(a, syls) if a.erhua else syls
-        expected = render(shown, a.written, _style_of(a)) if all(shown) else ""
+        expected = render(shown, a.written, style_of(a)) if all(shown) else ""
         out.append(Finding(a, expected, syls, float(conf), reason not in WRONG, reason, a.stripped_by()))
     return out, clean, where, r
 
@@ -325,7 +332,7 @@ def scan(text: str, *, config: Config | None = None, **changes: Any) -> ScanResu
         for k, v in hit.items():
             counts[k] += v
         machine += any(hit.values())
-    styles = {(f.annotation.width, _style_of(f.annotation)) for f in findings}
+    styles = {(f.annotation.width, style_of(f.annotation)) for f in findings}
     counts["mixed_style"] = int(len(styles) > 1)
     n = len(findings)
     share = machine / n
