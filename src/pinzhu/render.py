@@ -200,36 +200,25 @@ def _sentence_starts(v: WordView) -> np.ndarray:
 
 
 def plan(text: str, options: AnnotateOptions, config: Config = DEFAULT, *, read: Reading | None = None,
-         guard: bool | None = None) -> Plan:
+         guard: bool | None = None, spans: Spans | None = None) -> Plan:
     """Read ``text`` (or take ``read``, its reading under ``config``), choose the words, and
     write each one's pinyin. ``guard``: also choose the word before every bracket strip could
     remove (default: for inline output; a document's ruby needs it too, since strip reads the
-    text the ruby sits in)."""
+    text the ruby sits in). ``spans``: annotate exactly these instead (:func:`parse_spans`; no
+    policy, no guards)."""
     check_options(options, config)
     r = read if read is not None else read_under(text, config)
     v = WordView(r)
     readable = r.syl > 0
-    mask = select(v, options)
     table = styles.table(r.lexicon.syllables, config.tone)
     forms = table[r.syl]
     # Spoken mode merges an erhua 儿 into the syllable before it (哪儿 nǎr, 儿 = ""): such a 儿
     # goes with the character before it, never alone (strip reads nǎr over 哪儿).
     glue = readable & (forms == "")
-    if options.format == "inline" if guard is None else guard:
-        for p in guard_positions(text, config.user_dict):
-            q = p - 1
-            while q > 0 and glue[q]:  # a guard after a merged 儿 takes the character it merged into
-                q -= 1
-            a, _ = v.spans[v.word_id[q]]
-            mask[a:p] = True
-    mask &= readable
-    if glue.any():
-        at = np.flatnonzero(glue)
-        at = at[at > 0]
-        mask[at] = mask[at - 1] & readable[at - 1]
-        if glue[0]:
-            mask[0] = False
-    st, en = v.selected_words(mask, arrays=True, glue=glue)
+    if spans is not None:
+        st, en = _span_units(text, parse_spans(spans), readable, glue, options.format)
+    else:
+        st, en = _selected(text, v, options, config, readable, glue, guard)
     seps = np.full(len(text), "", dtype=object)
     latin = config.tone in INLINE_TONES
     if options.orthography and latin and len(st):
@@ -247,6 +236,95 @@ def plan(text: str, options: AnnotateOptions, config: Config = DEFAULT, *, read:
             st, en = flat[:, 0], flat[:, 1]
             written = _join(forms, seps, st, en)
     return Plan(text, st, en, written, forms, seps, r, options, config)
+
+
+def _selected(text: str, v: WordView, options: AnnotateOptions, config: Config, readable: np.ndarray,
+              glue: np.ndarray, guard: bool | None) -> tuple[np.ndarray, np.ndarray]:
+    """The units a selection policy chooses (and the guards), as start and end arrays."""
+    mask = select(v, options)
+    if options.format == "inline" if guard is None else guard:
+        for p in guard_positions(text, config.user_dict):
+            q = p - 1
+            while q > 0 and glue[q]:  # a guard after a merged 儿 takes the character it merged into
+                q -= 1
+            a, _ = v.spans[v.word_id[q]]
+            mask[a:p] = True
+    mask &= readable
+    if glue.any():
+        at = np.flatnonzero(glue)
+        at = at[at > 0]
+        mask[at] = mask[at - 1] & readable[at - 1]
+        if glue[0]:
+            mask[0] = False
+    return v.selected_words(mask, arrays=True, glue=glue)
+
+
+Spans = Any  # (start, end) pairs, {"start", "end"} objects, or the json format's output (also as JSON text)
+
+
+def parse_spans(value: Spans) -> tuple[tuple[int, int], ...]:
+    """Where to annotate, as ``(start, end)`` code-point offsets: pairs, objects with ``start``
+    and ``end``, or the json format's output (its ``tokens``), as values or as JSON text. A bad
+    value is an OptionError naming ``spans``.
+
+    >>> parse_spans('{"length": 4, "tokens": [{"start": 2, "end": 4, "word": "银行"}]}'), parse_spans([[0, 1]])
+    (((2, 4),), ((0, 1),))
+    """
+    from collections.abc import Mapping
+    from operator import index
+
+    if isinstance(value, (str, bytes)):
+        try:
+            value = json.loads(value)
+        except ValueError as e:
+            raise OptionError("spans", f"spans: not JSON ({e})") from None
+    if isinstance(value, Mapping):
+        if "tokens" not in value:
+            raise OptionError("spans", "spans: an object must be the json format's output (with 'tokens')")
+        value = value["tokens"]
+    if not isinstance(value, (list, tuple)):
+        raise OptionError("spans", f"spans: expected a list of [start, end], got {type(value).__name__}")
+    out = []
+    for k, item in enumerate(value):
+        pair = (item.get("start"), item.get("end")) if isinstance(item, Mapping) else item
+        try:
+            a, b = pair
+            if isinstance(a, bool) or isinstance(b, bool):
+                raise TypeError
+            out.append((index(a), index(b)))
+        except (TypeError, ValueError):
+            raise OptionError("spans", f"spans[{k}]: expected [start, end] or {{\"start\", \"end\"}} "
+                                       f"(integers), got {str(item)[:60]}") from None
+    return tuple(out)
+
+
+def _span_units(text: str, spans: tuple[tuple[int, int], ...], readable: np.ndarray, glue: np.ndarray,
+                fmt: str) -> tuple[np.ndarray, np.ndarray]:
+    """Units exactly at ``spans``: each from its first to its last Han character (with a merged
+    erhua 儿 after it), which must be one run of characters pinzhu reads; sorted by end."""
+    n = len(text)
+    units = set()
+    for k, (a, b) in enumerate(spans):
+        if not 0 <= a < b <= n:
+            raise OptionError("spans", f"spans[{k}] ({a}, {b}) is not a span of the text (length {n}): "
+                                       "0 <= start < end <= length")
+        idx = np.flatnonzero(readable[a:b]) + a
+        if not len(idx) or glue[idx[0]]:
+            raise OptionError("spans", f"spans[{k}] ({a}, {b}) {text[a:b][:20]!r} holds no Han character to annotate")
+        first, last = int(idx[0]), int(idx[-1]) + 1
+        gap = next((i for i in range(first, last) if not readable[i]), None)
+        if gap is not None:
+            raise OptionError("spans", f"spans[{k}] ({a}, {b}): {text[gap]!r} at {gap} is not a Han character; "
+                                       "an annotation covers one run of them")
+        while last < n and glue[last]:
+            last += 1
+        units.add((first, last))
+    order = sorted(units, key=lambda u: (u[1], -u[0]))
+    if fmt == "ruby" and any(p[1] > q[0] for p, q in zip(order, order[1:])):
+        raise OptionError("spans", "spans overlap: ruby cannot nest one annotation in another (inline and json can)")
+    st = np.array([u[0] for u in order], dtype=np.int64)
+    en = np.array([u[1] for u in order], dtype=np.int64)
+    return st, en
 
 
 def _ranges(st: np.ndarray, en: np.ndarray) -> np.ndarray:
@@ -452,19 +530,26 @@ ANNOTATE = AnnotateOptions()  # the defaults (after the formats are registered: 
 # --- the entry point ----------------------------------------------------------------------------
 
 def annotate(text: str, select: str | Iterable[str] | None = None, format: str | None = None, *,
-             config: Config | None = None, options: AnnotateOptions | None = None, **changes: Any) -> str:
+             spans: Spans | None = None, config: Config | None = None, options: AnnotateOptions | None = None,
+             **changes: Any) -> str:
     """``text`` with the pinyin of the chosen words written in (inline, ruby or JSON).
 
     select / format / any other :class:`AnnotateOptions` field override ``options``; any
     :class:`pinzhu.Config` field (tone, spoken, user_dict, ...) overrides ``config``.
+    spans: annotate exactly there instead of where a policy chooses — ``(start, end)`` pairs of
+    code-point offsets, or the json format's output (:func:`parse_spans`); an editor's choice, or
+    an annotated page's layout (:func:`pinzhu.places`). Spans may nest inline (``發(fā)展(fāzhǎn)``);
+    no guards are written: what strip of the result gives back is up to the spans.
 
     >>> annotate("5月23日在随州举行", select="polyphones")
     '5月23日在随州举行(jǔxíng)'
     >>> annotate("这与西安", select="all", orthography=True, tone="marks")
     "这(Zhè)与(yǔ)西安(Xī'ān)"
+    >>> annotate("发展银行", spans=[(0, 1), (0, 2), (3, 4)])
+    '发(fā)展(fāzhǎn)银行(háng)'
     """
     opts, cfg = values(config, options, _given(changes, select, format))
-    return _FORMATS[opts.format](plan(text, opts, cfg))
+    return _FORMATS[opts.format](plan(text, opts, cfg, spans=spans))
 
 
 def _given(changes: dict[str, Any], select: Any, format: Any) -> dict[str, Any]:
@@ -501,4 +586,4 @@ def annotate_many(texts: Sequence[str], select: str | Iterable[str] | None = Non
 
 
 __all__ = ["ANNOTATE", "AnnotateOptions", "Plan", "Unit", "annotate", "annotate_many", "check_options", "formats",
-           "pinyin_line", "plan", "register", "ruby_markup", "stylesheet", "values"]
+           "parse_spans", "pinyin_line", "plan", "register", "ruby_markup", "stylesheet", "values"]

@@ -152,9 +152,15 @@ def fields_of(req: BaseModel) -> dict[str, Any]:
     return {name: getattr(req, name) for name in type(req).model_fields}
 
 
+class _AnnotateText(_Text):
+    spans: list[tuple[int, int] | dict[str, Any]] | dict[str, Any] | None = Field(
+        None, description="annotate exactly these (start, end) code-point spans instead of where select chooses: "
+                          "[[0, 2], ...], [{\"start\": 0, \"end\": 2}, ...], or the json format's output")
+
+
 ReadOptions = request_model("ReadOptions", _Text, Config, doc="A text and how to read it.")
 BatchRequest = request_model("BatchRequest", _Texts, Config, doc="Many texts, each read as if alone.")
-AnnotateRequest = request_model("AnnotateRequest", _Text, Config, AnnotateOptions,
+AnnotateRequest = request_model("AnnotateRequest", _AnnotateText, Config, AnnotateOptions,
                                 doc="A text, how to read it, and what to annotate and how.")
 BatchAnnotateRequest = request_model("BatchAnnotateRequest", _Texts, Config, AnnotateOptions,
                                      doc="Many texts annotated in one engine pass, each as if alone.")

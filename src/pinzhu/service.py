@@ -149,7 +149,7 @@ def annotate(f: Mapping[str, Any]) -> Any:
 
     opts, cfg = values(f, AnnotateOptions), values(f, Config)
     check_options(opts, cfg)  # a combination annotate refuses (zhuyin inline): 422 naming tone
-    return _annotated(annotate_(f["text"], config=cfg, options=opts), opts.format)
+    return _annotated(annotate_(f["text"], spans=f.get("spans"), config=cfg, options=opts), opts.format)
 
 
 @job("batch/annotate")

@@ -28,6 +28,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("-o", "--output", metavar="FILE", help="write here (atomically) instead of stdout")
     add_reading_options(p)
     add_annotate_options(p)
+    p.add_argument("--spans", metavar="FILE", help="annotate exactly these spans instead of where --select "
+                                                   "chooses: a JSON file, the json format's output or a list of "
+                                                   "[start, end] (one input file)")
     add_document_options(p.add_argument_group("documents (HTML, EPUB, subtitles, Markdown: pinzhu.documents)"))
     p.set_defaults(handler=run)
 
@@ -68,10 +71,23 @@ def run(args: argparse.Namespace) -> int:
     opts, cfg = checked(args)
     docs = document_inputs(args)
     if docs:
+        if args.spans:
+            raise InputError("--spans is for a text file: a document's offsets are its blocks'")
         return run_documents.annotate(args, docs, opts, cfg)
     # Decode every input before writing anything, so bad input leaves no half output.
     texts = [read_text(f) for f in (args.files or ["-"])]
-    out = [annotate(t, config=cfg, options=opts) + ("\n" if opts.format == "json" else "") for t in texts]
+    spans = None
+    if args.spans:
+        if len(texts) != 1:
+            raise InputError(f"--spans: {len(texts)} inputs; spans are offsets into one text")
+        spans = read_text(args.spans)
+    try:
+        out = [annotate(t, spans=spans, config=cfg, options=opts) + ("\n" if opts.format == "json" else "")
+               for t in texts]
+    except OptionError as e:
+        if e.field != "spans":
+            raise
+        raise InputError(f"--spans {args.spans}: {e}") from None
     if args.output:
         with atomic_write(args.output) as f:
             f.write("".join(out))
