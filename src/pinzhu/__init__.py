@@ -1,8 +1,8 @@
 """pinzhu (拼注): Chinese text to pinyin in context.
 
 This file only re-exports: the pipeline lives in :mod:`pinzhu.pipeline`, options in
-:mod:`pinzhu.config`, annotate in :mod:`pinzhu.render`, strip and audit in :mod:`pinzhu.strip`
-and :mod:`pinzhu.audit` (modules that can be called as their functions).
+:mod:`pinzhu.config`, annotate in :mod:`pinzhu.render`, strip, audit and fix in :mod:`pinzhu.strip`,
+:mod:`pinzhu.audit` and :mod:`pinzhu.fix` (modules that can be called as their functions).
 
 >>> import pinzhu
 >>> pinzhu.pinyin("银行行长")
@@ -17,10 +17,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from . import audit, strip  # the modules, callable: pinzhu.audit(text), pinzhu.strip(text)
+from . import audit, fix, strip  # the modules, callable: pinzhu.audit(text), pinzhu.strip(text), pinzhu.fix(text)
 from ._version import __version__
 from .audit import Finding, ScanResult, scan
 from .config import AuditOptions, Config, StripOptions
+from .fix import Correction, explain_fix, places
 from .lexicon import Lexicon, LexiconError, UserDict, default_lexicon
 from .pipeline import pinyin, pinyin_with_confidence, reading, reading_many, readings, words, words_many
 from .read import Reading
@@ -29,11 +30,12 @@ from .strip import explain_strip
 
 if TYPE_CHECKING:  # what type checkers should see: the functions the modules call
     from .audit import audit  # noqa: F811
+    from .fix import fix  # noqa: F811
     from .strip import strip  # noqa: F811
 
 __all__ = [
-    "AnnotateOptions", "AuditOptions", "Config", "Finding", "Lexicon", "LexiconError", "Reading", "ScanResult",
+    "AnnotateOptions", "AuditOptions", "Config", "Correction", "Finding", "Lexicon", "LexiconError", "Reading", "ScanResult",
     "StripOptions", "UserDict", "__version__", "annotate", "annotate_many", "audit", "default_lexicon",
-    "explain_strip", "pinyin", "pinyin_with_confidence", "reading", "reading_many", "readings", "scan", "strip",
+    "explain_fix", "explain_strip", "fix", "pinyin", "pinyin_with_confidence", "places", "reading", "reading_many", "readings", "scan", "strip",
     "words", "words_many",
 ]
