@@ -41,7 +41,7 @@ def _subparser(command):
 
 @pytest.mark.parametrize("command,classes", [
     ("pinyin", (Config,)), ("annotate", (Config, AnnotateOptions)), ("strip", (Config, StripOptions)),
-    ("audit", (Config, AuditOptions)), ("scan", (Config,)),
+    ("audit", (Config, AuditOptions)), ("scan", (Config,)), ("fix", (Config, AuditOptions)),
     ("corpus", (Config, StripOptions, AuditOptions, AnnotateOptions)),
 ])
 def test_cli_has_a_flag_for_every_option(command, classes):
@@ -84,7 +84,8 @@ def test_http_models_have_every_option_with_the_declared_default():
     for model, classes in [(server.ReadOptions, (Config,)), (server.BatchRequest, (Config,)),
                            (server.AnnotateRequest, (Config, AnnotateOptions)),
                            (server.StripRequest, (Config, StripOptions)),
-                           (server.AuditRequest, (Config, AuditOptions)), (server.ScanRequest, (Config,))]:
+                           (server.AuditRequest, (Config, AuditOptions)), (server.ScanRequest, (Config,)),
+                           (server.FixRequest, (Config, AuditOptions))]:
         for cls in classes:
             for o in declared(cls):
                 assert o.name in model.model_fields, (model.__name__, o.name)

@@ -166,6 +166,8 @@ BatchAnnotateRequest = request_model("BatchAnnotateRequest", _Texts, Config, Ann
                                      doc="Many texts annotated in one engine pass, each as if alone.")
 StripRequest = request_model("StripRequest", _Text, Config, StripOptions, doc="A text and what to strip from it.")
 AuditRequest = request_model("AuditRequest", _Text, Config, AuditOptions, doc="A text and how to audit it.")
+FixRequest = request_model("FixRequest", _Text, Config, AuditOptions,
+                           doc="An annotated text whose wrong annotations to rewrite, and how to audit it.")
 ScanRequest = request_model("ScanRequest", _Text, Config, doc="A text to score for machine-inserted pinyin.")
 ReadingsRequest = request_model("ReadingsRequest", _TextAt, Config,
                                 doc="A text, a position in it, and how to read it.")
@@ -441,7 +443,8 @@ def option_list() -> dict[str, Any]:
     return {"version": __version__, "options": options,
             "policies": list(select.names()), "styles": list(styles.names()),
             "endpoints": {"annotate": ["read", "annotate"], "pinyin": ["read"], "strip": ["read", "strip"],
-                          "audit": ["read", "audit"], "scan": ["read"], "readings": ["read"]},
+                          "audit": ["read", "audit"], "fix": ["read", "audit"], "scan": ["read"],
+                          "readings": ["read"]},
             "han_ranges": [list(r) for r in HAN_RANGES],
             "limits": {"text": MAX_TEXT, "texts": MAX_TEXTS, "body": MAX_BODY, "user_dict": MAX_USER_DICT,
                        "words": MAX_WORDS}}
@@ -564,6 +567,13 @@ def create_app(max_body: int = MAX_BODY, max_document: int = MAX_DOCUMENT, *, wo
         """Every annotation checked: ``ok``, or ``reason`` (``reading``, ``tone``, ``mismatch``:
         wrong; ``uncertain``: another real reading where pinzhu is unsure of its own)."""
         return await jobs("audit", fields_of(req))
+
+    @app.post("/v1/fix", responses=ERRORS)
+    async def fix(req: FixRequest) -> Response:
+        """Every annotation audit finds wrong rewritten to pinzhu's reading in its own style:
+        ``{"text", "fixed", "left", "changes"}``, ``changes`` each annotation fixed or left
+        (unsure ones are left), as ``pinzhu fix --explain`` prints them."""
+        return await jobs("fix", fields_of(req))
 
     @app.post("/v1/scan", responses=ERRORS)
     async def scan(req: ScanRequest) -> Response:

@@ -181,6 +181,15 @@ def audit(f: Mapping[str, Any]) -> dict:
     return {"ok": all(x.ok for x in findings), "findings": [flat(x) for x in findings]}
 
 
+@job("fix")
+def fix(f: Mapping[str, Any]) -> dict:
+    from .fix import apply, explain
+
+    changes = explain(f["text"], config=values(f, Config), options=values(f, AuditOptions))
+    return {"text": apply(f["text"], changes), "fixed": sum(c.action == "fixed" for c in changes),
+            "left": sum(c.action == "left" for c in changes), "changes": [flat(c) for c in changes]}
+
+
 @job("scan")
 def scan(f: Mapping[str, Any]) -> dict:
     from .audit import scan as scan_

@@ -15,7 +15,7 @@ import sys
 from ..io import InputError, RunFailed
 
 # Subcommand modules, in --help order. Each defines add_parser(subparsers).
-SUBCOMMANDS = ["pinzhu.cli.read", "pinzhu.cli.annotate", "pinzhu.cli.strip", "pinzhu.cli.corpus",
+SUBCOMMANDS = ["pinzhu.cli.read", "pinzhu.cli.annotate", "pinzhu.cli.strip", "pinzhu.cli.fix", "pinzhu.cli.corpus",
                "pinzhu.cli.serve"]
 
 

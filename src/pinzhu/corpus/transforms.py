@@ -11,7 +11,9 @@ Jobs (what each writes):
 - ``annotate``: the text with pinyin written in (same place);
 - ``scan``: ``pinzhu_annotations``, ``pinzhu_per_1000``, ``pinzhu_machine_share``, ``pinzhu_verdict``;
 - ``audit``: ``pinzhu_audit`` (one dict per annotation) and ``pinzhu_wrong`` (how many are wrong);
-- ``read``: ``pinzhu_pinyin``, each line's pinyin, word-joined and space-separated.
+- ``read``: ``pinzhu_pinyin``, each line's pinyin, word-joined and space-separated;
+- ``fix``: the text with wrong annotations rewritten (same place as strip), ``pinzhu_fixed`` and
+  ``pinzhu_left`` (how many were fixed, how many left: unsure ones, name glosses).
 
 >>> batch_transform({"text": ["这(zhè)是", None]}, CorpusOptions(job="strip"))
 {'text': ['这是', None], 'pinzhu_error': [None, 'text is NoneType, not a string']}
@@ -27,9 +29,9 @@ from typing import Any
 from ..config import AUDIT, DEFAULT, STRIP, AuditOptions, Config, StripOptions
 from ..render import AnnotateOptions
 
-JOBS = ("strip", "scan", "audit", "annotate", "read")
+JOBS = ("strip", "scan", "audit", "annotate", "read", "fix")
 # Jobs that rewrite the text; the others add fields beside it.
-REWRITES = ("strip", "annotate")
+REWRITES = ("strip", "annotate", "fix")
 
 
 @dataclass(frozen=True)
@@ -126,6 +128,15 @@ def _audit(text: str, o: CorpusOptions) -> dict[str, Any]:
     return {o.prefix + "audit": rows, o.prefix + "wrong": sum(not f.ok for f in found)}
 
 
+def _fix(text: str, o: CorpusOptions) -> dict[str, Any]:
+    from ..fix import apply, explain
+
+    changes = explain(text, config=o.config, options=o.audit)
+    p = o.prefix
+    return {o.target: apply(text, changes), p + "fixed": sum(c.action == "fixed" for c in changes),
+            p + "left": sum(c.action == "left" for c in changes)}
+
+
 def _read_many(texts: Sequence[str], o: CorpusOptions) -> list[dict[str, Any]]:
     """The read job for many texts: every line of every text in one engine pass
     (:func:`pinzhu.words_many`; each line reads as it does alone, as in ``pinzhu pinyin``)."""
@@ -142,7 +153,7 @@ def _read(text: str, o: CorpusOptions) -> dict[str, Any]:
 
 
 _JOB_FNS: dict[str, Callable[[str, CorpusOptions], dict[str, Any]]] = {
-    "strip": _strip, "annotate": _annotate, "scan": _scan, "audit": _audit, "read": _read}
+    "strip": _strip, "annotate": _annotate, "scan": _scan, "audit": _audit, "read": _read, "fix": _fix}
 # Jobs with a form for many texts at once: short records (one sentence each) would otherwise pay
 # the engine's per-call cost once per record.
 _BATCH_FNS: dict[str, Callable[[Sequence[str], CorpusOptions], list[dict[str, Any]]]] = {
@@ -158,7 +169,8 @@ def output_fields(o: CorpusOptions) -> tuple[str, ...]:
     p = o.prefix
     return {"strip": (o.target,), "annotate": (o.target,),
             "scan": (p + "annotations", p + "per_1000", p + "machine_share", p + "verdict"),
-            "audit": (p + "audit", p + "wrong"), "read": (p + "pinyin",)}[o.job]
+            "audit": (p + "audit", p + "wrong"), "read": (p + "pinyin",),
+            "fix": (o.target, p + "fixed", p + "left")}[o.job]
 
 
 def process_text(value: object, o: CorpusOptions) -> tuple[dict[str, Any], str | None]:

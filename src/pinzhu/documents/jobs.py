@@ -156,6 +156,49 @@ def audit_blocks(blocks: Sequence[Block], where: Callable[[int], str], config: C
     return out
 
 
+@dataclass(frozen=True)
+class DocCorrection:
+    """What fix did with an annotation in a document: ``where`` is ``file:line:column`` of the
+    annotated characters, ``correction`` the text's :class:`pinzhu.fix.Correction` (offsets in
+    the block's text)."""
+
+    where: str
+    correction: object
+
+    def as_dict(self) -> dict:
+        d = {"where": self.where}
+        d.update({k: (list(v) if isinstance(v, tuple) else v) for k, v in self.correction.as_dict().items()})  # type: ignore[attr-defined]
+        return d
+
+
+def fix_blocks(blocks: Sequence[Block], where: Callable[[int], str], config: Config,
+               options=None) -> tuple[list[Edit], list[DocCorrection]]:
+    """Every block's wrong annotations rewritten in the source (:func:`pinzhu.fix.explain` of its
+    text). A rewrite whose piece is not one stretch of the source (markup inside the pinyin) or
+    follows a context-only character is left, as ``split by markup``."""
+    from dataclasses import replace
+
+    from ..fix import explain
+
+    edits: list[Edit] = []
+    out: list[DocCorrection] = []
+    for b in blocks:
+        for c in explain(b.text, config=config, options=options):
+            mine = []
+            for s, e, text in c.edits:
+                spans = b.spans(s, e)
+                if len(spans) != 1 or any(b.starts[i] < 0 for i in range(s, e)) or b.starts[c.open - 1] < 0:
+                    mine = None
+                    break
+                mine.append(Edit(spans[0][0], spans[0][1], text))
+            if c.action == "fixed" and mine is None:
+                c = replace(c, action="left", new=c.written, why="split by markup", edits=())
+            edits += mine or []
+            at = next((int(b.starts[i]) for i in range(c.start, len(b.text)) if b.starts[i] >= 0), b.where)
+            out.append(DocCorrection(where(at), c))
+    return edits, out
+
+
 def read_blocks(blocks: Sequence[Block], where: Callable[[int], str], config: Config) -> list[dict]:
     """Each block's words and their pinyin (as :func:`pinzhu.words`: None for a non-Han word),
     with where the block starts."""

@@ -1,0 +1,185 @@
+"""pinzhu fix everywhere the other jobs are: the CLI (exit codes, atomic output, --diff,
+--explain, documents), POST /v1/fix, pinzhu corpus fix, pinzhu.documents (issue #19)."""
+
+import difflib
+import json
+import subprocess
+import sys
+
+import pytest
+
+import pinzhu
+from pinzhu.cli import main
+from test_fix import planted, plant_spans
+
+
+def run(args, stdin=b""):
+    return subprocess.run([sys.executable, "-m", "pinzhu", *args], input=stdin, capture_output=True)
+
+
+def test_cli_diff_shows_exactly_the_planted_changes(tmp_path):
+    paragraphs = planted()
+    wrong = "\n\n".join(w for _, w, _ in paragraphs) + "\n"
+    right = "\n\n".join(r for _, _, r in paragraphs) + "\n"
+    f = tmp_path / "news.txt"
+    f.write_text(wrong, encoding="utf-8")
+    r = subprocess.run([sys.executable, "-m", "pinzhu", "fix", "--diff", str(f)], capture_output=True)
+    assert r.returncode == 1, r.stderr.decode()
+    diff = r.stdout.decode()
+    removed = [line[1:] for line in diff.splitlines() if line.startswith("-") and not line.startswith("---")]
+    added = [line[1:] for line in diff.splitlines() if line.startswith("+") and not line.startswith("+++")]
+    assert removed == [w for _, w, _ in paragraphs] and added == [r for _, _, r in paragraphs]
+    # Line by line, the characters that differ are the plants and nothing else.
+    for (marked, w, rt), old, new in zip(paragraphs, removed, added):
+        changed = [(a1, a2) for op, a1, a2, _, _ in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes()
+                   if op != "equal"]
+        spans = plant_spans(marked)
+        assert all(any(s <= a2 and a1 <= e for s, e in spans) for a1, a2 in changed)
+        assert all(any(s <= a2 and a1 <= e for a1, a2 in changed) for s, e in spans)
+    # and the diff applies: the fixed file is the right text
+    out = tmp_path / "fixed.txt"
+    assert main(["fix", str(f), "-o", str(out)]) == 1
+    assert out.read_text(encoding="utf-8") == right
+
+
+def test_cli_exit_codes_and_report(tmp_path):
+    r = run(["fix"], "银行(yínháng)".encode())
+    assert (r.returncode, r.stdout.decode(), r.stderr) == (0, "银行(yínháng)", b"")
+    r = run(["fix"], "银行(yínxíng)".encode())
+    assert (r.returncode, r.stdout.decode()) == (1, "银行(yínháng)")
+    r = run(["fix", "--min-confidence", "1"], "还书(huánshū)\n".encode())
+    assert r.returncode == 0 and r.stdout.decode() == "还书(huánshū)\n"
+    assert "<stdin>:1:1: left 还书(huánshū): pinzhu is unsure" in r.stderr.decode()
+    r = run(["fix"], "在银行(YINXING)".encode())  # wrong, and left: still exit 1
+    assert r.returncode == 1 and "name gloss" in r.stderr.decode()
+    r = run(["fix"], b"\xff")
+    assert r.returncode == 2 and "invalid UTF-8 at byte offset 0" in r.stderr.decode()
+    r = run(["fix", "--diff", "--explain"], b"x")
+    assert r.returncode == 2 and "choose one" in r.stderr.decode()
+
+
+def test_cli_output_is_atomic_and_may_be_the_input(tmp_path):
+    f = tmp_path / "page.txt"
+    f.write_text("我去银行(yínxíng)。\n", encoding="utf-8")
+    assert main(["fix", str(f), "-o", str(f)]) == 1
+    assert f.read_text(encoding="utf-8") == "我去银行(yínháng)。\n"
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"\xff")
+    out = tmp_path / "out.txt"
+    out.write_text("before", encoding="utf-8")
+    r = run(["fix", str(f), str(bad), "-o", str(out)])
+    assert r.returncode == 2 and out.read_text(encoding="utf-8") == "before"
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_cli_explain_and_diff(tmp_path, capsys):
+    f = tmp_path / "a.txt"
+    f.write_text("好\n我去银行(yínxíng)\n", encoding="utf-8")
+    assert main(["fix", "--explain", str(f)]) == 1
+    [rec] = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert rec["where"] == f"{f}:2:3" and (rec["written"], rec["new"], rec["action"]) == ("yínxíng", "yínháng", "fixed")
+    out = tmp_path / "o.txt"
+    assert main(["fix", "--diff", str(f), "-o", str(out)]) == 1
+    assert capsys.readouterr().out == (f"--- {f}\n+++ {f}\n@@ -1,2 +1,2 @@\n 好\n-我去银行(yínxíng)\n"
+                                       "+我去银行(yínháng)\n")
+    assert out.read_text(encoding="utf-8") == "好\n我去银行(yínháng)\n"
+
+
+def test_cli_fixes_documents_in_place(tmp_path, capsys):
+    page = tmp_path / "page.html"
+    page.write_bytes("<p>我们去<b>银行</b>(yínxíng)。</p>\n<p>还书(huánshū)</p>\n".encode())
+    assert main(["fix", "--min-confidence", "1", str(page), "-o", str(page)]) == 1
+    assert page.read_bytes().decode() == "<p>我们去<b>银行</b>(yínháng)。</p>\n<p>还书(huánshū)</p>\n"
+    assert f"{page}:2:4: left 还书(huánshū): pinzhu is unsure" in capsys.readouterr().err
+    assert main(["fix", "--min-confidence", "1", "--explain", str(page)]) == 0
+    [rec] = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert (rec["where"], rec["action"], rec["why"]) == (f"{page}:2:4", "left", "uncertain")
+    sub = tmp_path / "a.srt"
+    sub.write_bytes("1\n00:00:01,000 --> 00:00:02,000\n我们去银行(yínxíng)\n".encode())
+    assert main(["fix", "--diff", str(sub)]) == 1
+    assert "+我们去银行(yínháng)" in capsys.readouterr().out
+
+
+def test_documents_fix_keeps_every_other_byte():
+    from pinzhu import documents
+
+    md = "# 新闻\n\n我们去**银行**(yínxíng)。`代码(xíng)`\n\n> 行长(hángcháng)说\n".encode()
+    out, found = documents.fixed(md, "md")
+    assert out.decode() == "# 新闻\n\n我们去**银行**(yínháng)。`代码(xíng)`\n\n> 行长(hángzhǎng)说\n"
+    assert [(d.where, d.correction.new) for d in found] == [("<document>:3:6", "yínháng"), ("<document>:5:3", "hángzhǎng")]
+    html = "<p>银行(y&iacute;nx&iacute;ng)</p>".encode()
+    assert documents.fix(html, "html") == "<p>银行(y&iacute;nháng)</p>".encode()
+    clean = "<p>银行(yínháng)</p>".encode()
+    assert documents.fix(clean, "html") is clean or documents.fix(clean, "html") == clean
+
+
+def test_corpus_fix_job(tmp_path):
+    from pinzhu.corpus import CorpusOptions, RunOptions, run_corpus
+
+    src = tmp_path / "in.jsonl"
+    recs = [{"id": 0, "text": "银行(yínxíng)"}, {"id": 1, "text": None}, {"id": 2, "text": "还书(huánshū)"},
+            {"id": 3, "text": "好"}]
+    src.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in recs), encoding="utf-8")
+    s = run_corpus(str(src), str(tmp_path / "out"), CorpusOptions(job="fix", audit=pinzhu.AuditOptions(min_confidence=1.0)),
+                   RunOptions(progress=False))
+    got = [json.loads(line) for line in (tmp_path / "out" / "part-00000.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert got[0] == {"id": 0, "text": "银行(yínháng)", "pinzhu_fixed": 1, "pinzhu_left": 0}
+    assert "pinzhu_error" in got[1]
+    assert got[2] == {"id": 2, "text": "还书(huánshū)", "pinzhu_fixed": 0, "pinzhu_left": 1}
+    assert got[3] == {"id": 3, "text": "好", "pinzhu_fixed": 0, "pinzhu_left": 0}
+    assert (s.changed, s.errors) == (1, 1)
+    r = run(["corpus", "fix", str(src), str(tmp_path / "cli"), "--no-progress"])
+    assert r.returncode == 0, r.stderr.decode()
+    assert (tmp_path / "cli" / "part-00000.jsonl").read_text(encoding="utf-8").splitlines()[0] == json.dumps(
+        got[0], ensure_ascii=False)
+
+
+def test_http_fix_and_spans():
+    pytest.importorskip("fastapi")
+    pytest.importorskip("uvicorn")
+    import socket
+    import time
+    import urllib.error
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-m", "pinzhu", "serve", "--port", str(port)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+
+    def post(path, body):
+        req = urllib.request.Request(base + path, json.dumps(body).encode(), {"Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(req, timeout=30) as r:
+                return r.status, json.load(r)
+        except urllib.error.HTTPError as e:
+            return e.code, json.load(e)
+
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(base + "/health", timeout=2).close()
+                break
+            except (urllib.error.URLError, ConnectionError):
+                assert proc.poll() is None and time.monotonic() < deadline, proc.stderr.read().decode()
+                time.sleep(0.2)
+        code, body = post("/v1/fix", {"text": "银行(yínxíng)还书(huánshū)", "min_confidence": 1.0})
+        assert code == 200 and body["text"] == "银行(yínháng)还书(huánshū)"
+        assert (body["fixed"], body["left"]) == (1, 1)
+        assert [(c["action"], c["why"]) for c in body["changes"]] == [("fixed", "reading"), ("left", "uncertain")]
+        code, body = post("/v1/fix", {"text": "x", "names": True})
+        assert code == 422 and "names" in json.dumps(body)
+        code, body = post("/v1/fix", {"text": "x", "min_confidence": 2})
+        assert code == 422 and "min_confidence" in json.dumps(body)
+        code, body = post("/v1/annotate", {"text": "发展银行", "spans": [[0, 2], {"start": 2, "end": 4}]})
+        assert code == 200 and body["text"] == "发展(fāzhǎn)银行(yínháng)"
+        code, body = post("/v1/annotate", {"text": "发展银行", "spans": [[0, 9]]})
+        assert code == 422 and "spans" in json.dumps(body)
+        code, body = post("/v1/annotate", {"text": "发展银行", "spans": "x"})
+        assert code == 422
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
