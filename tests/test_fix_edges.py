@@ -2,6 +2,7 @@
 --explain, documents), POST /v1/fix, pinzhu corpus fix, pinzhu.documents (issue #19)."""
 
 import difflib
+import importlib.util
 import json
 import subprocess
 import sys
@@ -109,6 +110,17 @@ def test_documents_fix_keeps_every_other_byte():
     assert [(d.where, d.correction.new) for d in found] == [("<document>:3:6", "yínháng"), ("<document>:5:3", "hángzhǎng")]
     html = "<p>银行(y&iacute;nx&iacute;ng)</p>".encode()
     assert documents.fix(html, "html") == "<p>银行(y&iacute;nháng)</p>".encode()
+    from pinzhu.documents.epub import build_epub
+    import io
+    import zipfile
+
+    book = build_epub("测试", [("第一章", ["银行(yínxíng)行长说：我们要重视发展(fāzhǎn)。"])])
+    out, found = documents.fixed(book, "epub", name="b.epub")
+    assert [(d.where, d.correction.new) for d in found] == [("b.epub!OEBPS/chapter001.xhtml:12:4", "yínháng")]
+    old_z, new_z = zipfile.ZipFile(io.BytesIO(book)), zipfile.ZipFile(io.BytesIO(out))
+    changed = [i.filename for i in old_z.infolist() if old_z.read(i.filename) != new_z.read(i.filename)]
+    assert changed == ["OEBPS/chapter001.xhtml"]
+    assert new_z.read(changed[0]) == old_z.read(changed[0]).replace("(yínxíng)".encode(), "(yínháng)".encode())
     clean = "<p>银行(yínháng)</p>".encode()
     assert documents.fix(clean, "html") is clean or documents.fix(clean, "html") == clean
 
@@ -128,7 +140,7 @@ def test_corpus_fix_job(tmp_path):
     assert got[2] == {"id": 2, "text": "还书(huánshū)", "pinzhu_fixed": 0, "pinzhu_left": 1}
     assert got[3] == {"id": 3, "text": "好", "pinzhu_fixed": 0, "pinzhu_left": 0}
     assert (s.changed, s.errors) == (1, 1)
-    r = run(["corpus", "fix", str(src), str(tmp_path / "cli"), "--no-progress"])
+    r = run(["corpus", "fix", str(src), str(tmp_path / "cli"), "--no-progress", "--max-error-share", "0.5"])
     assert r.returncode == 0, r.stderr.decode()
     assert (tmp_path / "cli" / "part-00000.jsonl").read_text(encoding="utf-8").splitlines()[0] == json.dumps(
         got[0], ensure_ascii=False)
@@ -180,6 +192,17 @@ def test_http_fix_and_spans():
         assert code == 422 and "spans" in json.dumps(body)
         code, body = post("/v1/annotate", {"text": "发展银行", "spans": "x"})
         assert code == 422
+        if importlib.util.find_spec("python_multipart") and importlib.util.find_spec("defusedxml"):
+            md = "# 课\n\n银行(yínxíng)，还书(huánshū)\n".encode()
+            boundary = "pinzhu-fix-test"
+            payload = (f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="course.md"\r\n\r\n'
+                       .encode() + md + f'\r\n--{boundary}\r\nContent-Disposition: form-data; name="options"\r\n\r\n'
+                       f'{{"min_confidence": 1}}\r\n--{boundary}--\r\n'.encode())
+            req = urllib.request.Request(base + "/v1/documents/fix", payload,
+                                         {"Content-Type": f"multipart/form-data; boundary={boundary}"})
+            with urllib.request.urlopen(req, timeout=30) as r:
+                assert r.read().decode() == "# 课\n\n银行(yínháng)，还书(huánshū)\n"
+                assert (r.headers["X-Pinzhu-Fixed"], r.headers["X-Pinzhu-Left"]) == ("1", "1")
     finally:
         proc.terminate()
         proc.wait(timeout=10)

@@ -185,6 +185,7 @@ def _document_models() -> dict[str, type[BaseModel]]:
             annotate=request_model("DocumentAnnotate", _Strict, Config, AnnotateOptions, DocumentOptions),
             strip=request_model("DocumentStrip", _Strict, Config, StripOptions, DocumentOptions),
             audit=request_model("DocumentAudit", _Strict, Config, AuditOptions, DocumentOptions),
+            fix=request_model("DocumentFix", _Strict, Config, AuditOptions, DocumentOptions),
             scan=request_model("DocumentScan", _Strict, Config, DocumentOptions),
             read=request_model("DocumentRead", _Strict, Config, DocumentOptions))
     return DOCUMENT_MODELS
@@ -607,13 +608,14 @@ def create_app(max_body: int = MAX_BODY, max_document: int = MAX_DOCUMENT, *, wo
         return app  # without pinzhu[documents] the document endpoint is not offered
 
     @app.post("/v1/documents/{job}", responses=ERRORS)
-    async def document(job: Literal["annotate", "strip", "audit", "scan", "read"],
+    async def document(job: Literal["annotate", "strip", "audit", "fix", "scan", "read"],
                        file: UploadFile = File(description="the document: .html .xhtml .epub .srt .vtt .ass .md"),
                        options: str = Form("{}", description="the job's options as a JSON object (the fields of "
                                                              "/v1/annotate, /v1/strip or /v1/audit, less text, plus "
                                                              "format_in, subtitles, encoding)")):
-        """A document annotated or stripped (the document comes back, same kind) or audited,
-        scanned or read (JSON); see docs/documents.md."""
+        """A document annotated, stripped or fixed (the document comes back, same kind; a fix
+        says how many annotations it fixed and left in ``X-Pinzhu-Fixed``/``X-Pinzhu-Left``) or
+        audited, scanned or read (JSON); see docs/documents.md and docs/fix.md."""
         from . import documents
 
         data = await file.read(max_document + 1)
@@ -637,10 +639,12 @@ def create_app(max_body: int = MAX_BODY, max_document: int = MAX_DOCUMENT, *, wo
         out = await jobs.call(_document_job, job, data, kind, name, doc, values)
         if isinstance(out, _Problem):
             return _error(422, "invalid_value", out.message, out.field)
-        if job in ("annotate", "strip"):
+        if job in ("annotate", "strip", "fix"):
             safe = "".join(c if c.isalnum() or c in "._-" else "_" for c in name)[-100:]
-            return Response(out, media_type=_MEDIA.get(kind, "application/octet-stream"),
-                            headers={"Content-Disposition": f'attachment; filename="{safe}"'})
+            headers = {"Content-Disposition": f'attachment; filename="{safe}"'}
+            if job == "fix":
+                out, headers["X-Pinzhu-Fixed"], headers["X-Pinzhu-Left"] = out
+            return Response(out, media_type=_MEDIA.get(kind, "application/octet-stream"), headers=headers)
         return JSON(out)
 
     return app
@@ -654,7 +658,8 @@ _MEDIA = {"html": "text/html", "xhtml": "application/xhtml+xml", "epub": "applic
 def _document_classes(job: str) -> tuple[type, ...]:
     from .documents.base import DocumentOptions
 
-    own = {"annotate": (AnnotateOptions,), "strip": (StripOptions,), "audit": (AuditOptions,)}.get(job, ())
+    own = {"annotate": (AnnotateOptions,), "strip": (StripOptions,), "audit": (AuditOptions,),
+           "fix": (AuditOptions,)}.get(job, ())
     return (Config, *own, DocumentOptions)
 
 
@@ -695,11 +700,15 @@ def _run_document_job(job: str, data: bytes, kind: str, name: str, doc: Any, val
     if job == "audit":
         findings = documents.audit(data, kind, options=options, **kw)
         return {"ok": all(f.finding.ok for f in findings), "findings": [f.as_dict() for f in findings]}
+    if job == "fix":
+        out, found = documents.fixed(data, kind, options=options, **kw)
+        return (out, str(sum(d.correction.action == "fixed" for d in found)),
+                str(sum(d.correction.action == "left" for d in found)))
     if job == "scan":
         return flat(documents.scan(data, kind, **kw))
     return {"blocks": documents.read(data, kind, **kw)}
 
 
-__all__ = ["MAX_DOCUMENT", "Refused", "AnnotateRequest", "AuditRequest", "BatchAnnotateRequest", "BatchRequest", "BodyLimit", "Jobs",
+__all__ = ["MAX_DOCUMENT", "Refused", "AnnotateRequest", "AuditRequest", "BatchAnnotateRequest", "BatchRequest", "BodyLimit", "FixRequest", "Jobs",
            "MAX_BODY", "MAX_TEXT", "MAX_USER_DICT", "ReadOptions", "ReadingsRequest", "ScanRequest", "StripRequest",
            "create_app", "option_list", "request_model", "value_of"]
