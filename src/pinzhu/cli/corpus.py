@@ -1,4 +1,4 @@
-"""``pinzhu corpus JOB IN OUT``: strip, scan, audit, annotate or read every record of a corpus.
+"""``pinzhu corpus JOB IN OUT``: strip, scan, audit, annotate, read or fix every record of a corpus.
 
 IN is a JSONL file (plain, .gz or .zst), a Parquet file, a folder of them or a glob; OUT is a
 folder of ``part-NNNNN.jsonl`` shards, each written atomically. ``--resume`` finishes a killed
@@ -29,14 +29,14 @@ UNTRUSTED = ("max_record_bytes", "max_ratio", "max_error_share", "follow_symlink
 def add_parser(sub: argparse._SubParsersAction) -> None:
     from ..corpus.transforms import JOBS
 
-    p = sub.add_parser("corpus", help="run strip/scan/audit/annotate/read over JSONL or Parquet corpora, sharded",
+    p = sub.add_parser("corpus", help="run strip/scan/audit/annotate/read/fix over JSONL or Parquet corpora, sharded",
                        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("job", choices=JOBS, help="what to do to each record")
     p.add_argument("input", metavar="IN", help="a JSONL/Parquet file, a folder of them, or a glob (quote it)")
     p.add_argument("output", metavar="OUT", help="output folder: part-00000.jsonl, ...")
     g = p.add_argument_group("records")
     g.add_argument("--text-field", default="text", help="field holding the text (default: text)")
-    g.add_argument("--output-field", help="strip/annotate: write here instead of over the text field")
+    g.add_argument("--output-field", help="strip/annotate/fix: write here instead of over the text field")
     g.add_argument("--error-field", default="pinzhu_error", help="set on records that could not be processed")
     g = p.add_argument_group("running")
     add_options(g, RunOptions, exclude=UNTRUSTED)
@@ -44,7 +44,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     g = p.add_argument_group("untrusted input")
     add_options(g, RunOptions, exclude=tuple(o.name for o in declared(RunOptions) if o.name not in UNTRUSTED))
     add_reading_options(p)
-    g = p.add_argument_group("strip / audit")
+    g = p.add_argument_group("strip / audit / fix")
     add_options(g, StripOptions)
     add_options(g, AuditOptions)
     g = p.add_argument_group("annotate (as pinzhu annotate)")
