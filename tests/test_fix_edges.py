@@ -125,6 +125,29 @@ def test_documents_fix_keeps_every_other_byte():
     assert documents.fix(clean, "html") is clean or documents.fix(clean, "html") == clean
 
 
+def test_documents_fix_docx_across_runs():
+    import io
+    import zipfile
+
+    docx = pytest.importorskip("docx")
+    from pinzhu import documents
+
+    d = docx.Document()
+    p = d.add_paragraph()
+    p.add_run("我们去银行(yín")  # Word cuts the annotation into runs
+    p.add_run("xíng)取钱。")
+    d.add_paragraph("行长(hángcháng)说")
+    buf = io.BytesIO()
+    d.save(buf)
+    data = buf.getvalue()
+    out, found = documents.fixed(data, "docx", name="a.docx")
+    assert [(c.correction.action, c.correction.new) for c in found] == [("fixed", "yínháng"), ("fixed", "hángzhǎng")]
+    assert [b.text for b in documents.load(out, "docx").blocks] == ["我们去银行(yínháng)取钱。", "行长(hángzhǎng)说"]
+    old_z, new_z = zipfile.ZipFile(io.BytesIO(data)), zipfile.ZipFile(io.BytesIO(out))
+    assert [i.filename for i in old_z.infolist() if old_z.read(i.filename) != new_z.read(i.filename)] == [
+        "word/document.xml"]
+
+
 def test_corpus_fix_job(tmp_path):
     from pinzhu.corpus import CorpusOptions, RunOptions, run_corpus
 

@@ -673,6 +673,45 @@ function drawFindings(text, findings) {
   $("#findings tbody").replaceChildren(...rows);
 }
 
+// --- fix: the wrong annotations rewritten in place (POST /v1/fix) ---------------------------------
+
+let beforeFix = null;        // the text as it was before the last fix, for "Undo the fix"
+
+async function fixText() {
+  const text = $("#check-text").value;
+  const read = valuesOf($("#read-options"), ["read"]);
+  if (state.dict.size) read.user_dict = Object.fromEntries(state.dict);
+  const audit = valuesOf($("#check-options"), ["audit"]);
+  let r;
+  try {
+    r = await api("/v1/fix", {text, ...read, ...audit});
+  } catch (e) {
+    say(`Could not fix: ${e.message}`, true);
+    markProblem($("#check-options"), e);
+    return;
+  }
+  if ($("#check-text").value !== text) return;  // typed over meanwhile: that text wins
+  if (r.text !== text) {
+    beforeFix = text;
+    $("#check-text").value = r.text;
+    $("#check-undo").hidden = false;
+  }
+  await check();
+  const left = r.changes.filter((c) => c.action === "left");
+  const n = (k, what) => `${k} ${what}${k === 1 ? "" : "s"}`;
+  say((r.fixed ? `Fixed ${n(r.fixed, "annotation")}` : "Nothing to fix") +
+    (left.length ? `; left ${left.length} as written: ` +
+      left.map((c) => `${c.chars}(${c.written}) ${c.why}`).join(", ") : "") + ".");
+}
+
+function undoFix() {
+  if (beforeFix === null) return;
+  $("#check-text").value = beforeFix;
+  beforeFix = null;
+  $("#check-undo").hidden = true;
+  check();
+}
+
 // --- reader view ---------------------------------------------------------------------------------
 
 function buildArticle() {
@@ -793,6 +832,9 @@ async function start() {
   $("#check-options").addEventListener("change", () => check());
   $("#check-options").addEventListener("submit", (e) => e.preventDefault());
   $("#check-run").addEventListener("click", () => check());
+  $("#check-fix").addEventListener("click", fixText);
+  $("#check-undo").addEventListener("click", undoFix);
+  $("#check-text").addEventListener("input", () => { beforeFix = null; $("#check-undo").hidden = true; });
   $("#copy-clean").addEventListener("click", async () => {
     try { await navigator.clipboard.writeText($("#clean").value); say("Copied the clean text."); } catch (e) {
       $("#clean").select(); say("Select-all done: copy with Ctrl+C.");
