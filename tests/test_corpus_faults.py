@@ -461,6 +461,11 @@ def test_a_local_worker_killed_mid_shard_is_replaced(tmp_path):
         while not killed and time.monotonic() < deadline:
             if list(out.glob(".part-*.tmp")):  # a shard is being written: kill its worker mid-shard
                 for server in _children(os.getpid()):
+                    try:  # multiprocessing's forkserver: the pool's workers are its children
+                        if b"forkserver" not in Path(f"/proc/{server}/cmdline").read_bytes():
+                            continue
+                    except OSError:
+                        continue
                     for worker in _children(server):
                         os.kill(worker, signal.SIGKILL)
                         killed.append(worker)
