@@ -193,13 +193,29 @@ def test_check_tab_flags_a_planted_wrong_annotation(page):
 
 
 def test_check_tab_shows_unsure(page):
-    # 地 in 慢慢地走: pinzhu reads dì below its confidence bar, so a written de is unsure, not wrong.
+    # 还(huán) in 他还没有回来: another real reading of 还, where pinzhu reads hái at about 0.98. With
+    # the audit option min_confidence at 1, pinzhu counts as unsure of it: unsure, not wrong.
     page.click("#tab-check")
-    page.fill("#check-text", "他慢慢地(de)走。")
-    page.wait_for_function("() => document.querySelector('#clean').value === '他慢慢地走。'")
-    audit = pinzhu.audit("他慢慢地(de)走。")[0]
-    want = "unsure" if audit.reason == "uncertain" else ("ok" if audit.ok else "wrong")
-    assert page.get_attribute("#check-marked mark", "data-state") == want
+    page.click("#check-options summary")
+    page.fill("#check-min_confidence", "1")
+    page.fill("#check-text", "他还(huán)没有回来，行长(hángzhǎng)说。")
+    page.wait_for_function("() => document.querySelector('#clean').value === '他还没有回来，行长说。'")
+    page.wait_for_function("() => document.querySelectorAll('#check-marked mark').length === 2")
+    finding = pinzhu.audit("他还(huán)没有回来，行长(hángzhǎng)说。", min_confidence=1)[0]
+    assert finding.reason == "uncertain"
+    page.wait_for_function("() => document.querySelector('#check-marked mark').dataset.state === 'unsure'")
+    assert "unsure" in page.inner_text("#findings tbody tr >> nth=0")
+    page.fill("#check-min_confidence", "0")   # trust pinzhu always: now it is wrong
+    page.dispatch_event("#check-min_confidence", "change")
+    page.wait_for_function("() => document.querySelector('#check-marked mark').dataset.state === 'wrong'")
+
+
+def test_api_docs_render_offline(page, server):
+    """/docs: Swagger UI from the package draws every operation, with the network refused."""
+    page.goto(server + "/docs")
+    page.wait_for_selector(".opblock-summary-path", timeout=30_000)
+    paths = page.eval_on_selector_all(".opblock-summary-path", "e => e.map(x => x.textContent)")
+    assert "/v1/annotate" in paths and "/v1/readings" in paths
 
 
 def test_reader_view_prints_and_saves(page, tmp_path):
