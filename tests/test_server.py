@@ -261,3 +261,14 @@ def test_page_headers_keep_scripts_local(server):
     status, headers, raw = get(server, "/")
     assert status == 200 and "script-src 'self'" in headers["Content-Security-Policy"]
     assert b"<html" in raw and b'lang="zh-CN"' in raw or b'lang="en"' in raw
+
+
+@pytest.mark.parametrize("args,message", [(["--port", "99999"], "--port must be between 0 and 65535"),
+                                          (["--workers", "-1"], "--workers must be 0 or more"),
+                                          (["--timeout", "0"], "--timeout must be a number of seconds above 0")])
+def test_serve_refuses_bad_flags(args, message):
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "pinzhu", "serve", *args], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and message in done.stderr and "Traceback" not in done.stderr

@@ -29,8 +29,12 @@ def run(args: argparse.Namespace) -> int:
         from ..server import create_app
     except ImportError:
         raise InputError("the server needs its extra: pip install 'pinzhu[server]'") from None
-    if args.workers < 0 or not 0 < args.timeout:
-        raise InputError("--workers must be 0 or more and --timeout more than 0")
+    if not 0 <= args.port <= 65535:
+        raise InputError(f"--port must be between 0 and 65535, got {args.port}")
+    if args.workers < 0:
+        raise InputError(f"--workers must be 0 or more, got {args.workers}")
+    if not 0 < args.timeout < float("inf"):
+        raise InputError(f"--timeout must be a number of seconds above 0, got {args.timeout}")
     family = socket.AF_INET6 if ":" in args.host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -40,13 +44,16 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(f"{args.host}:{args.port}: cannot listen there: {e.strerror or e}") from None
     sock.listen(2048)
     port = sock.getsockname()[1]
-    host = f"[{args.host}]" if family == socket.AF_INET6 else args.host
+    # Bound to every address: the URL a browser on this machine can open is loopback's.
+    shown = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}.get(args.host, args.host)
+    host = f"[{shown}]" if ":" in shown else shown
     url = f"http://{host}:{port}/"
+    also = f", listening on all addresses ({args.host})" if shown != args.host else ""
 
     def ready() -> None:
         # The one line a person (or a test) needs: where to point the browser. Printed once the
         # workers have loaded, so the first request is answered at full speed.
-        print(f"pinzhu {'serving on'} {url}  (reading room {url}, API docs {url}docs; Ctrl-C stops)", flush=True)
+        print(f"pinzhu serving on {url}  (reading room {url}, API docs {url}docs{also}; Ctrl-C stops)", flush=True)
 
     app = create_app(workers=args.workers, timeout=args.timeout, on_ready=ready)
     config = uvicorn.Config(app, log_level="warning", timeout_graceful_shutdown=5)
