@@ -196,7 +196,6 @@ def test_check_tab_shows_unsure(page):
     # 还(huán) in 他还没有回来: another real reading of 还, where pinzhu reads hái at about 0.98. With
     # the audit option min_confidence at 1, pinzhu counts as unsure of it: unsure, not wrong.
     page.click("#tab-check")
-    page.click("#check-options summary")
     page.fill("#check-min_confidence", "1")
     page.fill("#check-text", "他还(huán)没有回来，行长(hángzhǎng)说。")
     page.wait_for_function("() => document.querySelector('#clean').value === '他还没有回来，行长说。'")

@@ -108,13 +108,13 @@ function control(o, prefix) {
   return wrap;
 }
 
-function buildForm(form, groups, prefix, extra) {
+function buildForm(form, groups, prefix, legend, extra, fold = true) {
   form.querySelectorAll(".help, fieldset, details").forEach((n) => n.remove());
   const opts = state.meta.options.filter((o) => groups.includes(o.group) && !OWN.has(o.name));
-  const main = el("fieldset", {}, el("legend", {text: "Reading and annotation"}));
+  const main = el("fieldset", {}, el("legend", {text: legend}));
   const more = el("details", {}, el("summary", {text: "More options"}));
   if (extra) main.append(extra);
-  for (const o of opts) (MORE.has(o.name) ? more : main).append(control(o, prefix));
+  for (const o of opts) (fold && MORE.has(o.name) ? more : main).append(control(o, prefix));
   form.append(main);
   if (more.children.length > 1) form.append(more);
 }
@@ -805,8 +805,8 @@ async function start() {
     const schema = await (await fetch("/openapi.json")).json();
     state.documents = "/v1/documents/{job}" in (schema.paths || {});
   } catch (e) { state.documents = false; }
-  buildForm($("#read-options"), ["read", "annotate"], "read", viewControl());
-  buildForm($("#check-options"), ["strip", "audit"], "check");
+  buildForm($("#read-options"), ["read", "annotate"], "read", "Reading and annotation", viewControl());
+  buildForm($("#check-options"), ["strip", "audit"], "check", "Stripping and checking", null, false);
   loadDict();
   drawDict();
 
