@@ -164,6 +164,16 @@ def test_reading_options_reach_fix():
         fix("x", bogus=1)
 
 
+def test_spoken_erhua_is_right_under_spoken():
+    # Spoken mode reads 哪儿 as one syllable (nar3 over 哪, nothing over 儿): audit compares it per
+    # character, as the annotation spells it, so annotate's own nǎr is right and fix leaves it.
+    x = pinzhu.annotate("我们去哪儿玩？一点儿也不难。", select="all", spoken=True)
+    assert "哪儿(nǎr)" in x and "一点儿(yìdiǎnr)" in x
+    assert all(f.ok for f in pinzhu.audit(x, spoken=True)) and explain(x, spoken=True) == []
+    assert fix("一点儿(yìdiànr)", spoken=True) == "一点儿(yìdiǎnr)"
+    assert [f.reason for f in pinzhu.audit("哪(nǎ)儿", spoken=True)] == ["ok"]
+
+
 def test_rewrites_that_do_not_read_back_are_dropped(monkeypatch):
     from pinzhu import fix as module
 
@@ -257,6 +267,7 @@ def test_fix_leaves_annotate_output_alone(y, seed):
                         tone=rnd.choice(["marks", "numbers", "none"]), orthography=rnd.random() < 0.5,
                         seed=rnd.randrange(100), fraction=0.5, config=cfg)
     assert fix(x, config=cfg) == x
+    assert explain(x, config=cfg) == []  # nothing wrong, nothing left: annotate's readings are audit's
 
 
 @settings(**SETTINGS)

@@ -211,7 +211,7 @@ def _check(text: str, found: list[Annotation], *, min_confidence: float = AUDIT.
     clean, where = _removed_map(text, [(a.cut_start, a.cut_end) for a in found])
     r = read_under(clean, config)
     user_dict = config.user_dict
-    numbers = table(r.lexicon.syllables, "numbers")[r.syl].tolist()
+    numbers = _erhua_apart(clean, table(r.lexicon.syllables, "numbers")[r.syl].tolist())
     prob = r.prob.tolist()
     out = []
     for a in found:
@@ -228,6 +228,21 @@ def _check(text: str, found: list[Annotation], *, min_confidence: float = AUDIT.
         expected = render(shown, a.written, style_of(a)) if all(shown) else ""
         out.append(Finding(a, expected, syls, float(conf), reason not in WRONG, reason, a.stripped_by()))
     return out, clean, where, r
+
+
+def _erhua_apart(text: str, numbers: list[str | None]) -> list[str | None]:
+    """Spoken mode reads 哪儿 as one erhua syllable, ``nar3`` over 哪 and ``""`` over 儿; an
+    annotation spells it per character (``na3``, ``er5``, as parse gives ``nǎr``): compare it so,
+    and a ``nǎr`` written over 哪儿 is shown joined again (``_erhua_joined``)."""
+    out = numbers
+    for j, s in enumerate(numbers):
+        if s == "" and j and text[j] in "儿兒" and out[j - 1]:
+            base, tone = split_tone(out[j - 1])
+            if len(base) > 1 and base.endswith("r") and base != "er":
+                if out is numbers:
+                    out = list(numbers)
+                out[j - 1], out[j] = f"{base[:-1]}{tone}", "er5"
+    return out
 
 
 def _audited(found: list[Annotation], names: bool, toneless: bool) -> list[Annotation]:
