@@ -200,7 +200,8 @@ def annotated_word(draw):
     syls = []
     for ch in word:
         readings = pinzhu.readings(ch, tone="numbers") or ["a1"]
-        base = draw(st.sampled_from(readings))[:-1]
+        # now and then no reading of the character at all (fits no characters: audit's mismatch)
+        base = draw(st.sampled_from(readings if draw(st.integers(0, 5)) else ["zhang5", "shen5", "ang5"]))[:-1]
         syls.append(base + str(draw(st.integers(1, 5))))
     style = draw(st.sampled_from(["marks", "numbers", "none", "zhuyin"]))
     if style == "numbers":
@@ -237,12 +238,26 @@ def test_fix_changes_only_annotations_and_is_idempotent(x):
     for c in changes:
         for a, b, _ in c.edits:
             assert c.open <= a < b <= c.close
-    assert pinzhu.strip(out) == pinzhu.strip(x)
-    assert pinzhu.strip(out, names=True, glosses=True) == pinzhu.strip(x, names=True, glosses=True)
+    assert _outside(out) == _outside(x)
+    # What strip removed it still removes (a fix may turn pinyin that fit no characters into an
+    # annotation strip takes; it never turns one into something strip keeps).
+    assert pinzhu.strip(out) == pinzhu.strip(x) or any(not c.finding.stripped for c in changes if c.action == "fixed")
     assert fix(out) == out
     # What was fixed now audits right; what was left is as it was.
     fixed = {c.open for c in changes if c.action == "fixed"}
     assert all(decision(f) == "leave" for f in pinzhu.audit(out) if f.open in _shifted(changes, fixed))
+
+
+def _outside(text: str) -> str:
+    """The text with every annotation audit sees (brackets and all) cut out."""
+    from pinzhu.parse import find_pinyin
+
+    out, pos = [], 0
+    for a in find_pinyin(text):
+        if a.open >= pos:
+            out.append(text[pos:a.open])
+            pos = a.close
+    return "".join(out) + text[pos:]
 
 
 def _shifted(changes, opens):

@@ -148,9 +148,9 @@ def _corrections(text: str, cfg: Config, opts: AuditOptions) -> list[Correction]
 
 def _unverified(text: str, findings: list[Finding], out: dict[int, Correction], cfg: Config,
                 opts: AuditOptions) -> list[int]:
-    """The fixes to drop: those whose annotation does not audit as right in the fixed text, or,
-    where the fixed text's annotations are not the input's (one found or lost), the fix nearest
-    before the first difference."""
+    """The fixes to drop: those whose annotation does not audit as right in the fixed text (or
+    that strip would treat otherwise), or, where the fixed text's annotations are not the input's
+    (one found or lost), the fix nearest before the first difference."""
     fixed = sorted(i for i, c in out.items() if c.action == "fixed")
     if not fixed:
         return []
@@ -162,7 +162,9 @@ def _unverified(text: str, findings: list[Finding], out: dict[int, Correction], 
             return [max((k for k in fixed if k <= i), default=fixed[0])]
     if len(again) != len(findings):
         return [fixed[-1]]
-    return [i for i in fixed if decision(again[i]) != "leave"]
+    # A rewrite must audit right, and what strip removed it must still remove (a capitalised
+    # syllable written without its tone mark would turn into a name gloss, which strip keeps).
+    return [i for i in fixed if decision(again[i]) != "leave" or (findings[i].stripped and not again[i].stripped)]
 
 
 def _left(f: Finding, why: str) -> Correction:
