@@ -192,3 +192,12 @@ def test_document_findings_stay_flat_records():
     [f] = documents.audit("<p>银行(yínxíng)</p>".encode(), kind="html")
     d = f.as_dict()
     assert "annotation" not in d and (d["chars"], d["written"], d["reason"]) == ("银行", "yínxíng", "reading")
+
+
+def test_status_is_ok_wrong_or_unsure():
+    # Three verdicts: wrong; another real reading where pinzhu's confidence in its own is under
+    # min_confidence (here 1: every reading the engine is less than certain of); right.
+    [w, u, o] = pinzhu.audit("银行(yínxíng)还书(huánshū)的(de)", min_confidence=1)
+    assert [(f.status, f.ok) for f in (w, u, o)] == [("wrong", False), ("unsure", True), ("ok", True)]
+    assert w.as_dict()["status"] == "wrong"
+

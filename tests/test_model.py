@@ -177,3 +177,24 @@ def test_shipped_model_batch_probabilities_and_determinism():
 @needs_weights
 def test_load_is_cached_and_path_loading_matches():
     assert PolyphoneModel.load() is PolyphoneModel.load()
+
+
+def test_calibration_maps_raw_probabilities_by_kind():
+    # A model carries a table: how often a reading is right, by where it came from and its raw
+    # probability; positions of CAL_NONE keep their own value; no table is the identity.
+    import numpy as np
+    from pinzhu.model import CAL_BINS, CAL_DEFAULT, CAL_MODEL, CAL_NONE, CAL_WORD, PolyphoneModel
+
+    m = PolyphoneModel.load()
+    table, m.calibration = m.calibration, None
+    try:
+        prob = np.array([1.0, 0.55, 0.97, 0.3], dtype=np.float32)
+        kind = np.array([CAL_WORD, CAL_MODEL, CAL_DEFAULT, CAL_NONE])
+        assert (m.calibrate(prob, kind) == prob).all()
+        m.calibration = np.tile(np.linspace(0.1, 0.99, CAL_BINS, dtype=np.float32), (3, 1))
+        m.calibration[CAL_WORD] = 0.998
+        out = m.calibrate(prob, kind)
+        assert out[0] == np.float32(0.998) and out[3] == np.float32(0.3)
+        assert out[1] == m.calibration[CAL_MODEL, int(0.55 * CAL_BINS)]
+    finally:
+        m.calibration = table

@@ -218,8 +218,8 @@ def test_change_holds_a_finding_which_holds_an_annotation():
     assert list(c.as_dict()) == ["open", "close", "start", "end", "chars", "written", "action", "why",
                                  "expected", "confidence", "ok", "reason"]
     assert list(c.finding.as_dict()) == ["start", "end", "open", "close", "chars", "written", "syllables",
-                                         "expected", "expected_syllables", "confidence", "ok", "reason",
-                                         "stripped"]
+                                         "expected", "expected_syllables", "confidence", "ok", "status",
+                                         "reason", "stripped"]
 
 
 def test_sentence_readings_may_read_numbers_out():

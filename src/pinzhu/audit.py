@@ -43,7 +43,10 @@ class Finding:
     (another reading the character has, where pinzhu is unsure of its own), or what is wrong
     (``tone``, ``reading``, ``mismatch`` — syllables that fit no characters before them: the
     wrong number of syllables, or readings the characters cannot have);
-    ``stripped``: whether default :func:`pinzhu.strip` removes it.
+    ``stripped``: whether default :func:`pinzhu.strip` removes it; ``status``: ``"ok"``,
+    ``"wrong"``, or ``"unsure"`` (the annotation gives another reading the character has, and
+    pinzhu's calibrated confidence in its own is under ``min_confidence``: neither called wrong nor
+    vouched for).
     """
 
     annotation: Annotation
@@ -62,13 +65,17 @@ class Finding:
     written = property(lambda self: self.annotation.written)
     syllables = property(lambda self: self.annotation.syllables)
 
+    @property
+    def status(self) -> str:
+        return "wrong" if not self.ok else "unsure" if self.reason == "uncertain" else "ok"
+
     def as_dict(self) -> dict[str, object]:
         """The flat record the CLI and HTTP API print (one level, as before records composed)."""
         a = self.annotation
         return {"start": a.start, "end": a.end, "open": a.open, "close": a.close, "chars": a.chars,
                 "written": a.written, "syllables": a.syllables, "expected": self.expected,
                 "expected_syllables": self.expected_syllables, "confidence": self.confidence,
-                "ok": self.ok, "reason": self.reason, "stripped": self.stripped}
+                "ok": self.ok, "status": self.status, "reason": self.reason, "stripped": self.stripped}
 
 
 def _style(written: str) -> str:

@@ -56,7 +56,7 @@ def decision(f: Finding) -> str:
     >>> [decision(f) for f in audit("银行(yínxíng)还书(huánshū)的(de)", min_confidence=1)]
     ['fix', 'unsure', 'leave']
     """
-    return "unsure" if f.reason == "uncertain" else "leave" if f.ok else "fix"
+    return {"wrong": "fix", "unsure": "unsure", "ok": "leave"}[f.status]
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,10 @@ try:  # the same scores in C (see _modelcore.c); numpy below where no compiler w
 except ImportError:  # pragma: no cover - exercised only on installs without the extension
     _modelcore = None
 
+# Calibration: kinds of position (where a polyphone's reading came from) and bins of raw probability.
+CAL_NONE, CAL_WORD, CAL_DEFAULT, CAL_MODEL = -1, 0, 1, 2
+CAL_BINS = 20
+
 # Sentinels for the padded code-point array (never valid text code points as used here).
 PAD_BOS = 1
 PAD_EOS = 2
@@ -188,7 +192,8 @@ class PolyphoneModel:
 
     def __init__(self, chars_cp: np.ndarray, readings: list[tuple[str, ...]], W: np.ndarray,
                  scale: float, config: dict, hint_table: np.ndarray | None = None, prior: np.ndarray | None = None,
-                 dense: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None):
+                 dense: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
+                 calibration: np.ndarray | None = None):
         self._cps = np.asarray(chars_cp, dtype=np.uint64)  # sorted
         self._readings = readings
         self._W = W
@@ -224,6 +229,10 @@ class PolyphoneModel:
                                                   np.zeros((1, emb.shape[1]), np.float32)]))
             self._dense = (embedding_index(np.asarray(ecps)), emb, np.ascontiguousarray(V, dtype=np.float32),
                            _as_key(config["dense_offsets"]))
+        # calibration[kind, bin]: how often a reading is right, by where it came from (CAL_WORD:
+        # a word, CAL_DEFAULT: a polyphone's most common reading, CAL_MODEL: this model) and its
+        # raw probability in CAL_BINS bins — fitted on a dev set (scripts/train_model.py)
+        self.calibration = None if calibration is None else np.asarray(calibration, dtype=np.float32)
         # hint features only matter where a template or the hint table reads them
         self.uses_hints = self._hint_table is not None or any("h" in t for t in self.templates)
         # the C scorer reads int8 weights (as shipped); anything else takes the numpy path
@@ -266,7 +275,8 @@ class PolyphoneModel:
             hw = z["hint_table"] if "hint_table" in z.files else None
             prior = z["prior"] if "prior" in z.files else None
             dense = (z["emb_cps"], z["emb"], z["V"]) if "V" in z.files else None
-        return cls(chars_cp, readings, W, scale, config, hw, prior, dense)
+            cal = z["calibration"] if "calibration" in z.files else None
+        return cls(chars_cp, readings, W, scale, config, hw, prior, dense, cal)
 
     # -- queries -------------------------------------------------------------------------
     @property
@@ -276,6 +286,16 @@ class PolyphoneModel:
             return self._plan[0]
         flat = _dense_plan(self._dense[3])[0]
         return max(self._plan[0], int(np.abs(flat).max()))
+
+    def calibrate(self, prob: np.ndarray, kind: np.ndarray) -> np.ndarray:
+        """Calibrated probabilities: ``prob`` (raw, float32) looked up in the calibration table of
+        each position's ``kind`` (CAL_WORD, CAL_DEFAULT, CAL_MODEL; CAL_NONE keeps the raw value).
+        The identity where the model ships without a table."""
+        if self.calibration is None:
+            return prob
+        b = np.minimum((prob * CAL_BINS).astype(np.int64), CAL_BINS - 1)
+        out = self.calibration[np.maximum(kind, 0), b]
+        return np.where(kind >= 0, out, prob).astype(np.float32)
 
     def readings(self, ch: str) -> tuple[str, ...]:
         i = self._index.get(ch)

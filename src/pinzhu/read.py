@@ -132,6 +132,8 @@ def read(text: str, *, lexicon: Lexicon | None = None, user_dict: UserDict | Non
             syl[ask[ok]] = ids[ok]
             prob[ask[ok]] = np.asarray(p, dtype=np.float32)[ok]
             src[ask[ok]] = SRC_MODEL
+    if mdl is not None and getattr(mdl, "calibration", None) is not None:
+        prob = calibrated(prob, src, lex.polyphone[np.minimum(a.norm, TABLE_SIZE - 1)], mdl)
     if neutral == "full":
         full = lex.full_tone[np.minimum(a.norm, TABLE_SIZE - 1)]
         swap = ((src & 0b11) == 2) & lex.is_neutral[syl] & (full > 0)
@@ -139,6 +141,26 @@ def read(text: str, *, lexicon: Lexicon | None = None, user_dict: UserDict | Non
     elif neutral != "lexical":
         raise ValueError(f"neutral must be 'lexical' or 'full', not {neutral!r}")
     return Reading(text, lex, syl, src, prob, (a.flags & 1).view(bool), a.norm)
+
+
+def calibration_kinds(src: np.ndarray, poly: np.ndarray) -> np.ndarray:
+    """Per position, where a polyphone's reading came from (model.CAL_WORD: a lexicon word,
+    CAL_DEFAULT: the character's most common reading, CAL_MODEL: the model); CAL_NONE elsewhere
+    (a character with one common reading, a user's word: they keep their own certainty)."""
+    from .model import CAL_DEFAULT, CAL_MODEL, CAL_NONE, CAL_WORD
+
+    kind = np.full(len(src), CAL_NONE, dtype=np.int64)
+    base = src & 0b111
+    kind[poly & (base == SRC_MODEL)] = CAL_MODEL
+    kind[poly & (base == SRC_CHAR)] = CAL_DEFAULT
+    kind[poly & (base == 2)] = CAL_WORD
+    return kind
+
+
+def calibrated(prob: np.ndarray, src: np.ndarray, poly: np.ndarray, mdl: Any) -> np.ndarray:
+    """Probabilities that say how often such a reading is right, through the model's calibration
+    table (``calibration_kinds``)."""
+    return mdl.calibrate(prob, calibration_kinds(src, poly))
 
 
 def read_many(texts: Sequence[str], *, lexicon: Lexicon | None = None, user_dict: UserDict | None = None,
