@@ -270,7 +270,6 @@ def cmd_queue(name: str) -> None:
     systems = {r["id"]: r for r in load_jsonl(BUILD / f"{name}.systems.jsonl")}
     old = load_key(name)
     asked = {(x["id"], x["index"]) for x in old.values()}
-    first = len({q.rsplit("-", 1)[0] for q in old})
     items = []
     every = SOURCES[name].evaluation is not None
     for r in rows:
@@ -279,33 +278,7 @@ def cmd_queue(name: str) -> None:
     if not items:
         print(f"{name}: nothing new to review")
         return
-    rng = random.Random(f"{name}-queue-{first}")
-    rng.shuffle(items)
-    nb = max(1, -(-len(items) // BATCH))
-    size = -(-len(items) // nb)  # batches of equal size
-    ctl = controls(CONTROLS * (first + nb), seed=len(name))[CONTROLS * first:]
-    out = BUILD / "review"
-    out.mkdir(parents=True, exist_ok=True)
-    key = list(old.values())
-    for b in range(nb):
-        part = [dict(x, control=None) for x in items[b * size:(b + 1) * size]]
-        part += [{"id": "control", "index": c["index"], "text": c["text"], "control": c["pinyin"]}
-                 for c in ctl[b * CONTROLS:(b + 1) * CONTROLS]]
-        rng.shuffle(part)
-        with open(out / f"{name}-{first + b:02d}.jsonl", "w", encoding="utf-8") as f:
-            for n, x in enumerate(part):
-                qid = f"{name}-{first + b:02d}-{n:03d}"
-                f.write(json.dumps({"qid": qid, "sentence": shown(x["text"], x["index"]),
-                                    "char": x["text"][x["index"]]}, ensure_ascii=False) + "\n")
-                key.append(dict(x, qid=qid))
-    REVIEWS.mkdir(parents=True, exist_ok=True)
-    with open(_key_path(name), "w", encoding="utf-8") as f:
-        for x in key:
-            row = {"qid": x["qid"], "id": x["id"], "index": x["index"], "control": x["control"]}
-            if x["control"] is not None:
-                row["text"] = x["text"]  # a control sentence is not in the source
-            f.write(json.dumps(row, ensure_ascii=False) + "\n")
-    print(f"{name}: {len(items)} positions to review in {nb} new batches (+{CONTROLS} controls each) under {out}")
+    _write_batches(name, items, old)
 
 
 def cmd_merge(name: str) -> None:
@@ -367,11 +340,142 @@ def cmd_merge(name: str) -> None:
     print(f"{name}: {kept} of {len(rows)} sentences labelled ({missing} reviewed positions unanswered) -> {out}")
 
 
+# ------------------------------------------------------------------ re-review of shared labels
+
+# The shared natural sets took the consensus of three systems where they agreed; a reading that all
+# three miss is then labelled wrong every time (还得/我得 děi: no system reads it, so every 得 there
+# is labelled dé). Re-review sends every consensus-labelled standalone occurrence of the named
+# characters to blind review; where reviewers disagree with the shared label, the correction is kept
+# in data/labels/corrections/natural.jsonl.gz and applied over the shared set in training.
+NATURAL = "natural"
+CORRECTIONS = LABELS / "corrections" / "natural.jsonl.gz"
+# The same re-review of the dev sets: their corrections are errata for evaluation only (benchmarks
+# report the dev sets as shared and with these errata applied); never trained on.
+NATURAL_DEV = "natural_dev"
+ERRATA = ROOT / "benchmarks" / "data" / "natural_dev_errata.jsonl.gz"
+
+
+def _shared_sets(name: str) -> list[str]:
+    from model_data import NATURAL_TRAIN
+
+    return list(NATURAL_TRAIN) if name == NATURAL else ["tatoeba_dev", "g2pl_dev_full"]
+
+
+def cmd_requeue(name: str, chars: str) -> None:
+    """Batches of consensus-labelled standalone occurrences of ``chars`` in the shared training
+    sets (``natural``) or dev sets (``natural_dev``); standalone: no word of the shipped lexicon
+    covers it."""
+    from model_data import NATURAL as NAT
+
+    from pinzhu.lexicon import default_lexicon
+    from pinzhu.read import SRC_CHAR, read_many
+
+    lex = default_lexicon()
+    rows = [r for s in _shared_sets(name) for r in load_jsonl(NAT / f"{s}.jsonl")]
+    BUILD.mkdir(parents=True, exist_ok=True)
+    with open(BUILD / f"{name}.sentences.jsonl", "w", encoding="utf-8") as f:
+        for r in rows:
+            f.write(json.dumps({"id": r["id"], "text": r["text"]}, ensure_ascii=False) + "\n")
+    old = load_key(name)
+    asked = {(x["id"], x["index"]) for x in old.values()}
+    items = []
+    for a in range(0, len(rows), 2000):
+        part = rows[a:a + 2000]
+        for r, rd in zip(part, read_many([x["text"] for x in part], lexicon=lex, use_model=False)):
+            skip = set(r.get("reviewed", [])) | {r[k] for k in ("g2pl_index", "cpp_index") if k in r}
+            for m in HAN.finditer(r["text"]):
+                i = m.start()
+                if m.group() in chars and rd.src[i] == SRC_CHAR and i not in skip and (r["id"], i) not in asked:
+                    items.append({"id": r["id"], "index": i, "text": r["text"]})
+    _write_batches(name, items, old)
+
+
+def _write_batches(name: str, items: list[dict], old: dict) -> None:
+    first = len({q.rsplit("-", 1)[0] for q in old})
+    rng = random.Random(f"{name}-queue-{first}")
+    rng.shuffle(items)
+    nb = max(1, -(-len(items) // BATCH))
+    size = -(-len(items) // nb)
+    ctl = controls(CONTROLS * (first + nb), seed=len(name))[CONTROLS * first:]
+    out = BUILD / "review"
+    out.mkdir(parents=True, exist_ok=True)
+    key = list(old.values())
+    for b in range(nb):
+        part = [dict(x, control=None) for x in items[b * size:(b + 1) * size]]
+        part += [{"id": "control", "index": c["index"], "text": c["text"], "control": c["pinyin"]}
+                 for c in ctl[b * CONTROLS:(b + 1) * CONTROLS]]
+        rng.shuffle(part)
+        with open(out / f"{name}-{first + b:02d}.jsonl", "w", encoding="utf-8") as f:
+            for n, x in enumerate(part):
+                qid = f"{name}-{first + b:02d}-{n:03d}"
+                f.write(json.dumps({"qid": qid, "sentence": shown(x["text"], x["index"]),
+                                    "char": x["text"][x["index"]]}, ensure_ascii=False) + "\n")
+                key.append(dict(x, qid=qid))
+    REVIEWS.mkdir(parents=True, exist_ok=True)
+    with open(_key_path(name), "w", encoding="utf-8") as f:
+        for x in key:
+            row = {"qid": x["qid"], "id": x["id"], "index": x["index"], "control": x["control"]}
+            if x["control"] is not None:
+                row["text"] = x["text"]
+            f.write(json.dumps(row, ensure_ascii=False) + "\n")
+    print(f"{name}: {len(items)} positions to review in {nb} new batches (+{CONTROLS} controls each) under {out}")
+
+
+def cmd_merge_natural(name: str) -> None:
+    """Reviewers' answers on re-reviewed shared labels -> data/labels/corrections/natural.jsonl.gz
+    (training) or benchmarks/data/natural_dev_errata.jsonl.gz (dev), only where they differ from
+    the shared label under the lenient rule."""
+    from model_data import NATURAL as NAT
+
+    score = _lenient()
+    key = load_key(name)
+    answers: dict[str, list] = {}
+    ctl = []
+    for path in sorted(REVIEWS.glob(f"{name}-*.answers*.jsonl")):
+        for a in load_jsonl(path):
+            x = key[a["qid"]]
+            got = score.norm(a["pinyin"]) if a.get("pinyin") else None
+            if x["control"] is not None:
+                ctl.append(got is not None and score.lenient_equal(x["text"][x["index"]], score.norm(x["control"]), got))
+            else:
+                answers.setdefault(a["qid"], []).append(got)
+    print(f"{name}: reviewers {sum(ctl)}/{len(ctl)} on control items")
+    labels = {}
+    for s in _shared_sets(name):
+        for r in load_jsonl(NAT / f"{s}.jsonl"):
+            pos = [m.start() for m in HAN.finditer(r["text"])]
+            labels[r["id"]] = dict(zip(pos, r["pinyin"]))
+    out, changed = [], {}
+    for qid, vs in answers.items():
+        x = key[qid]
+        got = vs[0]
+        ch = x["text"][x["index"]]
+        had = labels[x["id"]][x["index"]]
+        if got and not score.lenient_equal(ch, score.norm(had), got):
+            out.append({"id": x["id"], "index": x["index"], "char": ch, "was": had, "pinyin": got})
+            changed[(had, got)] = changed.get((had, got), 0) + 1
+    out.sort(key=lambda d: (d["id"], d["index"]))
+    target = CORRECTIONS if name == NATURAL else ERRATA
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with gzip.open(target, "wt", encoding="utf-8", compresslevel=9) as f:
+        for d in out:
+            f.write(json.dumps(d, ensure_ascii=False) + "\n")
+    print(f"{name}: {len(out)} of {len(answers)} re-reviewed labels corrected: "
+          + ", ".join(f"{a}->{b} {n}" for (a, b), n in sorted(changed.items(), key=lambda kv: -kv[1])[:12]))
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("step", choices=["fetch", "read", "queue", "merge"])
-    ap.add_argument("source", choices=sorted(SOURCES))
+    ap.add_argument("step", choices=["fetch", "read", "queue", "merge", "requeue"])
+    ap.add_argument("source", help=f"a source ({', '.join(sorted(SOURCES))}), or 'natural' / 'natural_dev' (the shared "
+                    "training / dev sets) with requeue CHARS / merge")
+    ap.add_argument("chars", nargs="?", help="requeue: the characters to re-review")
     args = ap.parse_args(argv)
+    if args.source in (NATURAL, NATURAL_DEV):
+        cmd_requeue(args.source, args.chars) if args.step == "requeue" else cmd_merge_natural(args.source)
+        return 0
+    if args.source not in SOURCES:
+        ap.error(f"unknown source {args.source!r}")
     {"fetch": cmd_fetch, "read": cmd_read, "queue": cmd_queue, "merge": cmd_merge}[args.step](args.source)
     return 0
 

@@ -408,6 +408,80 @@ def natural_eval(lex: Lexicon, model, dev: dict[str, list[dict]]) -> dict:
     return out
 
 
+def _positions(lex: Lexicon, model, rows: list[dict]):
+    """(kind, raw probability, right?) at every labelled polyphone of ``rows`` (lenient rule), read
+    end to end as the engine runs, the model's calibration switched off."""
+    from pinzhu.model import CAL_NONE
+    from pinzhu.read import calibration_kinds
+
+    sys.path.insert(0, str(model_data.NATURAL))
+    import score
+
+    table, model.calibration = model.calibration, None
+    kinds, probs, right = [], [], []
+    try:
+        for a in range(0, len(rows), 2000):
+            part = rows[a:a + 2000]
+            for d, r in zip(part, read_many([x["text"] for x in part], lexicon=lex, model=model)):
+                kind = calibration_kinds(r.src, lex.polyphone[np.minimum(r.norm, len(lex.polyphone) - 1)])
+                syl = r.syllables()
+                pos = [m.start() for m in model_data.HAN.finditer(d["text"])]
+                for i, g in zip(pos, d["pinyin"]):
+                    if i == d.get("g2pl_index") or kind[i] == CAL_NONE:
+                        continue
+                    kinds.append(int(kind[i]))
+                    probs.append(float(r.prob[i]))
+                    right.append(score.lenient_equal(d["text"][i], score.norm(g), score.norm(syl[i]) if syl[i] else None))
+    finally:
+        model.calibration = table
+    return np.array(kinds), np.array(probs), np.array(right, dtype=float)
+
+
+def fit_calibration(kinds, probs, right, strength: float = 20.0) -> np.ndarray:
+    """Per kind, the share right in each raw-probability bin, pulled towards the bin's own raw
+    probability by ``strength`` pseudo-observations, then made non-decreasing (pool adjacent
+    violators) — how often such a reading is right."""
+    from pinzhu.model import CAL_BINS
+
+    table = np.zeros((3, CAL_BINS), dtype=np.float32)
+    centres = (np.arange(CAL_BINS) + 0.5) / CAL_BINS
+    for k in range(3):
+        sel = kinds == k
+        b = np.minimum((probs[sel] * CAL_BINS).astype(int), CAL_BINS - 1)
+        n = np.bincount(b, minlength=CAL_BINS).astype(float)
+        hit = np.bincount(b, weights=right[sel], minlength=CAL_BINS)
+        mean_p = np.where(n > 0, np.bincount(b, weights=probs[sel], minlength=CAL_BINS) / np.maximum(n, 1), centres)
+        est = (hit + strength * mean_p) / (n + strength)
+        w = n + strength
+        # pool adjacent violators (weighted), so a higher raw probability is never less sure
+        vals, wts, sizes = [], [], []
+        for v, ww in zip(est.tolist(), w.tolist()):
+            vals.append(v); wts.append(ww); sizes.append(1)
+            while len(vals) > 1 and vals[-2] > vals[-1]:
+                v2, w2, s2 = vals.pop(), wts.pop(), sizes.pop()
+                vals[-1] = (vals[-1] * wts[-1] + v2 * w2) / (wts[-1] + w2)
+                wts[-1] += w2
+                sizes[-1] += s2
+        table[k] = np.repeat(vals, sizes)
+    return np.minimum(table, 0.9999)
+
+
+def reliability(kinds, probs, right, table, bins=10) -> tuple[float, list[tuple]]:
+    """(expected calibration error, rows of (bin, n, mean confidence, share right)) of the
+    calibrated probabilities."""
+    from pinzhu.model import CAL_BINS
+
+    conf = table[kinds, np.minimum((probs * CAL_BINS).astype(int), CAL_BINS - 1)] if table is not None else probs
+    b = np.minimum((conf * bins).astype(int), bins - 1)
+    rows, ece = [], 0.0
+    for j in range(bins):
+        sel = b == j
+        if sel.any():
+            rows.append((f"{j / bins:.1f}-{(j + 1) / bins:.1f}", int(sel.sum()), float(conf[sel].mean()), float(right[sel].mean())))
+            ece += sel.sum() / len(conf) * abs(conf[sel].mean() - right[sel].mean())
+    return ece, rows
+
+
 def cv_fold(k: int, cfg: dict):
     t = time.time()
     held_texts, held = fold_split(k)
@@ -419,6 +493,7 @@ def cv_fold(k: int, cfg: dict):
         np.savez_compressed(Path(os.environ["PINZHU_SAVE_FOLDS"]) / f"model_{k}.npz", **arrays)
     acc, per_char, asked = evaluate(lex, model, held)
     nat = natural_eval(lex, model, model_data.load_dev())
+    nat.update({f"{name}+errata": v for name, v in natural_eval(lex, model, model_data.load_dev(errata=True)).items()})
     return dict(fold=k, acc=acc, per_char=per_char, asked=asked, beta=stats["beta"], natural=nat,
                 n=stats["n"], secs=time.time() - t)
 
@@ -504,6 +579,12 @@ def main(argv=None):
     sentences = model_data.labelled_sentences(model_data.training_paths(), exclude)
     model, arrays, stats = train(lex, sentences, cfg, True, exclude)
     fit_s = time.time() - t
+    # calibration: fitted on the web-and-news dev set (its errata applied), reported on everyday speech
+    dev = model_data.load_dev(errata=True)
+    arrays["calibration"] = fit_calibration(*_positions(lex, model, dev["g2pl_dev_full"]))
+    tat = _positions(lex, model, dev["tatoeba_dev"])
+    calib = dict(raw=reliability(*tat, None), calibrated=reliability(*tat, arrays["calibration"]),
+                 table=arrays["calibration"])
     args.out.parent.mkdir(parents=True, exist_ok=True)
     tmp = args.out.with_suffix(".tmp.npz")
     np.savez_compressed(tmp, **arrays)
@@ -514,7 +595,7 @@ def main(argv=None):
     total_s = time.time() - t_start
     print(f"wrote {args.out} ({size / 1e6:.2f} MB); {us_sent:.2f} µs/position per sentence, "
           f"{us_doc:.3f} µs/position in one document; final fit {fit_s:.0f}s, total {total_s:.0f}s", flush=True)
-    write_report(args.report, cfg, stats, cv, size, us_sent, us_doc, npos, fit_s, total_s)
+    write_report(args.report, cfg, stats, cv, size, us_sent, us_doc, npos, fit_s, total_s, calib)
     return 0
 
 
@@ -574,7 +655,7 @@ CV_HISTORY = [
 ]
 
 
-def write_report(path, cfg, stats, cv, size, us_sent, us_doc, npos, fit_s, total_s):
+def write_report(path, cfg, stats, cv, size, us_sent, us_doc, npos, fit_s, total_s, calib=None):
     nfeat = feature_rows(codepoints("测试"), np.array([0]), np.array([0]), cfg["templates"], 8, cfg["bags"]).shape[1]
     L = ["# Polyphone model", "",
          "Written by `scripts/train_model.py` (do not edit by hand).", "",
