@@ -89,7 +89,7 @@ def test_hostile_books_exit_2_and_write_nothing(tmp_path, capsys, evil, message)
     out.write_bytes(b"an earlier result")
     assert main(["annotate", str(book), "-o", str(out)]) == 2
     err = capsys.readouterr().err
-    assert f"evil.epub: " in err and message in err
+    assert "evil.epub: " in err and message in err
     assert out.read_bytes() == b"an earlier result"       # nothing half-written, nothing clobbered
     assert sorted(p.name for p in tmp_path.iterdir()) == ["evil.epub", "out.epub"]
 

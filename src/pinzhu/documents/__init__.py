@@ -21,7 +21,7 @@ bytes and returns bytes (annotate, strip) or values (audit, scan, read); bad inp
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 

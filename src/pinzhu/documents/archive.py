@@ -48,8 +48,9 @@ def read_zip(data: bytes, archive: str, limits: Limits) -> list[Entry]:
     """Every entry of a ZIP, checked and inflated within the caps."""
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError, struct.error) as e:
-        raise DocumentError(f"{archive}: not a ZIP archive ({e})") from None
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError, struct.error,
+            NotImplementedError, RuntimeError) as e:   # a damaged central directory says many things
+        raise DocumentError(f"{archive}: not a ZIP archive we can read ({e})") from None
     infos = zf.infolist()
     if len(infos) > limits.max_entries:
         raise DocumentError(f"{archive}: {len(infos)} entries; at most {limits.max_entries}")

@@ -344,7 +344,7 @@ def parse_markup(src: Source, *, xml_doc: bool = False, default_lang: str | None
 
     def pop_to(k: int, at: int) -> None:
         """Close the elements from the top of the stack down to index k (inclusive)."""
-        nonlocal ruby, ruby_depth
+        nonlocal ruby
         while len(stack) > k:
             f = stack.pop()
             if ruby is not None:
