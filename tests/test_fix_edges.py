@@ -219,5 +219,9 @@ def test_http_fix_and_spans():
                 assert r.read().decode() == "# 课\n\n银行(yínháng)，还书(huánshū)\n"
                 assert (r.headers["X-Pinzhu-Fixed"], r.headers["X-Pinzhu-Left"]) == ("1", "1")
     finally:
-        proc.terminate()
-        proc.wait(timeout=30)
+        proc.terminate()  # and its reading workers; never left running, even if it hangs
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()

@@ -31,8 +31,12 @@ def server():
         proc.kill()
         raise RuntimeError(f"server did not start: {line!r} {proc.stderr.read()[-3000:]}")
     yield line.split()[3].rstrip("/")
-    proc.terminate()
-    proc.wait(timeout=30)
+    proc.terminate()  # and its reading workers; never left running, even if it hangs
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
 
 
 @pytest.fixture
