@@ -24,6 +24,7 @@ from .config import AuditOptions, Config, StripOptions
 from .fix import Correction, explain_fix, places
 from .lexicon import Lexicon, LexiconError, UserDict, default_lexicon
 from .pipeline import pinyin, pinyin_with_confidence, reading, reading_many, readings, words, words_many
+from .ranking import Alternative, alternatives, heteronyms
 from .read import Reading
 from .render import AnnotateOptions, annotate, annotate_many
 from .strip import explain_strip
@@ -34,6 +35,7 @@ if TYPE_CHECKING:  # what type checkers should see: the functions the modules ca
     from .strip import strip  # noqa: F811
 
 __all__ = [
+    "Alternative", "alternatives", "heteronyms",
     "AnnotateOptions", "AuditOptions", "Config", "Correction", "Finding", "Lexicon", "LexiconError", "Reading", "ScanResult",
     "StripOptions", "UserDict", "__version__", "annotate", "annotate_many", "audit", "default_lexicon",
     "explain_fix", "explain_strip", "fix", "pinyin", "pinyin_with_confidence", "places", "reading", "reading_many", "readings", "scan", "strip",
