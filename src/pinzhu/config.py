@@ -44,6 +44,8 @@ class Config(Options):
     person_names: how surnames read (:mod:`pinzhu.names`) — "auto" where the context names a person
       (单先生 Shàn, 名叫解缙 Xiè), "surname" when every run of Han characters is a name (a form
       field), "head" when only the text's start is a surname, "off" never.
+    overrides: inline reading overrides in the text (:mod:`pinzhu.overrides`): ``长<cháng>`` forces a
+      reading; the markers are removed before reading.
     user_dict: words that always win, with their readings (a :class:`UserDict`, or a mapping
       ``{"行长": "hang2 zhang3"}`` made into one).
     """
@@ -61,6 +63,8 @@ class Config(Options):
     person_names: str = option("auto", "surnames read as surnames (单 Shàn, 曾 Zēng, 万俟 Mòqí): auto (where the "
                                        "context names a person), surname (every Han run is a name), head (the "
                                        "text's first character), off", choices=("auto", "surname", "head", "off"))
+    overrides: bool = option(False, "inline reading overrides: 长<cháng> or 银行<yin2 hang2> forces the reading "
+                                    "of the characters before it; the markers are removed")
     user_dict: UserDict | None = option(
         None, 'words that always win, with their readings: {"行长": "hang2 zhang3"} (CLI: a file of '
               "word<TAB>syllables lines)",

@@ -30,6 +30,7 @@ from .config import DEFAULT, Config
 from .lexicon import default_lexicon
 from .options import merged, resolve
 from .read import SRC_MODEL, Reading, default_model, read, read_many
+from .segment import SRC_CONT, SRC_USER
 
 
 def configured(config: Config | None, changes: dict[str, Any], where: str = "") -> Config:
@@ -41,18 +42,45 @@ def configured(config: Config | None, changes: dict[str, Any], where: str = "") 
 
 
 def read_under(text: str, cfg: Config) -> Reading:
-    """The engine, the names stage and the spoken rules for one text, under ``cfg``."""
+    """The engine, the names stage and the spoken rules for one text, under ``cfg``. With
+    ``cfg.overrides`` the text read is ``text`` without its override markers (``Reading.text``)."""
+    if cfg.overrides:
+        return read_many_under([text], cfg)[0]
     return _spoken(cfg, _names(cfg, read(text, user_dict=cfg.user_dict, use_model=cfg.model,
                                          traditional=cfg.traditional, neutral=cfg.neutral)))
 
 
 def read_many_under(texts: Sequence[str], cfg: Config) -> list[Reading]:
     """:func:`read_under` for many texts in one engine pass."""
+    forced: list[tuple[tuple[int, str], ...]] = []
+    if cfg.overrides:
+        from .overrides import parse
+
+        parsed = [parse(t) for t in texts]
+        texts, forced = [t for t, _ in parsed], [f for _, f in parsed]
     rs = read_many(texts, user_dict=cfg.user_dict, use_model=cfg.model, traditional=cfg.traditional,
                    neutral=cfg.neutral)
     if cfg.person_names != "off":
         rs = [_names(cfg, r) for r in rs]
-    return [_spoken(cfg, r) for r in rs] if (cfg.spoken or cfg.yi_bu) else rs
+    if any(forced):
+        rs = [_force(r, f) for r, f in zip(rs, forced)]
+    if cfg.spoken or cfg.yi_bu:
+        rs = [_spoken(cfg, r) for r in rs]
+        if any(forced):  # the spoken rules saw the forced readings; they stay as forced
+            rs = [_force(r, f) for r, f in zip(rs, forced)]
+    return rs
+
+
+def _force(r: Reading, forced: tuple[tuple[int, str], ...]) -> Reading:
+    """``r`` with the override readings in place (probability 1, decided like a user word)."""
+    if not forced:
+        return r
+    syl, prob, src = r.syl.copy(), r.prob.copy(), r.src.copy()
+    ids = r.lexicon.syllable_id
+    for i, s in forced:
+        syl[i], prob[i] = ids[s], 1.0
+        src[i] = (src[i] & SRC_CONT) | SRC_USER
+    return Reading(r.text, r.lexicon, syl, src, prob, r.han, r.norm)
 
 
 def _names(cfg: Config, r: Reading) -> Reading:

@@ -208,6 +208,7 @@ def plan(text: str, options: AnnotateOptions, config: Config = DEFAULT, *, read:
     policy, no guards)."""
     check_options(options, config)
     r = read if read is not None else read_under(text, config)
+    text = r.text  # with reading overrides, the text without their markers
     v = WordView(r)
     readable = r.syl > 0
     table = styles.table(r.lexicon.syllables, config.tone)
