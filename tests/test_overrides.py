@@ -62,6 +62,13 @@ def test_a_bad_override_says_where(text, offset, words):
     assert e.value.offset == offset and all(w in str(e.value) for w in words)
 
 
+def test_the_error_survives_pickling():
+    import pickle
+
+    e = pickle.loads(pickle.dumps(OverrideError("override at offset 3", 3)))
+    assert isinstance(e, OverrideError) and e.offset == 3 and str(e) == "override at offset 3"
+
+
 def test_other_angle_brackets_are_text():
     assert parse("a<b> <p>的<>") == ("a<b> <p>的<>", ())
     assert parse("x<中>") == ("x<中>", ())
@@ -93,6 +100,7 @@ def test_cli_exit_2_and_http_422_name_the_problem():
 
     client = TestClient(create_app())
     r = client.post("/v1/pinyin", json={"text": "长<zhong1>", "overrides": True})
-    assert r.status_code == 422 and r.json()["detail"][0]["offset"] == 1
+    err = r.json()["error"]
+    assert r.status_code == 422 and err["field"] == "text" and "offset 1" in err["message"]
     ok = client.post("/v1/pinyin", json={"text": "长<cháng>", "overrides": True, "tone": "numbers"})
     assert ok.json()["pinyin"] == ["chang2"]

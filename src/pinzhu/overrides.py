@@ -34,9 +34,12 @@ _SYLLABLE = re.compile(r"[a-zü:āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ
 class OverrideError(InputError):
     """An override that cannot apply; ``offset`` is where its marker starts in the text given."""
 
-    def __init__(self, message: str, offset: int) -> None:
+    def __init__(self, message: str, offset: int = 0) -> None:
         super().__init__(message)
         self.offset = offset
+
+    def __reduce__(self) -> tuple:  # crosses process boundaries (the HTTP workers) whole
+        return (type(self), (str(self), self.offset))
 
 
 def split_syllables(written: str) -> list[str]:

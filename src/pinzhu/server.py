@@ -39,7 +39,6 @@ from . import service
 from ._version import __version__
 from .config import AuditOptions, Config, StripOptions
 from .options import OptionError, declared
-from .overrides import OverrideError
 from .render import AnnotateOptions
 
 MAX_TEXT = 1_000_000       # characters in one request's text (all texts of a batch together)
@@ -513,12 +512,6 @@ def create_app(max_body: int = MAX_BODY, max_document: int = MAX_DOCUMENT, *, wo
     async def internal(request: Request, exc: Exception) -> JSON:
         log.exception("internal error on %s", request.url.path)
         return _error(500, "internal", "internal error; the server log has the details")
-
-    @app.exception_handler(OverrideError)
-    async def bad_override(request: Request, exc: OverrideError):
-        # A reading override (overrides=true) that cannot apply: a 422 naming the text and where.
-        return JSONResponse({"detail": [{"loc": ["body", "text"], "msg": str(exc), "type": "value_error",
-                                         "offset": exc.offset}]}, status_code=422)
 
     @app.get("/health")
     async def health() -> dict:

@@ -24,6 +24,7 @@ from typing import Any
 
 from .config import AuditOptions, Config, StripOptions
 from .options import OptionError, declared
+from .overrides import OverrideError
 from .render import AnnotateOptions
 
 MAX_MESSAGE = 300  # characters of an error message (a message may quote a word; never a whole text)
@@ -75,6 +76,8 @@ def run(name: str, fields: Mapping[str, Any]) -> tuple[int, bytes]:
         return 422, dumps(error("invalid_value", str(e), e.field))
     except IndexError as e:  # a position outside the text
         return 422, dumps(error("invalid_value", str(e), "at"))
+    except OverrideError as e:  # a reading override (overrides=true) that cannot apply; says where
+        return 422, dumps(error("invalid_value", str(e), "text"))
 
 
 def warm() -> None:
