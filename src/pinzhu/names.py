@@ -35,10 +35,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from typing import Any
 
 import numpy as np
 
-from .lexicon import TABLE_SIZE
+from .lexicon import HAN_RANGES, TABLE_SIZE
 from .read import Reading
 from .segment import SRC_CONT, SRC_USER
 
@@ -77,6 +78,7 @@ TRANSLITERATION = frozenset("尔斯克特姆夫拉亚娜维罗伊贝莱奥德普
 # Characters that never start a given name: function words and pronouns.
 NOT_GIVEN = frozenset("的了是在和与及或就也都而把被给对向从为着过吗呢吧啊我你他她它们这那哪谁什么个人不没有很说")
 MAX_GIVEN = 2
+AFTER = TITLES + SPEECH  # any cue that can follow a name
 GIVEN_MIN = 0.5  # a common character's given-name score must reach this
 
 
@@ -86,7 +88,6 @@ class NameData:
 
     surnames: dict[str, tuple[tuple[str, ...], bool]]
     given: dict[str, float]
-    first: np.ndarray  # bool per code point: starts a surname that "auto" may read
 
     def surname_at(self, text: str, i: int, *, auto_only: bool) -> str | None:
         """The surname starting at ``text[i]`` (a compound one first), or None."""
@@ -112,9 +113,7 @@ def data() -> NameData:
             surnames[rest[0]] = (tuple(rest[1].split()), rest[2] == "auto")
         elif kind == "given":
             given[rest[0]] = float(rest[1])
-    first = np.zeros(TABLE_SIZE, dtype=bool)
-    first[[ord(k[0]) for k, (_, auto) in surnames.items() if auto]] = True
-    return NameData(surnames, given, first)
+    return NameData(surnames, given)
 
 
 @lru_cache(maxsize=1)
@@ -166,84 +165,150 @@ def declared(r: Reading, *, every_run: bool) -> list[tuple[int, str]]:
     return out
 
 
-def _words(r: Reading) -> tuple[np.ndarray, np.ndarray]:
-    """Per character: the start and end of the segmented word holding it."""
-    n = len(r.text)
-    start = np.ones(n, dtype=bool)
-    start[1:] = (r.src[1:] & SRC_CONT) == 0
-    idx = np.flatnonzero(start)
-    word_of = np.cumsum(start) - 1
-    ends = np.r_[idx[1:], n]
-    return idx[word_of], ends[word_of]
+class _Words:
+    """Where segmented words start, read from the source array only where asked (a few
+    positions per text: cheaper than arrays over the whole text)."""
+
+    def __init__(self, src: Any) -> None:  # the source array, or it as a list
+        self.src, self.n = src, len(src)
+
+    def starts(self, i: int) -> bool:
+        """A word starts at ``i`` (the text's end counts as a start)."""
+        return i >= self.n or not int(self.src[i]) & SRC_CONT
+
+    def span(self, i: int) -> tuple[int, int]:
+        a = i
+        while a > 0 and not self.starts(a):
+            a -= 1
+        b = i + 1
+        while not self.starts(b):
+            b += 1
+        return a, b
 
 
 def detect(r: Reading) -> list[tuple[int, str]]:
     """Where ``r``'s text names a person: (position, surname) pairs ("auto" mode)."""
-    d = data()
-    cps = r.norm
-    cand = np.flatnonzero(d.first[np.minimum(cps, TABLE_SIZE - 1)])
-    if not len(cand):
-        return []
     text = r.norm_text
-    ws, we = _words(r)
+    singles, compounds = _triggers()
+    # Most texts hold no character whose surname reading is its own: a set test, no arrays.
+    if not singles.intersection(text) and not any(c in text for c in compounds):
+        return []
+    single, compound, any_ = _tables(r.lexicon)
+    firsts = compounds_first(compounds)
+    if len(text) < 256:  # a sentence: positions found in Python, cheaper than array calls
+        at = [i for i, c in enumerate(text) if c in singles or c in firsts]
+        src, syl = r.src.tolist(), r.syl.tolist()
+    else:
+        at = np.flatnonzero(any_[np.minimum(r.norm, TABLE_SIZE - 1)]).tolist()
+        src, syl = r.src, r.syl
+    d = data()
+    words = _Words(src)
     out = []
-    for i in cand.tolist():
+    for i in at:
+        if int(src[i]) & SRC_CONT:
+            continue  # inside a word
+        cp = min(ord(text[i]), TABLE_SIZE - 1)
+        want = int(single[cp])
+        if not compound[cp] and (not want or want == int(syl[i])):
+            continue  # the engine already reads it so
         s = d.surname_at(text, i, auto_only=True)
-        if s is None:
-            continue
-        if _is_name(text, i, s, r, ws, we, d):
+        if s is not None and _is_name(text, i, s, src, words, d):
             out.append((i, s))
     return out
 
 
-def _is_name(text: str, i: int, s: str, r: Reading, ws: np.ndarray, we: np.ndarray, d: NameData) -> bool:
+@lru_cache(maxsize=1)
+def _triggers() -> tuple[frozenset[str], tuple[str, ...]]:
+    """The "auto" surnames whose surname reading is not their characters' everyday one: single
+    characters (单, 曾, 解), and compounds (万俟, 尉迟, 长孙)."""
+    from .lexicon import default_lexicon
+
+    lex = default_lexicon()
+    singles, compounds = set(), []
+    for k, (syls, auto) in data().surnames.items():
+        if auto and any(lex.syllables[int(lex.default_syl[ord(c)])] != x for c, x in zip(k, syls)):
+            (singles.add(k) if len(k) == 1 else compounds.append(k))
+    return frozenset(singles), tuple(compounds)
+
+
+@lru_cache(maxsize=1)
+def compounds_first(compounds: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(k[0] for k in compounds)
+
+
+@lru_cache(maxsize=4)
+def _tables(lex: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per code point, for the "auto" surnames whose surname reading is not the character's
+    everyday one (单 shàn, not 王 wáng): the syllable id of that reading (0 for none); whether
+    it starts such a compound surname (万俟, 尉迟, 长孙); and either."""
+    single = np.zeros(TABLE_SIZE, dtype=np.uint16)
+    compound = np.zeros(TABLE_SIZE, dtype=bool)
+    for k, (syls, auto) in data().surnames.items():
+        if not auto or all(lex.syllables[int(lex.default_syl[ord(c)])] == x for c, x in zip(k, syls)):
+            continue
+        if len(k) == 1:
+            single[ord(k)] = lex.syllable_id.get(syls[0], 0)
+        else:
+            compound[ord(k[0])] = True
+    return single, compound, (single > 0) | compound
+
+
+def _is_name(text: str, i: int, s: str, src, words: _Words, d: NameData) -> bool:
     j = i + len(s)
-    if (r.src[i:j] & 0b11 == SRC_USER).any():
+    if any(int(src[x]) & 0b11 == SRC_USER for x in range(i, j)):
         return False
-    wa, wb = int(ws[i]), int(we[i])
+    wa, wb = words.span(i)
     if wa == i and wb - j == MAX_GIVEN and text[i:wb] in _persons():
         # A person jieba lists (曾庆红), read by the lexicon without its surname reading; only a
         # full two-character given name: jieba tags many two-character words as names (燕麦, 华亭).
         return text[j] != text[j - 1] and _given_ok(text[j:wb], d)  # not a reduplication: 蒙蒙亮
     if wa != i or wb != j:
         return False  # inside a word: 单位, 曾经, 区长
-    before = text[:i]
-    cue_before = before.endswith(BEFORE)
-    address = bool(before) and before[-1] in ADDRESS and (len(before) < 2 or not _han(before[-2]))
+    cue_before = text.endswith(BEFORE, 0, i)
+    named_by = text.endswith("姓", 0, i)
+    address = i > 0 and text[i - 1] in ADDRESS and (i < 2 or not _han(text[i - 2]))
+    if not (cue_before or address or any(text.startswith(AFTER, k) for k in range(j, j + MAX_GIVEN + 1))):
+        return False  # no cue anywhere near: most surname characters in running text
+    n = len(text)
     for g in range(MAX_GIVEN, -1, -1):
         k = j + g
-        if k > len(text) or not all(_han(c) for c in text[j:k]):
+        if k > n or not all(_han(c) for c in text[j:k]):
             continue
-        if g and (not _whole(j, k, ws, we) or not _given_ok(text[j:k], d)):
+        if g and (not _whole(j, k, words) or not _given_ok(text[j:k], d)):
             continue  # the given name must be whole words of its own: not 单纯, not 曾经理
-        after = text[k:]
-        if _cue(after, TITLES if g else ADDRESS_TITLES, k, ws, we):
+        if _cue(text, TITLES if g else ADDRESS_TITLES, k, words):
             return True
-        if g and _cue(after, SPEECH, k, ws, we):
+        if g and _cue(text, SPEECH, k, words):
             return True
-        if g == 0 and (cue_before or address) and (not after or not _han(after[0])):
+        if g == 0 and (cue_before or address) and (k == n or not _han(text[k])):
             return True  # 姓单。 老单，
-        if g == 0 and address and _cue(after, SPEECH, k, ws, we):
+        if g == 0 and address and _cue(text, SPEECH, k, words):
             return True  # 老单说
-        if g and cue_before and not before.endswith("姓"):
+        if g and cue_before and not named_by:
             return True  # 记者曾小明
-        if g == 0 and before.endswith("姓"):
+        if g == 0 and named_by:
             return True  # 姓曾的
     return False
 
 
-def _whole(a: int, b: int, ws: np.ndarray, we: np.ndarray) -> bool:
+def _whole(a: int, b: int, words: _Words) -> bool:
     """``text[a:b]`` is made of whole segmented words."""
-    return int(ws[a]) == a and int(we[b - 1]) == b
+    return words.starts(a) and words.starts(b)
 
 
-def _cue(after: str, words: tuple[str, ...], k: int, ws: np.ndarray, we: np.ndarray) -> bool:
-    """``after`` (the text from ``k``) starts with one of ``words``, as whole words (先生, not
-    先生产; 说, not 说明)."""
-    for w in words:
-        if after.startswith(w) and _whole(k, k + len(w), ws, we):
-            return True
-    return False
+def _cue(text: str, cues: tuple[str, ...], k: int, words: _Words) -> bool:
+    """``text`` has one of ``cues`` at ``k``, as whole words (先生, not 先生产; 说, not 说明)."""
+    if k >= len(text) or not text.startswith(cues, k):
+        return False
+    return any(text.startswith(w, k) and _whole(k, k + len(w), words) for w in _by_first(cues)[text[k]])
+
+
+@lru_cache(maxsize=8)
+def _by_first(cues: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    out: dict[str, list[str]] = {}
+    for w in cues:
+        out.setdefault(w[0], []).append(w)
+    return {k: tuple(v) for k, v in out.items()}
 
 
 def _given_ok(given: str, d: NameData) -> bool:
@@ -261,10 +326,8 @@ def _common() -> frozenset[str]:
 
 
 def _han(ch: str) -> bool:
-    from .lexicon import default_lexicon
-
     cp = ord(ch)
-    return bool(default_lexicon().han[min(cp, TABLE_SIZE - 1)])
+    return any(lo <= cp <= hi for lo, hi in HAN_RANGES)
 
 
 __all__ = ["MODES", "apply", "data", "declared", "detect"]
