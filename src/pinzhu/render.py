@@ -215,7 +215,7 @@ def plan(text: str, options: AnnotateOptions, config: Config = DEFAULT, *, read:
     forms = table[r.syl]
     # Spoken mode merges an erhua 儿 into the syllable before it (哪儿 nǎr, 儿 = ""): such a 儿
     # goes with the character before it, never alone (strip reads nǎr over 哪儿).
-    glue = readable & (forms == "")
+    glue = readable & (styles.table(r.lexicon.syllables, "numbers")[r.syl] == "")  # not an initials ""
     if spans is not None:
         st, en = _span_units(text, parse_spans(spans), readable, glue, options.format)
     else:

@@ -14,7 +14,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from .syllables import to_marks, to_plain, to_zhuyin
+from .syllables import initial_final, split_tone, to_marks, to_plain, to_zhuyin
 
 StyleFn = Callable[[str], str]
 _STYLES: dict[str, StyleFn] = {}
@@ -55,6 +55,40 @@ def plain(syllable: str) -> str:
 def zhuyin(syllable: str) -> str:
     """ㄓㄨㄥ, ˙ㄉㄜ, ㄌㄩˋ."""
     return to_zhuyin(syllable)
+
+
+# Search and sorting styles (pypinyin's FIRST_LETTER, INITIALS, FINALS, FINALS_TONE, FINALS_TONE3).
+# Initials and finals as 《汉语拼音方案》 tables write them: y and w are not initials (yǒu: "" and
+# iǒu), contracted finals restored (liú: iou), ü after j, q, x (jù: ü).
+
+@register("first_letter")
+def first_letter(syllable: str) -> str:
+    """z for zhōng, l for lǜ: what a search box's abbreviations use."""
+    return syllable[:1]
+
+
+@register("initials")
+def initials(syllable: str) -> str:
+    """zh for zhōng; "" for a syllable without an initial (ā, yǒu, wèi)."""
+    return initial_final(syllable)[0]
+
+
+@register("finals")
+def finals(syllable: str) -> str:
+    """ong for zhōng, ü for lǜ and jù, iou for yǒu and liú, i for zhī."""
+    return initial_final(syllable)[1].replace("v", "ü")
+
+
+@register("finals_marks")
+def finals_marks(syllable: str) -> str:
+    """ōng for zhōng, ǜ for lǜ, iǒu for yǒu."""
+    return to_marks(initial_final(syllable)[1] + str(split_tone(syllable)[1]))
+
+
+@register("finals_numbers")
+def finals_numbers(syllable: str) -> str:
+    """ong1 for zhōng, v4 for lǜ (ü as v, as in numbers), iou3 for yǒu."""
+    return initial_final(syllable)[1] + str(split_tone(syllable)[1])
 
 
 def names() -> tuple[str, ...]:

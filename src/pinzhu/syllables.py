@@ -127,3 +127,26 @@ def to_zhuyin(syllable: str) -> str:
     else:
         return syllable
     return "˙" + body if tone == 5 else body + _ZHUYIN_TONE[tone]
+
+
+def initial_final(syllable: str) -> tuple[str, str]:
+    """A numbers-form syllable's initial and final (tone dropped), as 《汉语拼音方案》 writes them
+    in its tables: y and w are not initials (you -> iou, wei -> uei), contracted finals restored
+    (liu -> iou, gui -> uei, lun -> uen), ü after j, q, x (ju -> ü); ü stays v.
+
+    >>> [initial_final(s) for s in ("zhong1", "you3", "liu2", "ju4", "zhi1", "er2", "a1")]
+    [('zh', 'ong'), ('', 'iou'), ('l', 'iou'), ('j', 'v'), ('zh', 'i'), ('', 'er'), ('', 'a')]
+    """
+    base, _ = split_tone(syllable)
+    if base in _Y_W:
+        final = _Y_W[base]
+        return "", "iou" if final == "iu" else final
+    if base in ("m", "n", "ng", "hm", "hng", "r"):
+        return "", base
+    initial = next((i for i in _INITIALS if base.startswith(i) and base != i), "")
+    final = base[len(initial):]
+    if initial in ("j", "q", "x") and final.startswith("u"):
+        final = "v" + final[1:]
+    if initial:
+        final = {"iu": "iou", "ui": "uei", "un": "uen", "iur": "iour", "uir": "ueir", "unr": "uenr"}.get(final, final)
+    return initial, final
