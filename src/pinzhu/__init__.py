@@ -26,6 +26,7 @@ from .lexicon import Lexicon, LexiconError, UserDict, default_lexicon
 from .pipeline import pinyin, pinyin_with_confidence, reading, reading_many, readings, words, words_many
 from .ranking import Alternative, alternatives, heteronyms
 from .read import Reading
+from .search import Matcher, match, sort_key, sort_keys
 from .render import AnnotateOptions, annotate, annotate_many
 from .strip import explain_strip
 
@@ -35,7 +36,7 @@ if TYPE_CHECKING:  # what type checkers should see: the functions the modules ca
     from .strip import strip  # noqa: F811
 
 __all__ = [
-    "Alternative", "alternatives", "heteronyms",
+    "Alternative", "alternatives", "heteronyms", "Matcher", "match", "sort_key", "sort_keys",
     "AnnotateOptions", "AuditOptions", "Config", "Correction", "Finding", "Lexicon", "LexiconError", "Reading", "ScanResult",
     "StripOptions", "UserDict", "__version__", "annotate", "annotate_many", "audit", "default_lexicon",
     "explain_fix", "explain_strip", "fix", "pinyin", "pinyin_with_confidence", "places", "reading", "reading_many", "readings", "scan", "strip",
