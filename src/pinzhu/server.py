@@ -112,6 +112,20 @@ class _TextAt(_Text):
     at: int = Field(ge=0, description="a position in the text (a code point index, as Python's str)")
 
 
+class _Match(_Strict):
+    query: str = Field(max_length=200, description="pinyin: full (zhongguo), initials (zhg), first letters (zg) or a mix")
+    texts: list[str] = Field(max_length=MAX_TEXTS, description="the texts to search (a contact list)")
+    fuzzy: bool = Field(False, description="zh/z, ch/c, sh/s, an/ang, en/eng, in/ing, l/n as one sound")
+
+    @field_validator("texts")
+    @classmethod
+    def _match_size(cls, texts: list[str]) -> list[str]:
+        total = sum(map(len, texts))
+        if total > MAX_TEXT:
+            raise ValueError(f"{total} characters in all; at most {MAX_TEXT} per request")
+        return texts
+
+
 class _Texts(_Strict):
     texts: list[str] = Field(max_length=MAX_TEXTS, description="texts read in one engine pass, each as if alone")
 
@@ -580,6 +594,23 @@ def create_app(max_body: int = MAX_BODY, max_document: int = MAX_DOCUMENT, *, wo
     async def scan(req: ScanRequest) -> Response:
         """How much of the text's pinyin looks machine-inserted (``verdict``: clean, annotated, machine)."""
         return await jobs("scan", fields_of(req))
+
+    @app.post("/v1/alternatives", responses=ERRORS)
+    async def alternatives(req: ReadOptions) -> Response:
+        """Per character: every reading with its probability in this context, most likely first,
+        ``rare`` for readings modern use dropped (null for non-Han); and ``heteronyms``, the same
+        readings without the rare ones (pypinyin's ``heteronym=True`` shape)."""
+        return await jobs("alternatives", fields_of(req))
+
+    @app.post("/v1/match", responses=ERRORS)
+    async def match(req: _Match) -> Response:
+        """Which texts the pinyin ``query`` finds, and where: ``{"matches": [{"index", "start", "end"}]}``."""
+        return await jobs("match", req.model_dump())
+
+    @app.post("/v1/sort", responses=ERRORS)
+    async def sort(req: BatchRequest) -> Response:
+        """The texts sorted by pinyin (then tone, then code point): ``{"order": [indices], "texts": [...]}``."""
+        return await jobs("sort", fields_of(req))
 
     @app.post("/v1/readings", responses=ERRORS)
     async def readings(req: ReadingsRequest) -> Response:

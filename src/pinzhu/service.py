@@ -207,4 +207,32 @@ def readings(f: Mapping[str, Any]) -> dict:
     return asdict(readings_at(f["text"], f["at"], config=values(f, Config)))
 
 
+@job("alternatives")
+def alternatives(f: Mapping[str, Any]) -> dict:
+    from .ranking import alternatives as alternatives_, heteronyms
+
+    cfg = values(f, Config)
+    alts = alternatives_(f["text"], config=cfg)
+    return {"alternatives": [None if a is None else [{"syllable": x.syllable, "prob": x.prob, "rare": x.rare} for x in a]
+                             for a in alts],
+            "heteronyms": heteronyms(f["text"], config=cfg)}
+
+
+@job("match")
+def match(f: Mapping[str, Any]) -> dict:
+    from .search import Matcher
+
+    hits = Matcher(f["texts"]).search(f["query"], fuzzy=f["fuzzy"])
+    return {"matches": [{"index": i, "start": a, "end": b} for i, (a, b) in hits]}
+
+
+@job("sort")
+def sort(f: Mapping[str, Any]) -> dict:
+    from .search import sort_keys
+
+    keys = sort_keys(f["texts"], config=values(f, Config))
+    order = sorted(range(len(keys)), key=keys.__getitem__)
+    return {"order": order, "texts": [f["texts"][i] for i in order]}
+
+
 __all__ = ["JOBS", "Raw", "dumps", "error", "flat", "job", "run", "values", "warm"]

@@ -15,8 +15,8 @@ import sys
 from ..io import InputError, RunFailed
 
 # Subcommand modules, in --help order. Each defines add_parser(subparsers).
-SUBCOMMANDS = ["pinzhu.cli.read", "pinzhu.cli.annotate", "pinzhu.cli.strip", "pinzhu.cli.fix", "pinzhu.cli.corpus",
-               "pinzhu.cli.serve"]
+SUBCOMMANDS = ["pinzhu.cli.read", "pinzhu.cli.annotate", "pinzhu.cli.strip", "pinzhu.cli.fix", "pinzhu.cli.search",
+               "pinzhu.cli.corpus", "pinzhu.cli.serve"]
 
 
 def build_parser() -> argparse.ArgumentParser:
