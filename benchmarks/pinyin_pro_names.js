@@ -4,8 +4,9 @@
 //   node pinyin_pro_names.js convert < sentences.jsonl
 //       stdin: one {"text": ...} per line.  stdout: {"version", "results": {"off"|"head"|"all": [[syllable
 //       per Han character, tone numbers]...]}}: pinyin-pro's pinyin() with surname off, 'head' and 'all'.
-//   node pinyin_pro_names.js match --contacts FILE --queries FILE [--repeat 3]
-//       FILE: one string per line.  Every query against every contact with match(); stdout:
+//   node pinyin_pro_names.js match --contacts FILE --queries FILE [--repeat 3] [--continuous 1]
+//       FILE: one string per line.  Every query against every contact with match() (with
+//       {continuous: true} when asked: a contiguous span); stdout:
 //       {"times_s": [...] (one per repeat, the whole query set), "hits": [contacts matched, per query]}.
 'use strict';
 const fs = require('fs');
@@ -52,13 +53,14 @@ function commandMatch(args) {
   const contacts = lines(args.contacts);
   const queries = lines(args.queries);
   const repeat = Number(args.repeat || 3);
+  const options = args.continuous ? { continuous: true } : undefined;
   const hits = queries.map(() => 0);
   const times = [];
   for (let r = 0; r < repeat; r++) {
     const start = process.hrtime.bigint();
     queries.forEach((q, qi) => {
       let n = 0;
-      for (const c of contacts) if (match(c, q)) n++;
+      for (const c of contacts) if (match(c, q, options)) n++;
       hits[qi] = n;
     });
     times.push(Number(process.hrtime.bigint() - start) / 1e9);
