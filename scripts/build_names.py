@@ -26,6 +26,7 @@ import math
 import subprocess
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "src" / "pinzhu" / "data" / "names.tsv"
@@ -58,7 +59,7 @@ def load_surnames(path: Path) -> dict[str, str]:
     return json.loads(out.stdout)
 
 
-def char_shares(lex) -> "np.ndarray":
+def char_shares(lex: Any) -> Any:
     """Each character's share of running text, from the lexicon's unigram model: a character's
     own probability plus every word's probability once per time the word holds the character."""
     import numpy as np

@@ -41,7 +41,7 @@ from typing import Any
 import numpy as np
 
 from .config import Config
-from .lexicon import Lexicon, default_lexicon
+from .lexicon import default_lexicon
 from .pipeline import configured, read_many_under, read_under
 from .syllables import split_tone
 
@@ -150,9 +150,11 @@ def match(query: str, text: str, *, fuzzy: bool | Iterable[tuple[str, str]] = Fa
     """The first span of ``text`` (start, end) that the pinyin ``query`` spells, or None (see
     the module docstring). The earliest start wins, then the shortest span."""
     q = normalize_query(query)
-    if not q:
-        return None
-    pairs = _pairs(fuzzy)
+    return _span(q, text, _pairs(fuzzy)) if q else None
+
+
+def _span(q: str, text: str, pairs: frozenset[tuple[str, str]]) -> tuple[int, int] | None:
+    """:func:`match` for a normalized query."""
     n = len(text)
     cand = [_candidates(ch, pairs) for ch in text]
     for s in range(n):
@@ -209,14 +211,16 @@ class Matcher:
         pinyin = {s for t in self.texts for ch in t if _is_han(ch) for s in spellings(ch) if s.isascii()}
         self._pinyin = [s in pinyin for s in self._strings]
         length = max((len(r) for r in cells), default=0)
-        # ids[text, char, k]: the k-th spelling of a character (-1: none; -2: a space, passed over)
-        self._ids = np.full((len(cells), length, width), -1, dtype=np.int32)
+        # rows[text, char, k]: the k-th spelling of a character (len(strings): none); space[text,
+        # char]: a space, which a match passes over
+        self._rows = np.full((len(cells), length, width), len(strings), dtype=np.int32)
+        self._space = np.zeros((len(cells), length), dtype=bool)
         for i, row in enumerate(cells):
             for j, sp in enumerate(row):
                 if sp:
-                    self._ids[i, j, : len(sp)] = sp
+                    self._rows[i, j, : len(sp)] = sp
                 else:
-                    self._ids[i, j, 0] = -2
+                    self._space[i, j] = True
 
     def search(self, query: str, *, fuzzy: bool | Iterable[tuple[str, str]] = False,
                limit: int | None = None) -> list[tuple[int, tuple[int, int]]]:
@@ -224,14 +228,14 @@ class Matcher:
         q = normalize_query(query)
         if not q or not self.texts:
             return []
-        m = len(q)
-        if m > 62:
-            hits = [i for i, t in enumerate(self.texts) if match(query, t, fuzzy=fuzzy) is not None]
+        pairs = _pairs(fuzzy)
+        if len(q) > 62:  # past a 64-bit state: text by text
+            hits = [i for i, t in enumerate(self.texts) if _span(q, t, pairs) is not None]
         else:
-            hits = self._vector_search(q, _pairs(fuzzy))
+            hits = self._vector_search(q, pairs)
         out = []
         for i in hits:
-            span = match(q, self.texts[i], fuzzy=fuzzy)
+            span = _span(q, self.texts[i], pairs)
             if span is not None:
                 out.append((i, span))
                 if limit is not None and len(out) >= limit:
@@ -239,39 +243,51 @@ class Matcher:
         return out
 
     def _vector_search(self, q: str, pairs: frozenset[tuple[str, str]]) -> list[int]:
+        """The texts ``q`` matches: an automaton over query positions run on every text at once.
+        Each text's state is a bit set of the query positions it can have reached; every text
+        may start afresh at each character (one table lookup for all), and only the few texts
+        that got somewhere carry the rest of their state along."""
         m = len(q)
-        # trans[s, p]: bitmask of query positions reachable from p through spelling s
-        trans = np.zeros((len(self._strings) + 2, m + 1), dtype=np.uint64)
+        size = len(self._strings)
+        # trans[s, p]: bit set of the query positions reachable from p through spelling s (row
+        # ``size``: no character; all zero)
+        trans = np.zeros((size + 1, m), dtype=np.uint64)
+        letters = set(q)
         for sid, s in enumerate(self._strings):
             cands = variants(s, pairs) if self._pinyin[sid] else (s,)
+            if not any(c[:1] in letters for c in cands):
+                continue
             for p in range(m):
                 bits = 0
                 for r in _steps(cands, q, p):
                     bits |= 1 << r
                 trans[sid, p] = bits
-        ids = self._ids
-        n, length, width = ids.shape
+        rows, space = self._rows, self._space
+        n, length, width = rows.shape
         done = np.uint64(1 << m)
-        mask = np.zeros(n, dtype=np.uint64)
         found = np.zeros(n, dtype=bool)
+        start = trans[:, 0]
+        active = np.zeros(0, dtype=np.int64)
+        state = np.zeros(0, dtype=np.uint64)
         one = np.uint64(1)
         for j in range(length):
-            col = ids[:, j, :]
-            space = col[:, 0] == -2
-            mask = mask | one  # a match may start here
-            new = np.zeros(n, dtype=np.uint64)
-            for k in range(width):
-                sid = col[:, k]
-                live = sid >= 0
-                if not live.any():
-                    continue
-                t = trans[np.where(live, sid, len(self._strings)), :]
-                for p in range(m):
-                    on = ((mask >> np.uint64(p)) & one).astype(bool) & live
-                    new |= np.where(on, t[:, p], np.uint64(0))
-            new = np.where(space, mask, new)
-            found |= (new & done) > 0
-            mask = new & ~done
+            sids = rows[:, j, :]
+            new = np.bitwise_or.reduce(start[sids], axis=1)  # a match may start at every character
+            if len(active):
+                sub = sids[active]
+                add = np.zeros(len(active), dtype=np.uint64)
+                for p in range(1, m):
+                    on = np.flatnonzero((state >> np.uint64(p)) & one)
+                    if len(on):
+                        add[on] |= np.bitwise_or.reduce(trans[sub[on], p], axis=1)
+                gap = space[active, j]
+                add[gap] = state[gap]  # a space passes the state on
+                new[active] |= add
+            hit = (new & done) > 0
+            found |= hit
+            new &= ~done
+            active = np.flatnonzero(new)
+            state = new[active]
         return np.flatnonzero(found).tolist()
 
 
