@@ -29,7 +29,9 @@ class OptionalBuildExt(build_ext):
 
 
 setup(
-    ext_modules=[Extension("pinzhu._segcore", ["src/pinzhu/_segcore.c"], extra_compile_args=["-O3"]),
-                 Extension("pinzhu._modelcore", ["src/pinzhu/_modelcore.c"], extra_compile_args=["-O3"])],
+    ext_modules=[Extension("pinzhu._segcore", ["src/pinzhu/_segcore.c"], depends=["src/pinzhu/_modelcore.h"],
+                           extra_compile_args=["-O3"]),
+                 Extension("pinzhu._modelcore", ["src/pinzhu/_modelcore.c"], depends=["src/pinzhu/_modelcore.h"],
+                           extra_compile_args=["-O3"])],
     cmdclass={"build_ext": OptionalBuildExt},
 )

@@ -198,3 +198,25 @@ def test_calibration_maps_raw_probabilities_by_kind():
         assert out[1] == m.calibration[CAL_MODEL, int(0.55 * CAL_BINS)]
     finally:
         m.calibration = table
+
+
+@needs_weights
+@pytest.mark.skipif(_modelcore is None, reason="C extension not built")
+def test_bound_scorer_equals_the_one_shot_call():
+    """The Scorer (the weights bound once, what the engine scores through) gives the module
+    function's logits bit for bit, and the C API capsule the engine imports is there."""
+    m = SHIPPED
+    t = "银行行长说，长大以后要为家乡的发展多干实事。还得"
+    pos = np.array([i for i, c in enumerate(t) if c in m.chars], dtype=np.int64)
+    hs = np.full(len(pos), m.slots + 1, dtype=np.int64)
+    raw = np.frombuffer(t.encode("utf-32-le"), dtype="<u4")
+    arrays, sizes = m._c_args
+    z0, ci0 = np.empty((len(pos), m.slots), np.float32), np.empty(len(pos), np.int32)
+    _modelcore.scores(raw, pos, hs, *arrays, z0, ci0, *sizes)
+    z1, ci1 = np.empty_like(z0), np.empty_like(ci0)
+    m.scorer.scores(raw, pos, hs, z1, ci1)
+    assert np.array_equal(z0, z1) and np.array_equal(ci0, ci1)
+    assert m.scorer is m.scorer and m.scorer.slots == m.slots
+    assert type(_modelcore._API).__name__ == "PyCapsule"
+    with pytest.raises(ValueError, match="buffer sizes"):
+        m.scorer.scores(raw, pos, hs[:1], z1, ci1)

@@ -15,20 +15,51 @@
  *   dense (empty buffers for none): emb_index int32[65537], emb float32[(E+1) * dim] (last row
  *   zeros), V float32[C * G*dim * slots], flat int64[Fd], avg float32[G * Fd];
  *   out_z float32[m * slots] (written), out_ci int32[m] (written: classifier row, -1 for none).
+ *
+ * Scorer(fold, offs, ..., avg, span, bits, slots, dim, scale): the model's arrays checked and
+ * held once; Scorer.scores(cps, positions, hints, out_z, out_ci) is scores() without parsing
+ * the 13 model buffers on every call. The capsule _modelcore._API (see _modelcore.h) lets the
+ * segmentation core (_segcore.c) score a Scorer's positions from C, in the same call that
+ * segments the text: one C call per text.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <stdint.h>
 #include <string.h>
 
+#include "_modelcore.h"
+
 #define PAD_BOS 1ULL
 #define PAD_EOS 2ULL
 #define MUL 0x9E3779B97F4A7C15ULL
 #define MUL2 0xBF58476D1CE4E5B9ULL
-#define NBUF 18
+#define NMODEL 13
 #define MAX_COLS 64
 #define MAX_DENSE 4096
 #define MAX_SLOTS 64
+#define MAX_FEATURES 1024
+#define MAX_FD 512
+#define MAX_NZ 1024
+
+/* Four floats, one operation on all (GCC and clang vector extensions): each lane is computed
+ * as the scalar code would, so results are the same bit for bit. */
+typedef float v4f __attribute__((vector_size(16)));
+
+/* The model's arrays and sizes, as the scoring loop reads them. */
+typedef struct {
+    const uint64_t *fold, *seeds, *salt;
+    const int64_t *offs, *cols, *flat;
+    const int8_t *W;
+    const float *mask, *emb, *V, *avg;
+    const int32_t *rowmap, *eidx;
+    Py_ssize_t no, F, K, Fd, G, C, GD, zero_row;
+    int span, bits, slots, dim, dense;
+    float scale;
+    /* the averaging matrix's nonzero entries, by offset q: nz_start[q] .. nz_start[q + 1] */
+    int nz_ok;
+    int16_t nz_start[MAX_FD + 1], nz_g[MAX_NZ];
+    float nz_a[MAX_NZ];
+} Model;
 
 static inline uint64_t folded(const uint32_t *cps, Py_ssize_t n, Py_ssize_t i, const uint64_t *fold) {
     if (i < 0) return PAD_BOS;
@@ -37,100 +68,271 @@ static inline uint64_t folded(const uint32_t *cps, Py_ssize_t n, Py_ssize_t i, c
     return c < 0x10000 ? fold[c] : (uint64_t)c;
 }
 
-static PyObject *model_scores(PyObject *mod, PyObject *args) {
-    Py_buffer b[NBUF];
-    int span, bits, slots, dim;
-    double scale;
-    memset(b, 0, sizeof b);
-    if (!PyArg_ParseTuple(args, "y*y*y*y*y*y*y*y*y*y*y*y*y*y*y*y*w*w*iiiid",
-                          &b[0], &b[1], &b[2], &b[3], &b[4], &b[5], &b[6], &b[7], &b[8], &b[9], &b[10],
-                          &b[11], &b[12], &b[13], &b[14], &b[15], &b[16], &b[17],
-                          &span, &bits, &slots, &dim, &scale))
-        return NULL;
-    PyObject *result = NULL;
-    const uint32_t *cps = b[0].buf;
-    const int64_t *pos = b[1].buf, *hints = b[2].buf, *offs = b[4].buf, *cols = b[5].buf, *flat = b[14].buf;
-    const uint64_t *fold = b[3].buf, *seeds = b[6].buf, *salt = b[7].buf;
-    const int8_t *W = b[8].buf;
-    const float *mask = b[9].buf, *emb = b[12].buf, *V = b[13].buf, *avg = b[15].buf;
-    const int32_t *rowmap = b[10].buf, *eidx = b[11].buf;
-    float *out_z = b[16].buf;
-    int32_t *out_ci = b[17].buf;
-    Py_ssize_t n = b[0].len / 4, m = b[1].len / 8, no = b[4].len / 8, F = b[6].len / 8;
-    Py_ssize_t K = F ? b[5].len / 8 / F : 0, Fd = b[14].len / 8, G = Fd ? b[15].len / 4 / Fd : 0;
-    Py_ssize_t C = slots ? b[9].len / 4 / slots : 0, GD = G * dim;
-    int dense = Fd > 0;
-    if (b[2].len != m * 8 || b[3].len != 0x10000 * 8 || b[7].len != (no + 2) * 8 || b[5].len != F * K * 8
-        || no + 2 > MAX_COLS || b[8].len != ((Py_ssize_t)1 << bits) * slots || b[10].len != 0x10001 * 4
-        || b[16].len != m * slots * 4 || b[17].len != m * 4 || slots < 1 || slots > MAX_SLOTS || bits < 1 || bits > 32) {
+/* b[0..12]: the model buffers in scores()' order (fold .. avg). 0 or -1 with an exception set. */
+static int model_from(Model *md, Py_buffer *b, int span, int bits, int slots, int dim, double scale) {
+    memset(md, 0, sizeof *md);
+    md->fold = b[0].buf; md->offs = b[1].buf; md->cols = b[2].buf; md->seeds = b[3].buf; md->salt = b[4].buf;
+    md->W = b[5].buf; md->mask = b[6].buf; md->rowmap = b[7].buf; md->eidx = b[8].buf; md->emb = b[9].buf;
+    md->V = b[10].buf; md->flat = b[11].buf; md->avg = b[12].buf;
+    md->no = b[1].len / 8; md->F = b[3].len / 8;
+    md->K = md->F ? b[2].len / 8 / md->F : 0;
+    md->Fd = b[11].len / 8;
+    md->G = md->Fd ? b[12].len / 4 / md->Fd : 0;
+    md->C = slots ? b[6].len / 4 / slots : 0;
+    md->GD = md->G * dim;
+    md->dense = md->Fd > 0;
+    md->span = span; md->bits = bits; md->slots = slots; md->dim = dim; md->scale = (float)scale;
+    if (b[0].len != 0x10000 * 8 || b[4].len != (md->no + 2) * 8 || b[2].len != md->F * md->K * 8
+        || md->no + 2 > MAX_COLS || md->F > MAX_FEATURES || slots < 1 || slots > MAX_SLOTS || bits < 1 || bits > 32
+        || b[5].len != ((Py_ssize_t)1 << bits) * slots || b[7].len != 0x10001 * 4) {
         PyErr_SetString(PyExc_ValueError, "scores: buffer sizes do not match the model");
-        goto done;
+        return -1;
     }
-    if (dense && (b[11].len != 0x10001 * 4 || b[13].len != C * GD * slots * 4 || GD > MAX_DENSE
-                  || b[15].len != G * Fd * 4 || dim < 1 || b[12].len % (dim * 4) != 0)) {
+    if (md->dense && (b[8].len != 0x10001 * 4 || b[10].len != md->C * md->GD * slots * 4 || md->GD > MAX_DENSE
+                      || b[12].len != md->G * md->Fd * 4 || dim < 1 || b[9].len % (dim * 4) != 0)) {
         PyErr_SetString(PyExc_ValueError, "scores: dense buffer sizes do not match the model");
-        goto done;
+        return -1;
     }
-    Py_ssize_t zero_row = dense ? b[12].len / 4 / dim - 1 : 0;
-    Py_BEGIN_ALLOW_THREADS
+    md->zero_row = md->dense ? b[9].len / 4 / dim - 1 : 0;
+    md->nz_ok = md->dense && md->Fd <= MAX_FD && md->G < 32768;
+    int k = 0;
+    for (Py_ssize_t q = 0; md->nz_ok && q < md->Fd; q++) {
+        md->nz_start[q] = (int16_t)k;
+        for (Py_ssize_t g = 0; g < md->G; g++) {
+            float a = md->avg[g * md->Fd + q];
+            if (a == 0.0f) continue;
+            if (k == MAX_NZ) { md->nz_ok = 0; break; }
+            md->nz_g[k] = (int16_t)g;
+            md->nz_a[k++] = a;
+        }
+    }
+    if (md->nz_ok) md->nz_start[md->Fd] = (int16_t)k;
+    return 0;
+}
+
+/* The logits of m positions of cps (n code points). Needs no Python state (runs without the GIL). */
+static void score(const Model *md, const uint32_t *cps, Py_ssize_t n, const int64_t *pos, const int64_t *hints,
+                  Py_ssize_t m, float *out_z, int32_t *out_ci) {
+    const Py_ssize_t no = md->no, F = md->F, K = md->K, Fd = md->Fd, G = md->G, GD = md->GD;
+    const int slots = md->slots, dim = md->dim, shift = 64 - md->bits;
+    const uint64_t *fold = md->fold, *salt = md->salt, *seeds = md->seeds;
+    const int64_t *cols = md->cols;
     uint64_t v[MAX_COLS];
+    uint64_t rows[MAX_FEATURES];
     float X[MAX_DENSE];
     for (Py_ssize_t j = 0; j < m; j++) {
         Py_ssize_t p = pos[j];
         uint64_t c0 = folded(cps, n, p, fold);
-        int32_t ci = rowmap[c0 < 0x10000 ? c0 : 0x10000];
+        int32_t ci = md->rowmap[c0 < 0x10000 ? c0 : 0x10000];
         out_ci[j] = ci;
         Py_ssize_t cr = ci < 0 ? 0 : ci;
-        /* sparse part: every template hashed with the target, one int8 row each */
-        for (Py_ssize_t k = 0; k < no; k++) v[k] = folded(cps, n, p + offs[k], fold) + salt[k];
+        /* sparse part: every template hashed with the target, one int8 row each. The rows are
+         * hashed first and fetched after, so the table's cache misses overlap (an int sum: the
+         * order does not change it). */
+        for (Py_ssize_t k = 0; k < no; k++) v[k] = folded(cps, n, p + md->offs[k], fold) + salt[k];
         v[no] = (uint64_t)hints[j] + salt[no];
         v[no + 1] = salt[no + 1];
-        int32_t acc[MAX_SLOTS];
-        for (int s = 0; s < slots; s++) acc[s] = 0;
         uint64_t h0 = (c0 + 0x1000ULL) * MUL;
         for (Py_ssize_t f = 0; f < F; f++) {
             uint64_t h = h0 ^ seeds[f];
             for (Py_ssize_t k = 0; k < K; k++) { h ^= v[cols[f * K + k]]; h *= MUL; }
             h ^= h >> 31;
             h *= MUL2;
-            const int8_t *w = W + (h >> (64 - bits)) * (uint64_t)slots;
+            rows[f] = (h >> shift) * (uint64_t)slots;
+            __builtin_prefetch(md->W + rows[f]);
+        }
+        int32_t acc[MAX_SLOTS];
+        for (int s = 0; s < slots; s++) acc[s] = 0;
+        for (Py_ssize_t f = 0; f < F; f++) {
+            const int8_t *w = md->W + rows[f];
             for (int s = 0; s < slots; s++) acc[s] += w[s];
         }
         float *z = out_z + j * slots;
-        const float *mk = mask + cr * slots;
-        for (int s = 0; s < slots; s++) z[s] = (float)acc[s] * (float)scale + mk[s];
-        if (!dense) continue;
+        const float *mk = md->mask + cr * slots;
+        for (int s = 0; s < slots; s++) z[s] = (float)acc[s] * md->scale + mk[s];
+        if (!md->dense) continue;
         /* dense part: embeddings at the offsets, averaged per group, times the char's weights */
         for (Py_ssize_t d = 0; d < GD; d++) X[d] = 0.0f;
         for (Py_ssize_t q = 0; q < Fd; q++) {
-            Py_ssize_t at = p + flat[q];
-            Py_ssize_t row = zero_row;
+            Py_ssize_t at = p + md->flat[q];
+            Py_ssize_t row = md->zero_row;
             if (at >= 0 && at < n) {
                 uint64_t c = folded(cps, n, at, fold);
-                if (c < 0x10000) row = eidx[c];
+                if (c < 0x10000) row = md->eidx[c];
             }
-            const float *e = emb + row * dim;
+            const float *e = md->emb + row * dim;
+            if (md->nz_ok) {   /* the groups this offset feeds, found once (model_from) */
+                for (int k = md->nz_start[q]; k < md->nz_start[q + 1]; k++) {
+                    float a = md->nz_a[k];
+                    float *x = X + md->nz_g[k] * dim;
+                    if (dim % 4 == 0) {   /* one lane per dimension: the scalar sums, four at a time */
+                        v4f av = {a, a, a, a}, xv, ev;
+                        for (int d = 0; d < dim; d += 4) {
+                            memcpy(&xv, x + d, sizeof xv);
+                            memcpy(&ev, e + d, sizeof ev);
+                            xv += av * ev;
+                            memcpy(x + d, &xv, sizeof xv);
+                        }
+                    } else {
+                        for (int d = 0; d < dim; d++) x[d] += a * e[d];
+                    }
+                }
+                continue;
+            }
             for (Py_ssize_t g = 0; g < G; g++) {
-                float a = avg[g * Fd + q];
+                float a = md->avg[g * Fd + q];
                 if (a == 0.0f) continue;
                 float *x = X + g * dim;
                 for (int d = 0; d < dim; d++) x[d] += a * e[d];
             }
         }
-        const float *Vc = V + cr * GD * slots;
+        const float *Vc = md->V + cr * GD * slots;
+        if (slots == 4) {   /* what ships: the same sums in the same order, one lane per slot */
+            v4f acc4, vr;
+            memcpy(&acc4, z, sizeof acc4);
+            for (Py_ssize_t d = 0; d < GD; d++) {
+                memcpy(&vr, Vc + d * 4, sizeof vr);
+                acc4 += X[d] * vr;
+            }
+            memcpy(z, &acc4, sizeof acc4);
+            continue;
+        }
         for (Py_ssize_t d = 0; d < GD; d++) {
             float x = X[d];
             const float *vr = Vc + d * slots;
             for (int s = 0; s < slots; s++) z[s] += x * vr[s];
         }
     }
+}
+
+static int check_call(Py_buffer *c, const Model *md, Py_ssize_t *n, Py_ssize_t *m) {
+    /* c: cps, positions, hints, out_z, out_ci */
+    *n = c[0].len / 4;
+    *m = c[1].len / 8;
+    if (c[2].len != *m * 8 || c[3].len != *m * md->slots * 4 || c[4].len != *m * 4) {
+        PyErr_SetString(PyExc_ValueError, "scores: buffer sizes do not match the model");
+        return -1;
+    }
+    return 0;
+}
+
+static PyObject *model_scores(PyObject *mod, PyObject *args) {
+    Py_buffer b[NMODEL], c[5];
+    int span, bits, slots, dim;
+    double scale;
+    Model md;
+    memset(b, 0, sizeof b);
+    memset(c, 0, sizeof c);
+    if (!PyArg_ParseTuple(args, "y*y*y*y*y*y*y*y*y*y*y*y*y*y*y*y*w*w*iiiid",
+                          &c[0], &c[1], &c[2], &b[0], &b[1], &b[2], &b[3], &b[4], &b[5], &b[6], &b[7],
+                          &b[8], &b[9], &b[10], &b[11], &b[12], &c[3], &c[4],
+                          &span, &bits, &slots, &dim, &scale))
+        return NULL;
+    PyObject *result = NULL;
+    Py_ssize_t n, m;
+    if (model_from(&md, b, span, bits, slots, dim, scale) < 0 || check_call(c, &md, &n, &m) < 0) goto done;
+    Py_BEGIN_ALLOW_THREADS
+    score(&md, c[0].buf, n, c[1].buf, c[2].buf, m, c[3].buf, c[4].buf);
     Py_END_ALLOW_THREADS
     result = Py_None;
     Py_INCREF(result);
 done:
-    for (int k = 0; k < NBUF; k++) PyBuffer_Release(&b[k]);
+    for (int k = 0; k < NMODEL; k++) PyBuffer_Release(&b[k]);
+    for (int k = 0; k < 5; k++) PyBuffer_Release(&c[k]);
     return result;
 }
+
+/* ---------------------------------------------------------------- Scorer: the model bound once */
+
+typedef struct {
+    PyObject_HEAD
+    Py_buffer b[NMODEL];
+    int held;
+    Model md;
+} ScorerObject;
+
+static void Scorer_dealloc(ScorerObject *self) {
+    for (int k = 0; k < self->held; k++) PyBuffer_Release(&self->b[k]);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static int Scorer_init(ScorerObject *self, PyObject *args, PyObject *kwds) {
+    int span, bits, slots, dim;
+    double scale;
+    if (self->held) {
+        PyErr_SetString(PyExc_TypeError, "Scorer is already initialised");
+        return -1;
+    }
+    Py_buffer b[NMODEL];
+    memset(b, 0, sizeof b);
+    if (!PyArg_ParseTuple(args, "y*y*y*y*y*y*y*y*y*y*y*y*y*iiiid", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5],
+                          &b[6], &b[7], &b[8], &b[9], &b[10], &b[11], &b[12], &span, &bits, &slots, &dim, &scale))
+        return -1;
+    memcpy(self->b, b, sizeof b);
+    self->held = NMODEL;
+    return model_from(&self->md, self->b, span, bits, slots, dim, scale);
+}
+
+static PyObject *Scorer_scores(ScorerObject *self, PyObject *args) {
+    Py_buffer c[5];
+    memset(c, 0, sizeof c);
+    if (!self->held) {
+        PyErr_SetString(PyExc_TypeError, "Scorer is not initialised");
+        return NULL;
+    }
+    if (!PyArg_ParseTuple(args, "y*y*y*w*w*", &c[0], &c[1], &c[2], &c[3], &c[4])) return NULL;
+    PyObject *result = NULL;
+    Py_ssize_t n, m;
+    if (check_call(c, &self->md, &n, &m) == 0) {
+        Py_BEGIN_ALLOW_THREADS
+        score(&self->md, c[0].buf, n, c[1].buf, c[2].buf, m, c[3].buf, c[4].buf);
+        Py_END_ALLOW_THREADS
+        result = Py_None;
+        Py_INCREF(result);
+    }
+    for (int k = 0; k < 5; k++) PyBuffer_Release(&c[k]);
+    return result;
+}
+
+static PyObject *Scorer_slots(ScorerObject *self, void *closure) { return PyLong_FromLong(self->md.slots); }
+
+static PyMethodDef Scorer_methods[] = {
+    {"scores", (PyCFunction)Scorer_scores, METH_VARARGS,
+     "scores(cps, positions, hints, out_z, out_ci): the logits of the positions (see the file header)"},
+    {NULL, NULL, 0, NULL}
+};
+
+static PyGetSetDef Scorer_getset[] = {
+    {"slots", (getter)Scorer_slots, NULL, "reading slots per character", NULL},
+    {NULL, NULL, NULL, NULL, NULL}
+};
+
+static PyTypeObject ScorerType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "pinzhu._modelcore.Scorer",
+    .tp_basicsize = sizeof(ScorerObject),
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_new = PyType_GenericNew,
+    .tp_init = (initproc)Scorer_init,
+    .tp_dealloc = (destructor)Scorer_dealloc,
+    .tp_methods = Scorer_methods,
+    .tp_getset = Scorer_getset,
+    .tp_doc = "The model's arrays, checked and held once (see the module's file header).",
+};
+
+/* ---------------------------------------------------------------- the C API for _segcore */
+
+static int api_slots(PyObject *scorer) {
+    if (!PyObject_TypeCheck(scorer, &ScorerType) || !((ScorerObject *)scorer)->held) return -1;
+    return ((ScorerObject *)scorer)->md.slots;
+}
+
+static void api_score(PyObject *scorer, const uint32_t *cps, Py_ssize_t n, const int64_t *pos,
+                      const int64_t *hints, Py_ssize_t m, float *out_z, int32_t *out_ci) {
+    score(&((ScorerObject *)scorer)->md, cps, n, pos, hints, m, out_z, out_ci);
+}
+
+static PinzhuModelAPI api = {PINZHU_MODEL_API_VERSION, api_slots, api_score};
 
 static PyMethodDef module_methods[] = {
     {"scores", model_scores, METH_VARARGS, "The model's logits at the given positions (see the file header)."},
@@ -141,4 +343,17 @@ static struct PyModuleDef moduledef = {
     PyModuleDef_HEAD_INIT, "pinzhu._modelcore", "Polyphone model scores.", -1, module_methods,
 };
 
-PyMODINIT_FUNC PyInit__modelcore(void) { return PyModule_Create(&moduledef); }
+PyMODINIT_FUNC PyInit__modelcore(void) {
+    if (PyType_Ready(&ScorerType) < 0) return NULL;
+    PyObject *m = PyModule_Create(&moduledef);
+    if (!m) return NULL;
+    Py_INCREF(&ScorerType);
+    if (PyModule_AddObject(m, "Scorer", (PyObject *)&ScorerType) < 0) {
+        Py_DECREF(&ScorerType); Py_DECREF(m); return NULL;
+    }
+    PyObject *cap = PyCapsule_New(&api, PINZHU_MODEL_API_NAME, NULL);
+    if (!cap || PyModule_AddObject(m, "_API", cap) < 0) {
+        Py_XDECREF(cap); Py_DECREF(m); return NULL;
+    }
+    return m;
+}

@@ -238,6 +238,18 @@ class PolyphoneModel:
         # the C scorer reads int8 weights (as shipped); anything else takes the numpy path
         use_c = _modelcore is not None and self._hint_table is None and np.asarray(W).dtype == np.int8
         self._c_args = self._core_args() if use_c else None
+        self._scorer: tuple | None = None  # (the _c_args it was made from, the bound C scorer)
+
+    @property
+    def scorer(self) -> object | None:
+        """The C scorer with these weights bound once (``_modelcore.Scorer``), or None where the
+        numpy path runs. The reading engine (``pinzhu.read``) scores through it from C."""
+        if self._c_args is None:
+            return None
+        if self._scorer is None or self._scorer[0] is not self._c_args:
+            arrays, sizes = self._c_args
+            self._scorer = (self._c_args, _modelcore.Scorer(*arrays, *sizes))
+        return self._scorer[1]
 
     def _core_args(self) -> tuple:
         """The model's arrays as the C scorer reads them (contiguous, fixed dtypes), made once."""
@@ -319,11 +331,10 @@ class PolyphoneModel:
               else np.full(len(positions), self.slots + 1, dtype=np.int64))
         if self._c_args is None:
             return self._logits_numpy(text, positions, hs)
-        arrays, sizes = self._c_args
         z = np.empty((len(positions), self.slots), dtype=np.float32)
         ci = np.empty(len(positions), dtype=np.int32)
         raw = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
-        _modelcore.scores(raw, positions, hs, *arrays, z, ci, *sizes)
+        self.scorer.scores(raw, positions, hs, z, ci)
         return z, ci
 
     def _logits_numpy(self, text: str, positions: np.ndarray, hs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

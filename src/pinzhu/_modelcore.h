@@ -1,0 +1,25 @@
+/* The polyphone model's scorer as other C code calls it (pinzhu._segcore's one-call read).
+ *
+ * pinzhu._modelcore exports a capsule named PINZHU_MODEL_API_NAME holding this struct:
+ *   slots(scorer): reading slots of a _modelcore.Scorer, or -1 if the object is not one;
+ *   score(scorer, cps, n, positions, hints, m, out_z, out_ci): what Scorer.scores computes,
+ *     without the GIL's help (no Python objects touched), for m positions of n code points;
+ *     out_z float32[m * slots], out_ci int32[m].
+ */
+#ifndef PINZHU_MODELCORE_H
+#define PINZHU_MODELCORE_H
+
+#include <Python.h>
+#include <stdint.h>
+
+#define PINZHU_MODEL_API_NAME "pinzhu._modelcore._API"
+#define PINZHU_MODEL_API_VERSION 1
+
+typedef struct {
+    int version;
+    int (*slots)(PyObject *scorer);
+    void (*score)(PyObject *scorer, const uint32_t *cps, Py_ssize_t n, const int64_t *pos,
+                  const int64_t *hints, Py_ssize_t m, float *out_z, int32_t *out_ci);
+} PinzhuModelAPI;
+
+#endif
