@@ -157,8 +157,8 @@ def test_scan_reads_the_text_once(monkeypatch):
     from pinzhu import read
 
     calls = []
-    real = read.read_arrays
-    monkeypatch.setattr(read, "read_arrays", lambda *a, **k: calls.append(1) or real(*a, **k))
+    real = read.Engine.read
+    monkeypatch.setattr(read.Engine, "read", lambda *a, **k: calls.append(1) or real(*a, **k))
     r = pinzhu.scan("刘诗(shī)诗说这(zhè)是5月(yuè)23日的事。")
     assert r.annotations == 3 and len(calls) == 1
 

@@ -282,3 +282,80 @@ def test_user_dict_reads_through_the_lexicon_it_is_given(tmp_path):
     ud = UserDict.from_mapping({"中国": "ka1 ka1"})
     assert read("中国", lexicon=lex, user_dict=ud, use_model=False).syllables() == ["ka1", "ka1"]
     assert read("中国", user_dict=ud, use_model=False).syllables() == ["ka1", "ka1"]  # the shipped one too
+
+
+# --- the one-call engine (pinzhu.read.Engine) --------------------------------------------------
+
+_ENGINE_ALPHABET = "中文银行銀行行长長重复試着为了还得和的一不我们去长大人民共和国朋友认识衣服觉得 ab1😀。，\x01\x02"
+_ENGINE_UD = UserDict.from_mapping({"行长": "hang2 chang2", "重": "zhong4", "a行": "a1 hang2"})
+
+
+@pytest.mark.skipif(_segcore is None, reason="C extension not built")
+@settings(max_examples=120, deadline=None)
+@given(st.lists(st.text(alphabet=st.sampled_from(_ENGINE_ALPHABET), max_size=60), max_size=6),
+       st.booleans(), st.booleans(), st.sampled_from(["lexical", "full"]), st.booleans())
+def test_one_call_engine_equals_the_composed_reading(texts, use_model, traditional, neutral, with_user):
+    """Engine.pinyin (segmentation, the model's choice and the neutral-tone swap in one C call)
+    gives exactly the syllables of Engine.read (segmentation in C, the model's predict and the
+    swap composed in Python), text by text and in one batch."""
+    from pinzhu.read import engine
+
+    e = engine(use_model=use_model, traditional=traditional, neutral=neutral,
+               user_dict=_ENGINE_UD if with_user else None)
+    assert e.one_call
+    style = tuple(e.lexicon.syllables)
+    composed = [[style[i] for i in e.read(t).syl.tolist()] for t in texts]
+    assert [e.pinyin(t, style) for t in texts] == composed
+    assert e.pinyin_many(texts, style) == composed
+    f = e.styled(style)
+    assert [f(t) for t in texts] == composed and f.many(texts) == composed
+
+
+@pytest.mark.skipif(_segcore is None, reason="C extension not built")
+def test_one_call_engine_on_sentences_the_model_decides():
+    """Real sentences with standalone polyphones (the model's positions) and long texts (the
+    heap scratch): the one-call path equals the composed one, and the model did decide."""
+    from pinzhu.read import SRC_MODEL, engine
+
+    e = engine()
+    style = tuple(e.lexicon.syllables)
+    texts = _SENTENCES + ["他还没有回来。", "他跑得很快。", "为家乡的发展", "\n".join(_SENTENCES * 40)]
+    asked = 0
+    for t in texts:
+        r = e.read(t)
+        asked += int((r.src == SRC_MODEL).sum())
+        assert e.pinyin(t, style) == [style[i] for i in r.syl.tolist()], t
+    assert asked > 40
+    assert e.pinyin_many(texts, style) == [e.pinyin(t, style) for t in texts]
+
+
+def test_engine_without_the_c_core_reads_the_same():
+    """Where the extension is missing, Engine.pinyin goes through Engine.read: same answer."""
+    from pinzhu.read import Engine
+
+    e = Engine(default_lexicon(), None, True, None, "lexical")
+    e.core = None  # as on an install without a compiler
+    style = tuple(e.lexicon.syllables)
+    assert not e.one_call
+    for t in _SENTENCES:
+        assert e.pinyin(t, style) == [style[i] for i in read(t, use_model=False).syl.tolist()]
+    assert e.styled(style).many(_SENTENCES) == [e.pinyin(t, style) for t in _SENTENCES]
+
+
+@pytest.mark.skipif(_segcore is None, reason="C extension not built")
+def test_engine_checks_its_arguments():
+    from pinzhu.segment import bound_engine
+
+    lex = default_lexicon()
+    t = lex.tables()
+    with pytest.raises(ValueError, match="one entry per code point"):
+        _segcore.Engine(lex.index, None, t.char_score[:10], t.default_syl, t.default_share, t.cflags, None,
+                        None, None, None, 0, None, None)
+    with pytest.raises(TypeError, match="Scorer"):
+        _segcore.Engine(lex.index, None, *t[:4], None, object(), np.zeros(4, np.uint16), None, 0, None, None)
+    e = bound_engine(lex.index, None, t, True)
+    with pytest.raises(TypeError):
+        e.pinyin(b"bytes", ())
+    with pytest.raises(TypeError, match=r"texts\[1\]"):
+        e.pinyin_many(["ok", 3], ())
+    assert e.pinyin("", ()) == [] and e.pinyin_many([], ()) == []

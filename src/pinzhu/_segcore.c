@@ -1,39 +1,57 @@
-/* pinzhu._segcore: the one hot loop of the reading engine, in C.
+/* pinzhu._segcore: the hot loop of the reading engine, in C.
  *
  * Maximum-probability segmentation over a word index (and an optional user index whose words
- * always win), writing each character's syllable id from the word that covers it. Everything
- * else (character defaults, styles, the model) stays in Python/numpy; pinzhu/segment.py holds
- * a pure-Python twin of this file that the tests compare it with, and that runs where no
- * compiler was available.  Why C: benchmarks/RESULTS.md, "engine" rows.
+ * always win), writing each character's syllable id from the word that covers it.
+ * pinzhu/segment.py holds a pure-Python twin of the segmentation that the tests compare this
+ * with, and that runs where no compiler was available. Why C: benchmarks/RESULTS.md.
  *
  * Index(cps, offsets, scores, syls): cps is a uint32 buffer of all words' code points
  * concatenated, offsets int32[n+1], scores float32[n] (log probability), syls uint16 (one per
- * code point of cps).
+ * code point of cps). The buffers are held (not copied) for the index's life.
  * read(...): see seg_read below. out_src: 0 = no reading, 1 = a standalone character's most
- *   common reading, 2 = a lexicon word, 3 = a user word; | 8 on every character of a word but
- *   its first.
+ *   common reading, 2 = a lexicon word, 3 = a user word, 4 = the model's choice (Engine only);
+ *   | 8 on every character of a word but its first.
+ *
+ * Engine(...): the engine's tables, indexes and model bound once, so that reading one short
+ * text is one C call: no buffers parsed, no arrays made per call (see Engine_init below).
+ * pinzhu/read.py builds it (read.engine_for) and holds it equal to the composed path
+ * (read_arrays, then the model's predict, then the neutral-tone swap).
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <stddef.h>
 #include <string.h>
+
+#include "_modelcore.h"
 
 #define USER_BONUS 1000.0f
 
 typedef struct {
+    uint32_t c0, c1;   /* a two-character prefix (c0 == 0 && c1 == 0: empty slot) */
+    int32_t lo, hi;    /* the words that start with it */
+} Bigram;
+
+typedef struct {
     PyObject_HEAD
-    uint32_t *cps;
-    int32_t *offsets;
-    float *scores;
-    uint16_t *syls;
+    Py_buffer views[4];   /* held: cps, offsets, scores, syls */
+    int held;
+    const uint32_t *cps;
+    const int32_t *offsets;
+    const float *scores;
+    const uint16_t *syls;
     Py_ssize_t n_words, n_cps;
     int32_t *first;   /* first[c], first[c+1]: range of words starting with code point c (c < TSIZE) */
+    Bigram *bigrams;  /* open addressing, 2**bigram_bits slots */
+    int bigram_bits;
 } IndexObject;
 
 /* Words are sorted by code points, so the words that share a prefix are contiguous: a lookup
- * narrows a range one character at a time (a trie laid out as a sorted array). Nothing is
- * built at load but the first-character table, so start-up stays small. */
+ * narrows a range one character at a time (a trie laid out as a sorted array). Two tables
+ * make the first steps O(1): first[] by first character, and a hash of two-character prefixes
+ * (most positions of a text start no word longer than one character, and the hash says so in
+ * one probe, where the binary search took ~20). */
 #define TSIZE 0x323B1
 
 static inline uint32_t char_at(const IndexObject *ix, Py_ssize_t w, int32_t k) {
@@ -41,6 +59,20 @@ static inline uint32_t char_at(const IndexObject *ix, Py_ssize_t w, int32_t k) {
 }
 static inline int32_t word_len(const IndexObject *ix, Py_ssize_t w) {
     return ix->offsets[w + 1] - ix->offsets[w];
+}
+
+static inline uint64_t bigram_hash(uint32_t c0, uint32_t c1, int bits) {
+    return ((((uint64_t)c0 << 32) | c1) * 0x9E3779B97F4A7C15ULL) >> (64 - bits);
+}
+
+/* The words of two or more characters that start with c0 c1: [*lo, *hi), or 0 if none. */
+static inline int bigram_range(const IndexObject *ix, uint32_t c0, uint32_t c1, Py_ssize_t *lo, Py_ssize_t *hi) {
+    uint64_t mask = ((uint64_t)1 << ix->bigram_bits) - 1;
+    for (uint64_t h = bigram_hash(c0, c1, ix->bigram_bits);; h = (h + 1) & mask) {
+        const Bigram *b = &ix->bigrams[h];
+        if (b->c0 == c0 && b->c1 == c1 && b->hi > b->lo) { *lo = b->lo; *hi = b->hi; return 1; }
+        if (b->hi == 0) return 0;   /* an empty slot ends the probe */
+    }
 }
 
 /* Narrow [*lo, *hi) (words longer than k sharing a k-character prefix) to those whose
@@ -67,39 +99,70 @@ static void first_range(const IndexObject *ix, uint32_t c, Py_ssize_t *lo, Py_ss
     narrow(ix, lo, hi, 0, c);
 }
 
-static int copy_buffer(PyObject *obj, void **dst, Py_ssize_t itemsize, Py_ssize_t *count, const char *name) {
-    Py_buffer view;
-    if (PyObject_GetBuffer(obj, &view, PyBUF_C_CONTIGUOUS) < 0) return -1;
-    if (view.len % itemsize) {
-        PyBuffer_Release(&view);
-        PyErr_Format(PyExc_ValueError, "%s: buffer length %zd is not a multiple of %zd", name, view.len, itemsize);
+static int hold_buffer(IndexObject *ix, PyObject *obj, Py_ssize_t itemsize, Py_ssize_t *count, const char *name) {
+    Py_buffer *view = &ix->views[ix->held];
+    if (PyObject_GetBuffer(obj, view, PyBUF_C_CONTIGUOUS) < 0) return -1;
+    ix->held++;
+    if (view->len % itemsize) {
+        PyErr_Format(PyExc_ValueError, "%s: buffer length %zd is not a multiple of %zd", name, view->len, itemsize);
         return -1;
     }
-    *dst = PyMem_Malloc(view.len ? view.len : 1);
-    if (!*dst) { PyBuffer_Release(&view); PyErr_NoMemory(); return -1; }
-    memcpy(*dst, view.buf, view.len);
-    *count = view.len / itemsize;
-    PyBuffer_Release(&view);
+    *count = view->len / itemsize;
     return 0;
 }
 
 static void Index_dealloc(IndexObject *self) {
-    PyMem_Free(self->cps); PyMem_Free(self->offsets); PyMem_Free(self->scores);
-    PyMem_Free(self->syls); PyMem_Free(self->first);
+    for (int k = 0; k < self->held; k++) PyBuffer_Release(&self->views[k]);
+    PyMem_Free(self->first);
+    PyMem_Free(self->bigrams);
     Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static int build_bigrams(IndexObject *self) {
+    Py_ssize_t distinct = 0;
+    for (Py_ssize_t w = 0; w < self->n_words; w++)
+        if (word_len(self, w) >= 2 && (w == 0 || word_len(self, w - 1) < 2 || char_at(self, w - 1, 0) != char_at(self, w, 0)
+                                      || char_at(self, w - 1, 1) != char_at(self, w, 1)))
+            distinct++;
+    int bits = 4;
+    while (((Py_ssize_t)1 << bits) < 2 * distinct + 2) bits++;   /* load factor <= 1/2 */
+    self->bigram_bits = bits;
+    self->bigrams = PyMem_Calloc((size_t)1 << bits, sizeof(Bigram));
+    if (!self->bigrams) { PyErr_NoMemory(); return -1; }
+    uint64_t mask = ((uint64_t)1 << bits) - 1;
+    Py_ssize_t w = 0;
+    while (w < self->n_words) {
+        if (word_len(self, w) < 2) { w++; continue; }
+        uint32_t c0 = char_at(self, w, 0), c1 = char_at(self, w, 1);
+        Py_ssize_t e = w + 1;
+        while (e < self->n_words && word_len(self, e) >= 2 && char_at(self, e, 0) == c0 && char_at(self, e, 1) == c1) e++;
+        uint64_t h = bigram_hash(c0, c1, bits);
+        while (self->bigrams[h].hi != 0) h = (h + 1) & mask;
+        self->bigrams[h] = (Bigram){c0, c1, (int32_t)w, (int32_t)e};
+        w = e;
+    }
+    return 0;
 }
 
 static int Index_init(IndexObject *self, PyObject *args, PyObject *kwds) {
     PyObject *cps, *offsets, *scores, *syls;
     Py_ssize_t n_off, n_scores, n_syls;
+    if (self->held) {
+        PyErr_SetString(PyExc_TypeError, "Index is already initialised");
+        return -1;
+    }
     if (!PyArg_ParseTuple(args, "OOOO", &cps, &offsets, &scores, &syls)) return -1;
-    if (copy_buffer(cps, (void **)&self->cps, 4, &self->n_cps, "cps") < 0) return -1;
-    if (copy_buffer(offsets, (void **)&self->offsets, 4, &n_off, "offsets") < 0) return -1;
-    if (copy_buffer(scores, (void **)&self->scores, 4, &n_scores, "scores") < 0) return -1;
-    if (copy_buffer(syls, (void **)&self->syls, 2, &n_syls, "syls") < 0) return -1;
+    if (hold_buffer(self, cps, 4, &self->n_cps, "cps") < 0) return -1;
+    if (hold_buffer(self, offsets, 4, &n_off, "offsets") < 0) return -1;
+    if (hold_buffer(self, scores, 4, &n_scores, "scores") < 0) return -1;
+    if (hold_buffer(self, syls, 2, &n_syls, "syls") < 0) return -1;
+    self->cps = self->views[0].buf;
+    self->offsets = self->views[1].buf;
+    self->scores = self->views[2].buf;
+    self->syls = self->views[3].buf;
     self->n_words = n_off - 1;
     if (n_off < 1 || n_scores != self->n_words || n_syls != self->n_cps ||
-        self->offsets[self->n_words] != self->n_cps) {
+        self->offsets[0] != 0 || self->offsets[self->n_words] != self->n_cps) {
         PyErr_SetString(PyExc_ValueError, "Index: offsets, scores and syls do not agree with cps");
         return -1;
     }
@@ -125,11 +188,15 @@ static int Index_init(IndexObject *self, PyObject *args, PyObject *kwds) {
         while (w < self->n_words && char_at(self, w, 0) < c) w++;
         self->first[c] = (int32_t)w;
     }
-    return 0;
+    return build_bigrams(self);
 }
 
 static PyObject *Index_lookup(IndexObject *self, PyObject *args) {
     PyObject *obj;
+    if (!self->held) {
+        PyErr_SetString(PyExc_TypeError, "Index is not initialised");
+        return NULL;
+    }
     if (!PyArg_ParseTuple(args, "U", &obj)) return NULL;
     Py_ssize_t n = PyUnicode_GetLength(obj), lo, hi;
     if (n < 1) Py_RETURN_NONE;
@@ -156,20 +223,133 @@ static PyTypeObject IndexType = {
     .tp_init = (initproc)Index_init,
     .tp_dealloc = (destructor)Index_dealloc,
     .tp_methods = Index_methods,
-    .tp_doc = "Hash index of words (code points) with scores and syllable ids.",
+    .tp_doc = "Index of words (code points) with scores and syllable ids.",
 };
+
+/* ---------------------------------------------------------------- the segmentation */
+
+#define SRC_CHAR 1
+#define SRC_WORD 2
+#define SRC_USER 3
+#define SRC_MODEL 4
+#define SRC_CONT 8
+
+/* Per-code-point tables (the last entry is empty and catches everything beyond);
+ * cflags: 1 Han, 2 polyphone (its probability is its reading's share), 4 ask the model.
+ * t2s NULL: no mapping (traditional=False). */
+typedef struct {
+    const float *cs, *dshare;
+    const uint16_t *dsyl;
+    const uint8_t *cflags;
+    const uint32_t *t2s;
+    Py_ssize_t nt;
+} Tables;
+
+static inline uint32_t clip(const Tables *tb, uint32_t c) {
+    return c < (uint32_t)tb->nt ? c : (uint32_t)tb->nt - 1;
+}
+
+/* Segment t[0..n) (code points as read) and write each character's syllable, source, flags
+ * (1 Han, 2 the model should decide) and, unless out_prob is NULL, probability. route and
+ * choice: scratch of n + 1 each. */
+static void segment(const Tables *tb, const IndexObject *ix, const IndexObject *ux, const uint32_t *t, Py_ssize_t n,
+                    double *route, int32_t *choice, uint16_t *out_syl, uint8_t *out_src, float *out_prob,
+                    uint8_t *out_flags) {
+    /* double: a float32 sum from the end of a long text (~ -10 per character) loses the
+     * differences between word scores (ulp 0.06 at 100k characters), so segmentation drifted
+     * with the text's length */
+    route[n] = 0.0;
+    for (Py_ssize_t i = n - 1; i >= 0; i--) {
+        uint32_t c = t[i];
+        double best = (double)tb->cs[clip(tb, c)] + route[i + 1];
+        int32_t bc = -1;
+        /* lexicon words: two characters or more */
+        Py_ssize_t lo, hi;
+        if (i + 1 < n && bigram_range(ix, c, t[i + 1], &lo, &hi)) {
+            for (Py_ssize_t len = 2; lo < hi; len++) {
+                /* [lo, hi): the words of length >= len matching t[i .. i+len) */
+                if (word_len(ix, lo) == len) {
+                    double sc = (double)ix->scores[lo] + route[i + len];
+                    if (sc > best) { best = sc; bc = (int32_t)lo; }
+                    lo++;
+                }
+                if (i + len >= n) break;
+                narrow(ix, &lo, &hi, (int32_t)len, t[i + len]);
+            }
+        }
+        /* user words: any length, one character included, and they win */
+        if (ux) {
+            first_range(ux, c, &lo, &hi);
+            for (Py_ssize_t len = 1; lo < hi; len++) {
+                if (word_len(ux, lo) == len) {
+                    double sc = (double)USER_BONUS + route[i + len];
+                    if (sc > best) { best = sc; bc = -(int32_t)(lo + 2); }
+                    lo++;
+                }
+                if (i + len >= n) break;
+                narrow(ux, &lo, &hi, (int32_t)len, t[i + len]);
+            }
+        }
+        route[i] = best;
+        choice[i] = bc;
+    }
+    Py_ssize_t i = 0;
+    while (i < n) {
+        int32_t bc = choice[i];
+        if (bc == -1) {
+            uint32_t k = clip(tb, t[i]);
+            uint8_t f = tb->cflags[k];
+            uint16_t s = (f & 1) ? tb->dsyl[k] : 0;
+            out_syl[i] = s;
+            out_src[i] = s ? SRC_CHAR : 0;
+            if (out_prob) out_prob[i] = s ? ((f & 2) ? tb->dshare[k] : 1.0f) : 0.0f;
+            out_flags[i] = (uint8_t)((f & 1) | ((s && (f & 4)) ? 2 : 0));
+            i++;
+            continue;
+        }
+        const IndexObject *x = bc >= 0 ? ix : ux;
+        int32_t id = bc >= 0 ? bc : -(bc + 2);
+        int32_t start = x->offsets[id], len = x->offsets[id + 1] - start;
+        for (int32_t k = 0; k < len; k++) {
+            uint8_t f = tb->cflags[clip(tb, t[i + k])];
+            out_syl[i + k] = (f & 1) ? x->syls[start + k] : 0;
+            out_src[i + k] = (uint8_t)((bc >= 0 ? SRC_WORD : SRC_USER) | (k > 0 ? SRC_CONT : 0));
+            if (out_prob) out_prob[i + k] = 1.0f;
+            out_flags[i + k] = f & 1;
+        }
+        i += len;
+    }
+}
+
+/* t[i] = the code point as read (traditional -> simplified through t2s); returns how many changed. */
+static Py_ssize_t map_u32(const Tables *tb, const uint32_t *text, Py_ssize_t n, uint32_t *t) {
+    Py_ssize_t mapped = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        uint32_t c = text[i], k = clip(tb, c);
+        uint32_t m = (k == (uint32_t)tb->nt - 1 || !tb->t2s) ? c : tb->t2s[k];
+        mapped += m != c;
+        t[i] = m;
+    }
+    return mapped;
+}
+
+static Py_ssize_t map_str(const Tables *tb, PyObject *str, uint32_t *t) {
+    int kind = PyUnicode_KIND(str);
+    const void *data = PyUnicode_DATA(str);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(str), mapped = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        uint32_t c = PyUnicode_READ(kind, data, i), k = clip(tb, c);
+        uint32_t m = (k == (uint32_t)tb->nt - 1 || !tb->t2s) ? c : tb->t2s[k];
+        mapped += m != c;
+        t[i] = m;
+    }
+    return mapped;
+}
 
 /* read(index, user_index|None, text_u32, char_score_f32, default_syl_u16, default_share_f32,
  *      cflags_u8, t2s_u32, out_syl_u16, out_src_u8, out_prob_f32, out_flags_u8, out_norm_u32)
  *      -> number of characters mapped traditional -> simplified
- * Tables are indexed by code point (the last entry is empty and catches everything beyond);
- * cflags: 1 Han, 2 polyphone (its probability is its reading's share), 4 ask the model.
  * out_flags: 1 Han, 2 a standalone character the model should decide. */
-#define SRC_CHAR 1
-#define SRC_WORD 2
-#define SRC_USER 3
-#define SRC_CONT 8
-
 static PyObject *seg_read(PyObject *mod, PyObject *args) {
     PyObject *ixo, *uxo;
     Py_buffer b[11];
@@ -183,8 +363,12 @@ static PyObject *seg_read(PyObject *mod, PyObject *args) {
     PyObject *result = NULL;
     double *route = NULL; int32_t *choice = NULL;
     Py_ssize_t mapped = 0;
+    if (!ix->held) {
+        PyErr_SetString(PyExc_TypeError, "Index is not initialised");
+        goto done;
+    }
     if (uxo != Py_None) {
-        if (!PyObject_TypeCheck(uxo, &IndexType)) {
+        if (!PyObject_TypeCheck(uxo, &IndexType) || !((IndexObject *)uxo)->held) {
             PyErr_SetString(PyExc_TypeError, "user index must be an Index or None");
             goto done;
         }
@@ -199,82 +383,14 @@ static PyObject *seg_read(PyObject *mod, PyObject *args) {
         PyErr_SetString(PyExc_ValueError, "read: output buffers must hold one item per code point");
         goto done;
     }
-    const uint32_t *text = b[0].buf;
-    const float *cs = b[1].buf, *dshare = b[3].buf;
-    const uint16_t *dsyl = b[2].buf;
-    const uint8_t *cflags = b[4].buf;
-    const uint32_t *t2s = b[5].buf;
-    uint16_t *out_syl = b[6].buf;
-    uint8_t *out_src = b[7].buf, *out_flags = b[9].buf;
-    float *out_prob = b[8].buf;
-    uint32_t *t = b[10].buf;   /* the normalised text */
-    /* double: a float32 sum from the end of a long text (~ -10 per character) loses the
-     * differences between word scores (ulp 0.06 at 100k characters), so segmentation drifted
-     * with the text's length */
+    Tables tb = {b[1].buf, b[3].buf, b[2].buf, b[4].buf, b[5].buf, nt};
     route = PyMem_Malloc((size_t)(n + 1) * sizeof(double));
     /* choice[i]: word id chosen at i (>= 0 lexicon, <= -2 user word -(id+2)), -1 single char */
     choice = PyMem_Malloc((size_t)(n + 1) * sizeof(int32_t));
     if (!route || !choice) { PyErr_NoMemory(); goto done; }
-
     Py_BEGIN_ALLOW_THREADS
-    for (Py_ssize_t i = 0; i < n; i++) {
-        uint32_t c = text[i], k = c < (uint32_t)nt ? c : (uint32_t)nt - 1;
-        uint32_t m = k == (uint32_t)nt - 1 ? c : t2s[k];
-        mapped += m != c;
-        t[i] = m;
-    }
-    route[n] = 0.0;
-    for (Py_ssize_t i = n - 1; i >= 0; i--) {
-        uint32_t c = t[i];
-        double best = (double)cs[c < (uint32_t)nt ? c : (uint32_t)nt - 1] + route[i + 1];
-        int32_t bc = -1;
-        for (int pass = 0; pass < 2; pass++) {
-            IndexObject *x = pass == 0 ? ix : ux;
-            if (!x) continue;
-            Py_ssize_t lo, hi;
-            first_range(x, c, &lo, &hi);
-            for (Py_ssize_t len = 1; lo < hi; len++) {
-                /* [lo, hi): the words of length >= len matching t[i .. i+len) */
-                if (word_len(x, lo) == len) {
-                    if (len >= 2 || pass == 1) {   /* a one-character user word wins too */
-                        double sc = (pass == 0 ? (double)x->scores[lo] : (double)USER_BONUS) + route[i + len];
-                        if (sc > best) { best = sc; bc = pass == 0 ? (int32_t)lo : -(int32_t)(lo + 2); }
-                    }
-                    lo++;
-                }
-                if (i + len >= n) break;
-                narrow(x, &lo, &hi, (int32_t)len, t[i + len]);
-            }
-        }
-        route[i] = best;
-        choice[i] = bc;
-    }
-    Py_ssize_t i = 0;
-    while (i < n) {
-        int32_t bc = choice[i];
-        if (bc == -1) {
-            uint32_t c = t[i], k = c < (uint32_t)nt ? c : (uint32_t)nt - 1;
-            uint8_t f = cflags[k];
-            uint16_t s = (f & 1) ? dsyl[k] : 0;
-            out_syl[i] = s;
-            out_src[i] = s ? SRC_CHAR : 0;
-            out_prob[i] = s ? ((f & 2) ? dshare[k] : 1.0f) : 0.0f;
-            out_flags[i] = (uint8_t)((f & 1) | ((s && (f & 4)) ? 2 : 0));
-            i++;
-            continue;
-        }
-        IndexObject *x = bc >= 0 ? ix : ux;
-        int32_t id = bc >= 0 ? bc : -(bc + 2);
-        int32_t start = x->offsets[id], len = x->offsets[id + 1] - start;
-        for (int32_t k = 0; k < len; k++) {
-            uint32_t c = t[i + k], kk = c < (uint32_t)nt ? c : (uint32_t)nt - 1;
-            out_syl[i + k] = (cflags[kk] & 1) ? x->syls[start + k] : 0;
-            out_src[i + k] = (uint8_t)((bc >= 0 ? SRC_WORD : SRC_USER) | (k > 0 ? SRC_CONT : 0));
-            out_prob[i + k] = 1.0f;
-            out_flags[i + k] = cflags[kk] & 1;
-        }
-        i += len;
-    }
+    mapped = map_u32(&tb, b[0].buf, n, b[10].buf);
+    segment(&tb, ix, ux, b[10].buf, n, route, choice, b[6].buf, b[7].buf, b[8].buf, b[9].buf);
     Py_END_ALLOW_THREADS
     result = PyLong_FromSsize_t(mapped);
 done:
@@ -282,6 +398,562 @@ done:
     for (int k = 0; k < nb; k++) PyBuffer_Release(&b[k]);
     return result;
 }
+
+/* ---------------------------------------------------------------- Engine: everything bound once */
+
+/* Engine(index, user_index|None, char_score f32, default_syl u16, default_share f32, cflags u8,
+ *        t2s u32|None, scorer|None, model_syl u16|None, hint_slot i64|None, hint_none int,
+ *        full_tone u16|None, is_neutral u8|None)
+ *   The tables as for read(); t2s None: traditional characters are not mapped.
+ *   scorer: a _modelcore.Scorer that decides the positions segmentation flags (flags & 2), or
+ *     None (no model, or one the C scorer cannot run: the caller asks it in Python).
+ *   model_syl: per classifier row and reading slot, the lexicon's syllable id of that reading
+ *     (0: a reading the lexicon lacks, which leaves the position as it was).
+ *   hint_slot: per code point, the hint slot the model gets for that character's most common
+ *     reading; None: every position gets hint_none (the model reads no hints).
+ *   full_tone (per code point) and is_neutral (per syllable id): neutral="full" swaps a lexicon
+ *     word's neutral tone for the character's full one; None: lexical neutral tones stay. */
+typedef struct {
+    PyObject_HEAD
+    PyObject *index, *user, *scorer;
+    Py_buffer views[9];
+    int held;
+    Tables tb;
+    const uint16_t *model_syl;
+    Py_ssize_t model_syl_len;
+    const int64_t *hint_slot;
+    int64_t hint_none;
+    const uint16_t *full_tone;
+    const uint8_t *is_neutral;
+    Py_ssize_t n_syl;
+    int slots;
+} EngineObject;
+
+static const PinzhuModelAPI *model_api = NULL;
+
+static void Engine_dealloc(EngineObject *self) {
+    for (int k = 0; k < self->held; k++) PyBuffer_Release(&self->views[k]);
+    Py_XDECREF(self->index); Py_XDECREF(self->user); Py_XDECREF(self->scorer);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+/* Hold obj's buffer (None: NULL, length 0). */
+static int engine_view(EngineObject *self, PyObject *obj, const void **buf, Py_ssize_t *len, Py_ssize_t itemsize,
+                       const char *name) {
+    if (obj == Py_None) { *buf = NULL; *len = 0; return 0; }
+    Py_buffer *v = &self->views[self->held];
+    if (PyObject_GetBuffer(obj, v, PyBUF_C_CONTIGUOUS) < 0) return -1;
+    self->held++;
+    if (v->len % itemsize) {
+        PyErr_Format(PyExc_ValueError, "Engine: %s has a length that is not a multiple of %zd", name, itemsize);
+        return -1;
+    }
+    *buf = v->buf;
+    *len = v->len / itemsize;
+    return 0;
+}
+
+static int Engine_init(EngineObject *self, PyObject *args, PyObject *kwds) {
+    PyObject *ixo, *uxo, *cs, *dsyl, *dshare, *cflags, *t2s, *scorer, *msyl, *hints, *full, *neutral;
+    long long hint_none;
+    if (self->held || self->index) {
+        PyErr_SetString(PyExc_TypeError, "Engine is already initialised");
+        return -1;
+    }
+    if (!PyArg_ParseTuple(args, "O!OOOOOOOOOLOO", &IndexType, &ixo, &uxo, &cs, &dsyl, &dshare, &cflags, &t2s,
+                          &scorer, &msyl, &hints, &hint_none, &full, &neutral))
+        return -1;
+    if (!((IndexObject *)ixo)->held || (uxo != Py_None && (!PyObject_TypeCheck(uxo, &IndexType)
+                                                            || !((IndexObject *)uxo)->held))) {
+        PyErr_SetString(PyExc_TypeError, "Engine: index and user index must be initialised Index objects (or None)");
+        return -1;
+    }
+    Py_INCREF(ixo); self->index = ixo;
+    if (uxo != Py_None) { Py_INCREF(uxo); self->user = uxo; }
+    Py_ssize_t nt, n2, n3, n4, n5, n6, n7, n8;
+    const void *p;
+    if (engine_view(self, cs, &p, &nt, 4, "char_score") < 0) return -1;
+    self->tb.cs = p;
+    if (engine_view(self, dsyl, &p, &n2, 2, "default_syl") < 0) return -1;
+    self->tb.dsyl = p;
+    if (engine_view(self, dshare, &p, &n3, 4, "default_share") < 0) return -1;
+    self->tb.dshare = p;
+    if (engine_view(self, cflags, &p, &n4, 1, "cflags") < 0) return -1;
+    self->tb.cflags = p;
+    if (engine_view(self, t2s, &p, &n5, 4, "t2s") < 0) return -1;
+    self->tb.t2s = p;
+    self->tb.nt = nt;
+    if (nt < 1 || n2 != nt || n3 != nt || n4 != nt || (t2s != Py_None && n5 != nt)) {
+        PyErr_SetString(PyExc_ValueError, "Engine: the tables must have one entry per code point of the same range");
+        return -1;
+    }
+    if (engine_view(self, msyl, &p, &self->model_syl_len, 2, "model_syl") < 0) return -1;
+    self->model_syl = p;
+    if (engine_view(self, hints, &p, &n6, 8, "hint_slot") < 0) return -1;
+    self->hint_slot = p;
+    self->hint_none = hint_none;
+    if (engine_view(self, full, &p, &n7, 2, "full_tone") < 0) return -1;
+    self->full_tone = p;
+    if (engine_view(self, neutral, &p, &n8, 1, "is_neutral") < 0) return -1;
+    self->is_neutral = p;
+    self->n_syl = n8;
+    if ((hints != Py_None && n6 != nt) || (full != Py_None && (n7 != nt || neutral == Py_None))) {
+        PyErr_SetString(PyExc_ValueError, "Engine: hint_slot and full_tone need one entry per code point, "
+                                          "full_tone needs is_neutral");
+        return -1;
+    }
+    if (scorer != Py_None) {
+        if (!model_api) {
+            model_api = PyCapsule_Import(PINZHU_MODEL_API_NAME, 0);
+            if (!model_api) return -1;
+            if (model_api->version != PINZHU_MODEL_API_VERSION) {
+                model_api = NULL;
+                PyErr_SetString(PyExc_ImportError, "Engine: pinzhu._modelcore has another C API version");
+                return -1;
+            }
+        }
+        self->slots = model_api->slots(scorer);
+        if (self->slots < 1) {
+            PyErr_SetString(PyExc_TypeError, "Engine: scorer must be a pinzhu._modelcore.Scorer");
+            return -1;
+        }
+        if (msyl == Py_None || self->model_syl_len % self->slots) {
+            PyErr_SetString(PyExc_ValueError, "Engine: model_syl needs one entry per classifier row and slot");
+            return -1;
+        }
+        Py_INCREF(scorer); self->scorer = scorer;
+    }
+    return 0;
+}
+
+/* Scratch for reading texts of up to cap code points: one block, on the stack (inline) for
+ * short texts, else on the heap. */
+#define INLINE_CHARS 256
+#define INLINE_SLOTS 8
+#define SCRATCH_BYTES(c, sl) ((c) * (4 + 8 + 4 + 2 + 1 + 1 + 8 + 8 + 4 * (sl) + 4) + 64)
+
+typedef struct {
+    Py_ssize_t cap, mapped;
+    void *heap;
+    uint32_t *t;
+    double *route;
+    int32_t *choice;
+    uint16_t *syl;
+    uint8_t *src, *flags;
+    int64_t *pos, *hints;
+    float *z;
+    int32_t *ci;
+    _Alignas(16) char inline_block[SCRATCH_BYTES(INLINE_CHARS + 1, INLINE_SLOTS)];
+} Scratch;
+
+static void scratch_free(Scratch *s) {
+    PyMem_Free(s->heap);
+    s->heap = NULL;
+    s->cap = 0;
+    s->t = NULL;
+}
+
+static int scratch_fit(Scratch *s, Py_ssize_t n, int slots) {
+    if (n <= s->cap && s->t) return 0;
+    size_t sl = slots > 0 ? (size_t)slots : 1;
+    char *block;
+    Py_ssize_t cap;
+    if (n <= INLINE_CHARS && sl <= INLINE_SLOTS) {
+        scratch_free(s);
+        cap = INLINE_CHARS;
+        block = s->inline_block;
+    } else {
+        scratch_free(s);
+        cap = n < 4 * INLINE_CHARS ? 4 * INLINE_CHARS : n;
+        s->heap = PyMem_Malloc(SCRATCH_BYTES((size_t)cap + 1, sl));
+        if (!s->heap) { PyErr_NoMemory(); return -1; }
+        block = s->heap;
+    }
+    size_t c = (size_t)cap + 1;
+    /* widest first, so every array stays aligned */
+    s->route = (double *)block; block += c * 8;
+    s->pos = (int64_t *)block; block += c * 8;
+    s->hints = (int64_t *)block; block += c * 8;
+    s->t = (uint32_t *)block; block += c * 4;
+    s->choice = (int32_t *)block; block += c * 4;
+    s->ci = (int32_t *)block; block += c * 4;
+    s->z = (float *)block; block += c * sl * 4;
+    s->syl = (uint16_t *)block; block += c * 2;
+    s->src = (uint8_t *)block; block += c;
+    s->flags = (uint8_t *)block;
+    s->cap = cap;
+    return 0;
+}
+
+/* One text read completely (segmentation, the model, the neutral-tone swap) into s->syl/s->src.
+ * The text is in s->t (as read), n code points. No Python objects touched. */
+static void engine_read(const EngineObject *e, Scratch *s, Py_ssize_t n) {
+    const IndexObject *ix = (const IndexObject *)e->index, *ux = (const IndexObject *)e->user;
+    segment(&e->tb, ix, ux, s->t, n, s->route, s->choice, s->syl, s->src, NULL, s->flags);
+    if (e->scorer) {
+        Py_ssize_t m = 0;
+        for (Py_ssize_t i = 0; i < n; i++)
+            if (s->flags[i] & 2) {
+                s->pos[m] = i;
+                s->hints[m] = e->hint_slot ? e->hint_slot[clip(&e->tb, s->t[i])] : e->hint_none;
+                m++;
+            }
+        if (m) {
+            const int slots = e->slots;
+            model_api->score(e->scorer, s->t, n, s->pos, s->hints, m, s->z, s->ci);
+            for (Py_ssize_t j = 0; j < m; j++) {
+                int32_t ci = s->ci[j];
+                if (ci < 0) continue;   /* no classifier: the position keeps its reading */
+                const float *z = s->z + j * slots;
+                int best = 0;   /* the first maximum, as numpy's argmax */
+                for (int k = 1; k < slots; k++) if (z[k] > z[best]) best = k;
+                Py_ssize_t at = (Py_ssize_t)ci * slots + best;
+                uint16_t id = at < e->model_syl_len ? e->model_syl[at] : 0;
+                if (id) {
+                    s->syl[s->pos[j]] = id;
+                    s->src[s->pos[j]] = SRC_MODEL;
+                }
+            }
+        }
+    }
+    if (e->full_tone) {
+        for (Py_ssize_t i = 0; i < n; i++) {
+            uint16_t f = e->full_tone[clip(&e->tb, s->t[i])];
+            uint16_t sy = s->syl[i];
+            if ((s->src[i] & 3) == SRC_WORD && f && sy < e->n_syl && e->is_neutral[sy]) s->syl[i] = f;
+        }
+    }
+}
+
+/* The style table: a tuple of one object per syllable id (id 0: None). */
+static PyObject *syllables_list(const Scratch *s, Py_ssize_t n, PyObject *style) {
+    Py_ssize_t ns = PyTuple_GET_SIZE(style);
+    PyObject *out = PyList_New(n);
+    if (!out) return NULL;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        uint16_t sy = s->syl[i];
+        PyObject *o = sy < ns ? PyTuple_GET_ITEM(style, sy) : Py_None;
+        Py_INCREF(o);
+        PyList_SET_ITEM(out, i, o);
+    }
+    return out;
+}
+
+static int engine_ready(EngineObject *self) {
+    if (!self->index) {
+        PyErr_SetString(PyExc_TypeError, "Engine is not initialised");
+        return -1;
+    }
+    return 0;
+}
+
+/* A stage after the engine, in Python, that may change a few syllables (the names stage: a
+ * surname read as a surname). first: per code point, bits saying where the stage could
+ * apply (pinzhu.names.hook_table): 1 a one-character surname, 2 the first of a two-character
+ * one, 4 a character that may start a cue after it, 8 one that may end a cue before it, 16
+ * one a given name may hold, 32 one a given name may start with, 64 the second character of a
+ * two-character surname. The hook runs only where a
+ * surname starts a word two characters longer than itself whose last two may be a given name
+ * (not a reduplication), or a word of its own length with
+ * a cue right before it, right after it, or after one or two given-name characters; it gets
+ * (the text as read, the sources as bytes, those positions) and returns (position, syllable
+ * id) pairs. */
+typedef struct {
+    const uint8_t *first;
+    Py_ssize_t first_len;
+    PyObject *hook;
+} After;
+
+static inline uint8_t after_bits(const After *af, uint32_t c) {
+    return c < (uint32_t)af->first_len ? af->first[c] : 0;
+}
+
+/* Where the stage could apply: word starts, written to pos; how many. */
+static Py_ssize_t after_where(const After *af, Scratch *s, Py_ssize_t n) {
+    if (!af || !af->hook) return 0;
+    Py_ssize_t i = 0, m = 0;
+    while (i < n) {
+        Py_ssize_t e = i + 1;
+        while (e < n && (s->src[e] & SRC_CONT)) e++;
+        Py_ssize_t len = e - i;
+        uint8_t f = after_bits(af, s->t[i]);
+        if ((f & 2) && !(i + 1 < n && (after_bits(af, s->t[i + 1]) & 64))) f &= (uint8_t)~2;   /* no compound */
+        int maybe = 0;
+        if (((f & 1) && len == 3) || ((f & 2) && len == 4)) {   /* a listed person: a given name of two */
+            Py_ssize_t j = e - 2;
+            maybe = (after_bits(af, s->t[j]) & 32) && (after_bits(af, s->t[j + 1]) & 16) && s->t[j] != s->t[j - 1];
+        }
+        if (!maybe && (((f & 1) && len == 1) || ((f & 2) && len == 2))) {   /* a surname on its own */
+            uint8_t a = e < n ? after_bits(af, s->t[e]) : 0, b = e + 1 < n ? after_bits(af, s->t[e + 1]) : 0;
+            uint8_t c = e + 2 < n ? after_bits(af, s->t[e + 2]) : 0;
+            maybe = (i >= 1 && (after_bits(af, s->t[i - 1]) & 8))   /* a cue before */
+                    || (a & 4)                                          /* a cue right after */
+                    || ((a & 32) && (b & 4))                            /* a given name, then a cue */
+                    || ((a & 32) && (b & 16) && (c & 4));
+        }
+        if (maybe) s->pos[m++] = i;
+        i = e;
+    }
+    return m;
+}
+
+static int after_apply(const After *af, Scratch *s, Py_ssize_t n, Py_ssize_t m, PyObject *text) {
+    PyObject *norm = s->mapped ? PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, s->t, n) : (Py_INCREF(text), text);
+    if (!norm) return -1;
+    PyObject *src = PyBytes_FromStringAndSize((const char *)s->src, n);
+    PyObject *where = PyList_New(m);
+    if (!src || !where) { Py_DECREF(norm); Py_XDECREF(src); Py_XDECREF(where); return -1; }
+    for (Py_ssize_t k = 0; k < m; k++) {
+        PyObject *v = PyLong_FromSsize_t((Py_ssize_t)s->pos[k]);
+        if (!v) { Py_DECREF(norm); Py_DECREF(src); Py_DECREF(where); return -1; }
+        PyList_SET_ITEM(where, k, v);
+    }
+    PyObject *res = PyObject_CallFunctionObjArgs(af->hook, norm, src, where, NULL);
+    Py_DECREF(norm); Py_DECREF(src); Py_DECREF(where);
+    if (!res) return -1;
+    if (res == Py_None) { Py_DECREF(res); return 0; }
+    PyObject *seq = PySequence_Fast(res, "the hook must return (position, syllable id) pairs");
+    Py_DECREF(res);
+    if (!seq) return -1;
+    for (Py_ssize_t k = 0; k < PySequence_Fast_GET_SIZE(seq); k++) {
+        PyObject *pair = PySequence_Fast_GET_ITEM(seq, k);
+        Py_ssize_t at, sid;
+        if (!PyTuple_Check(pair) || PyTuple_GET_SIZE(pair) != 2) {
+            PyErr_SetString(PyExc_TypeError, "the hook must return (position, syllable id) pairs");
+            Py_DECREF(seq); return -1;
+        }
+        at = PyLong_AsSsize_t(PyTuple_GET_ITEM(pair, 0));
+        sid = PyLong_AsSsize_t(PyTuple_GET_ITEM(pair, 1));
+        if ((at == -1 || sid == -1) && PyErr_Occurred()) { Py_DECREF(seq); return -1; }
+        if (at < 0 || at >= n || sid < 0 || sid > 0xFFFF) {
+            PyErr_Format(PyExc_ValueError, "the hook returned position %zd, syllable %zd: out of range", at, sid);
+            Py_DECREF(seq); return -1;
+        }
+        s->syl[at] = (uint16_t)sid;
+    }
+    Py_DECREF(seq);
+    return 0;
+}
+
+/* One text read, the stage after run where needed: the syllable ids in s->syl. */
+static int engine_text(EngineObject *self, Scratch *s, PyObject *text, const After *af) {
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    if (scratch_fit(s, n, self->slots) < 0) return -1;
+    s->mapped = map_str(&self->tb, text, s->t);
+    engine_read(self, s, n);
+    Py_ssize_t m = after_where(af, s, n);   /* the model is done with s->pos */
+    if (m && after_apply(af, s, n, m, text) < 0) return -1;
+    return 0;
+}
+
+/* One text -> [style[syllable id] for each character]. */
+static PyObject *engine_pinyin(EngineObject *self, PyObject *text, PyObject *style, const After *af) {
+    if (!PyUnicode_Check(text)) {
+        PyErr_Format(PyExc_TypeError, "pinyin: text must be str, not %.100s", Py_TYPE(text)->tp_name);
+        return NULL;
+    }
+    Scratch s;
+    s.heap = NULL; s.t = NULL; s.cap = 0;
+    PyObject *out = NULL;
+    if (engine_text(self, &s, text, af) == 0) out = syllables_list(&s, PyUnicode_GET_LENGTH(text), style);
+    scratch_free(&s);
+    return out;
+}
+
+/* Many texts, each read alone -> a list of engine_pinyin's lists. */
+static PyObject *engine_pinyin_many(EngineObject *self, PyObject *texts, PyObject *style, const After *af) {
+    PyObject *seq = PySequence_Fast(texts, "pinyin_many: texts must be a sequence of str");
+    if (!seq) return NULL;
+    Py_ssize_t count = PySequence_Fast_GET_SIZE(seq);
+    PyObject *out = PyList_New(count);
+    Scratch s;
+    s.heap = NULL; s.t = NULL; s.cap = 0;
+    if (!out) goto fail;
+    for (Py_ssize_t k = 0; k < count; k++) {
+        PyObject *text = PySequence_Fast_GET_ITEM(seq, k);   /* the hook may run Python: no cached item array */
+        if (!PyUnicode_Check(text)) {
+            PyErr_Format(PyExc_TypeError, "pinyin_many: texts[%zd] is %.100s, not str", k, Py_TYPE(text)->tp_name);
+            goto fail;
+        }
+        if (engine_text(self, &s, text, af) < 0) goto fail;
+        PyObject *one = syllables_list(&s, PyUnicode_GET_LENGTH(text), style);
+        if (!one) goto fail;
+        PyList_SET_ITEM(out, k, one);
+    }
+    scratch_free(&s);
+    Py_DECREF(seq);
+    return out;
+fail:
+    scratch_free(&s);
+    Py_XDECREF(out);
+    Py_DECREF(seq);
+    return NULL;
+}
+
+/* pinyin(text, style) -> one entry of style per character: style[syllable id]. */
+static PyObject *Engine_pinyin(EngineObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    if (engine_ready(self) < 0) return NULL;
+    if (nargs != 2 || !PyTuple_Check(args[1])) {
+        PyErr_SetString(PyExc_TypeError, "pinyin(text: str, style: tuple)");
+        return NULL;
+    }
+    return engine_pinyin(self, args[0], args[1], NULL);
+}
+
+/* pinyin_many(texts, style) -> [pinyin(text, style) for text in texts], each text read alone. */
+static PyObject *Engine_pinyin_many(EngineObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    if (engine_ready(self) < 0) return NULL;
+    if (nargs != 2 || !PyTuple_Check(args[1])) {
+        PyErr_SetString(PyExc_TypeError, "pinyin_many(texts: sequence of str, style: tuple)");
+        return NULL;
+    }
+    return engine_pinyin_many(self, args[0], args[1], NULL);
+}
+
+/* ---------------------------------------------------------------- Styled: an engine and a style */
+
+/* Engine.styled(style, first=None, hook=None) -> a callable: styled(text) is
+ * engine.pinyin(text, style) (then the stage after, where first and hook are given: see
+ * After), and styled.many(texts) the same for each text. What pinzhu.pinyin() keeps per
+ * (options, tone), so a call is one vectorcall into C. */
+typedef struct {
+    PyObject_HEAD
+    EngineObject *engine;
+    PyObject *style, *first_obj;
+    Py_buffer first;
+    After after;
+    vectorcallfunc vectorcall;
+} StyledObject;
+
+static void Styled_dealloc(StyledObject *self) {
+    if (self->first_obj) PyBuffer_Release(&self->first);
+    Py_XDECREF(self->engine); Py_XDECREF(self->style); Py_XDECREF(self->first_obj); Py_XDECREF(self->after.hook);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static PyObject *Styled_vectorcall(StyledObject *self, PyObject *const *args, size_t nargsf, PyObject *kwnames) {
+    if (PyVectorcall_NARGS(nargsf) != 1 || (kwnames && PyTuple_GET_SIZE(kwnames))) {
+        PyErr_SetString(PyExc_TypeError, "takes one argument: the text");
+        return NULL;
+    }
+    return engine_pinyin(self->engine, args[0], self->style, &self->after);
+}
+
+static PyObject *Styled_many(StyledObject *self, PyObject *texts) {
+    return engine_pinyin_many(self->engine, texts, self->style, &self->after);
+}
+
+static PyMethodDef Styled_methods[] = {
+    {"many", (PyCFunction)Styled_many, METH_O, "many(texts) -> [self(text) for text in texts], each text read alone"},
+    {NULL, NULL, 0, NULL}
+};
+
+static PyTypeObject StyledType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "pinzhu._segcore.Styled",
+    .tp_basicsize = sizeof(StyledObject),
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_VECTORCALL,
+    .tp_vectorcall_offset = offsetof(StyledObject, vectorcall),
+    .tp_call = PyVectorcall_Call,
+    .tp_dealloc = (destructor)Styled_dealloc,
+    .tp_methods = Styled_methods,
+    .tp_doc = "An Engine with a style table: call it with a text (see Engine.styled).",
+};
+
+static PyObject *Engine_styled(EngineObject *self, PyObject *args) {
+    PyObject *style, *first = Py_None, *hook = Py_None;
+    if (engine_ready(self) < 0) return NULL;
+    if (!PyArg_ParseTuple(args, "O!|OO", &PyTuple_Type, &style, &first, &hook)) return NULL;
+    if ((first == Py_None) != (hook == Py_None) || (hook != Py_None && !PyCallable_Check(hook))) {
+        PyErr_SetString(PyExc_TypeError, "styled(style, first, hook): first and a callable hook go together");
+        return NULL;
+    }
+    StyledObject *st = PyObject_New(StyledObject, &StyledType);
+    if (!st) return NULL;
+    Py_INCREF(self); st->engine = self;
+    Py_INCREF(style); st->style = style;
+    st->first_obj = NULL;
+    st->after.first = NULL; st->after.first_len = 0; st->after.hook = NULL;
+    st->vectorcall = (vectorcallfunc)Styled_vectorcall;
+    if (hook != Py_None) {
+        if (PyObject_GetBuffer(first, &st->first, PyBUF_C_CONTIGUOUS) < 0) { Py_DECREF(st); return NULL; }
+        Py_INCREF(first); st->first_obj = first;
+        if (st->first.itemsize != 1) {
+            PyErr_SetString(PyExc_ValueError, "styled: first must be one byte per code point");
+            Py_DECREF(st); return NULL;
+        }
+        st->after.first = st->first.buf;
+        st->after.first_len = st->first.len;
+        Py_INCREF(hook); st->after.hook = hook;
+    }
+    return (PyObject *)st;
+}
+
+/* read(text, out_syl u16, out_src u8, out_prob f32, out_flags u8, out_norm u32) -> mapped:
+ * segmentation only, as the module's read() with the bound tables (the model and the
+ * neutral-tone swap are the caller's: pinzhu.read composes them in Python). */
+static PyObject *Engine_read(EngineObject *self, PyObject *args) {
+    PyObject *text;
+    Py_buffer b[5];
+    memset(b, 0, sizeof b);
+    if (engine_ready(self) < 0) return NULL;
+    if (!PyArg_ParseTuple(args, "Uw*w*w*w*w*", &text, &b[0], &b[1], &b[2], &b[3], &b[4])) return NULL;
+    PyObject *result = NULL;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    double *route = NULL; int32_t *choice = NULL;
+    if (b[0].len != n * 2 || b[1].len != n || b[2].len != n * 4 || b[3].len != n || b[4].len != n * 4) {
+        PyErr_SetString(PyExc_ValueError, "read: output buffers must hold one item per code point");
+        goto done;
+    }
+    route = PyMem_Malloc((size_t)(n + 1) * sizeof(double));
+    choice = PyMem_Malloc((size_t)(n + 1) * sizeof(int32_t));
+    if (!route || !choice) { PyErr_NoMemory(); goto done; }
+    Py_ssize_t mapped = map_str(&self->tb, text, b[4].buf);
+    Py_BEGIN_ALLOW_THREADS
+    segment(&self->tb, (IndexObject *)self->index, (IndexObject *)self->user, b[4].buf, n, route, choice,
+            b[0].buf, b[1].buf, b[2].buf, b[3].buf);
+    Py_END_ALLOW_THREADS
+    result = PyLong_FromSsize_t(mapped);
+done:
+    PyMem_Free(route); PyMem_Free(choice);
+    for (int k = 0; k < 5; k++) PyBuffer_Release(&b[k]);
+    return result;
+}
+
+static PyObject *Engine_has_model(EngineObject *self, void *closure) {
+    return PyBool_FromLong(self->scorer != NULL);
+}
+
+static PyMethodDef Engine_methods[] = {
+    {"pinyin", (PyCFunction)(void (*)(void))Engine_pinyin, METH_FASTCALL,
+     "pinyin(text, style) -> [style[syllable id] for each character]: the whole reading in one call"},
+    {"pinyin_many", (PyCFunction)(void (*)(void))Engine_pinyin_many, METH_FASTCALL,
+     "pinyin_many(texts, style) -> [pinyin(text, style) for text in texts]"},
+    {"styled", (PyCFunction)Engine_styled, METH_VARARGS,
+     "styled(style, first=None, hook=None) -> f: f(text) == pinyin(text, style) (then the hook where "
+     "first says it may apply), f.many(texts) the same for each text"},
+    {"read", (PyCFunction)Engine_read, METH_VARARGS,
+     "read(text, out_syl, out_src, out_prob, out_flags, out_norm) -> mapped: segmentation only"},
+    {NULL, NULL, 0, NULL}
+};
+
+static PyGetSetDef Engine_getset[] = {
+    {"has_model", (getter)Engine_has_model, NULL, "whether the model decides inside the engine", NULL},
+    {NULL, NULL, NULL, NULL, NULL}
+};
+
+static PyTypeObject EngineType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "pinzhu._segcore.Engine",
+    .tp_basicsize = sizeof(EngineObject),
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_new = PyType_GenericNew,
+    .tp_init = (initproc)Engine_init,
+    .tp_dealloc = (destructor)Engine_dealloc,
+    .tp_methods = Engine_methods,
+    .tp_getset = Engine_getset,
+    .tp_doc = "The reading engine's tables, indexes and model, bound once (see the file header).",
+};
 
 static PyMethodDef module_methods[] = {
     {"read", seg_read, METH_VARARGS,
@@ -295,12 +967,16 @@ static struct PyModuleDef moduledef = {
 };
 
 PyMODINIT_FUNC PyInit__segcore(void) {
-    if (PyType_Ready(&IndexType) < 0) return NULL;
+    if (PyType_Ready(&IndexType) < 0 || PyType_Ready(&EngineType) < 0 || PyType_Ready(&StyledType) < 0) return NULL;
     PyObject *m = PyModule_Create(&moduledef);
     if (!m) return NULL;
     Py_INCREF(&IndexType);
     if (PyModule_AddObject(m, "Index", (PyObject *)&IndexType) < 0) {
         Py_DECREF(&IndexType); Py_DECREF(m); return NULL;
+    }
+    Py_INCREF(&EngineType);
+    if (PyModule_AddObject(m, "Engine", (PyObject *)&EngineType) < 0) {
+        Py_DECREF(&EngineType); Py_DECREF(m); return NULL;
     }
     return m;
 }
