@@ -138,18 +138,34 @@ def apply(r: Reading, mode: str) -> Reading:
         raise ValueError(f"person_names must be one of {', '.join(map(repr, MODES))}, not {mode!r}")
     if not found:
         return r
-    ids = r.lexicon.syllable_id
     syl, p = r.syl.copy(), r.prob.copy()
     changed = False
-    for i, surname in found:
-        for k, s in enumerate(data().surnames[surname][0]):
-            sid = ids.get(s, 0)
-            if sid and syl[i + k] != sid:
-                syl[i + k], p[i + k] = sid, prob
-                changed = True
+    for at, sid in surname_syllables(found, r.lexicon.syllable_id):
+        if syl[at] != sid:
+            syl[at], p[at] = sid, prob
+            changed = True
     if not changed:
         return r
     return Reading(r.text, r.lexicon, syl, r.src, p, r.han, r.norm)
+
+
+def surname_syllables(found: list[tuple[int, str]], syllable_id: dict[str, int]) -> list[tuple[int, int]]:
+    """(position, syllable id) of every syllable of the surnames ``found`` (syllables the
+    lexicon lacks left out)."""
+    out = []
+    for i, surname in found:
+        for k, s in enumerate(data().surnames[surname][0]):
+            sid = syllable_id.get(s, 0)
+            if sid:
+                out.append((i + k, sid))
+    return out
+
+
+def auto_syllables(lexicon: Any, text: str, src: bytes, where: list[int]) -> list[tuple[int, int]]:
+    """What "auto" changes, from the text as read, its sources (one byte per character) and the
+    positions where a name may start: the hook the one-call engine (``pinzhu.read.Engine.styled``)
+    calls only where :func:`hook_table` says a rule could fire; the detection of :func:`apply`."""
+    return surname_syllables(_detect(text, src, None, lexicon, where), lexicon.syllable_id)
 
 
 def declared(r: Reading, *, every_run: bool) -> list[tuple[int, str]]:
@@ -188,19 +204,26 @@ class _Words:
 
 def detect(r: Reading) -> list[tuple[int, str]]:
     """Where ``r``'s text names a person: (position, surname) pairs ("auto" mode)."""
-    text = r.norm_text
+    return _detect(r.norm_text, r.src, r.syl, r.lexicon)
+
+
+def _detect(text: str, src: Any, syl: Any, lex: Any, at: list[int] | None = None) -> list[tuple[int, str]]:
+    """:func:`detect` from the text as read, the sources and syllables (arrays, lists or bytes;
+    ``syl`` None: not known, so none is skipped for being read so already) and, where a caller
+    found them (the one-call engine), the only positions that may start a name."""
     singles, compounds = _triggers()
-    # Most texts hold no character whose surname reading is its own: a set test, no arrays.
-    if not singles.intersection(text) and not any(c in text for c in compounds):
-        return []
-    single, compound, any_ = _tables(r.lexicon)
-    firsts = compounds_first(compounds)
-    if len(text) < 256:  # a sentence: positions found in Python, cheaper than array calls
-        at = [i for i, c in enumerate(text) if c in singles or c in firsts]
-        src, syl = r.src.tolist(), r.syl.tolist()
-    else:
-        at = np.flatnonzero(any_[np.minimum(r.norm, TABLE_SIZE - 1)]).tolist()
-        src, syl = r.src, r.syl
+    single, compound, any_ = _tables(lex)
+    if at is None:
+        # Most texts hold no character whose surname reading is its own: a set test, no arrays.
+        if not singles.intersection(text) and not any(c in text for c in compounds):
+            return []
+        firsts = compounds_first(compounds)
+        if len(text) < 256:  # a sentence: positions found in Python, cheaper than array calls
+            at = [i for i, c in enumerate(text) if c in singles or c in firsts]
+            src, syl = src.tolist(), syl.tolist()
+        else:
+            cps = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+            at = np.flatnonzero(any_[np.minimum(cps, TABLE_SIZE - 1)]).tolist()
     d = data()
     words = _Words(src)
     out = []
@@ -209,12 +232,56 @@ def detect(r: Reading) -> list[tuple[int, str]]:
             continue  # inside a word
         cp = min(ord(text[i]), TABLE_SIZE - 1)
         want = int(single[cp])
-        if not compound[cp] and (not want or want == int(syl[i])):
-            continue  # the engine already reads it so
+        if not compound[cp] and (not want or (syl is not None and want == int(syl[i]))):
+            continue  # no surname reading of its own, or the engine already reads it so
         s = d.surname_at(text, i, auto_only=True)
         if s is not None and _is_name(text, i, s, src, words, d):
             out.append((i, s))
     return out
+
+
+def hook_table(lex: Any) -> np.ndarray:
+    """Per code point, what the one-call engine checks before it calls :func:`auto_syllables`
+    (uint8 bits): 1 a character :func:`_detect` examines that may be a one-character surname,
+    2 the first character of a compound surname it examines, 64 the second of one, 4 the first
+    character of a cue after a name (TITLES, ADDRESS_TITLES, SPEECH), 8 the last character of a
+    cue before one (BEFORE, 姓, an address prefix), 16 a character a given name may hold
+    (:func:`_given_ok`), 32 one a given name may start with.
+
+    The engine calls the hook only where :func:`_is_name` could say yes: a surname starting a
+    word two characters longer than itself whose last two may be a given name (a listed
+    person, not a reduplication), or a word of its own length with a cue ending right before
+    it, or a cue starting right after it or after one or two given-name characters. A rule that
+    looks at other characters must mark them here (tests/test_names_hook.py holds the hooked
+    path equal to the Reading's)."""
+    return _hook_table(lex)
+
+
+@lru_cache(maxsize=4)
+def _hook_table(lex: Any) -> np.ndarray:
+    d = data()
+    single, compound, _ = _tables(lex)
+    t = np.zeros(TABLE_SIZE, dtype=np.uint8)
+    t[single > 0] |= 1
+    t[compound] |= 2
+    for k, (_, auto) in d.surnames.items():
+        if auto and len(k) == 1 and compound[ord(k)]:
+            t[ord(k)] |= 1  # a compound's first character that is a surname alone too (长 of 长孙)
+        if auto and len(k) == 2 and compound[ord(k[0])]:
+            t[ord(k[1])] |= 64
+    for w in TITLES + ADDRESS_TITLES + SPEECH:
+        t[ord(w[0])] |= 4
+    for w in (*BEFORE, "姓", *ADDRESS):
+        t[ord(w[-1])] |= 8
+    common = _common()
+    for lo, hi in HAN_RANGES:
+        t[lo:min(hi, TABLE_SIZE - 2) + 1] |= 48  # any Han character may be in a given name, but
+    for c in TRANSLITERATION | {c for c in common if d.given.get(c, 0.0) < GIVEN_MIN}:
+        t[ord(c)] &= ~np.uint8(48)  # ... transliteration and common unnamely ones
+    for c in NOT_GIVEN:
+        t[ord(c)] &= ~np.uint8(32)  # and these never start one
+    t.setflags(write=False)
+    return t
 
 
 @lru_cache(maxsize=1)
@@ -330,4 +397,4 @@ def _han(ch: str) -> bool:
     return any(lo <= cp <= hi for lo, hi in HAN_RANGES)
 
 
-__all__ = ["MODES", "apply", "data", "declared", "detect"]
+__all__ = ["MODES", "apply", "auto_syllables", "data", "declared", "detect", "hook_table", "surname_syllables"]
