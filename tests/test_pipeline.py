@@ -88,3 +88,38 @@ def test_reading_carries_what_later_stages_need():
     assert [m.norm_text for m in many] == ["发展", "银行"] and many[0].spans == [(0, 2)]
     spoken = pinzhu.reading("一点儿", spoken=True)
     assert spoken.spans == pinzhu.reading("一点儿").spans and spoken.norm_text == "一点儿"
+
+
+def test_pinyin_many_and_the_lean_path_read_as_reading_does():
+    """pinyin()/pinyin_many() keep a function per (config, tone) (the lean path); whatever the
+    options, they give what the Reading gives, text by text."""
+    from pinzhu.pipeline import configured, read_under, syllables_of
+
+    texts = ["一点儿行长", "銀行行長", "朋友认识", "", "abc 中文", "他还没有回来。",
+             # names ("auto" runs as the engine's hook where a surname may start a name)
+             "单先生来了", "记者曾小明报道", "老单说", "曾庆红出席会议", "單先生說", "单位领导", "他姓单",
+             "单先生和区小姐", "A单先生", "单", "行长单先生说" * 30]
+    for kw in ({}, {"tone": "numbers"}, {"spoken": True}, {"yi_bu": True, "tone": "zhuyin"},
+               {"neutral": "full", "model": False}, {"traditional": False}, {"user_dict": UD},
+               {"person_names": "off"}, {"person_names": "surname"}, {"person_names": "head", "model": False},
+               {"user_dict": UserDict.from_mapping({"单先生": "dan1 xian1 sheng1"})}):
+        cfg = configured(None, dict(kw))
+        want = [syllables_of(read_under(t, cfg), cfg.tone) for t in texts]
+        for _ in range(2):  # the second call comes from the kept function
+            assert [pinzhu.pinyin(t, **kw) for t in texts] == want, kw
+            assert [pinzhu.pinyin(t, config=cfg) for t in texts] == want, kw
+            assert pinzhu.pinyin_many(texts, **kw) == want, kw
+
+
+def test_a_style_registered_later_reaches_the_lean_path():
+    from pinzhu import styles
+
+    assert pinzhu.pinyin("中", tone="numbers") == ["zhong1"]
+    original = styles.get("numbers")
+    try:
+        styles.register("numbers")(lambda s: s.upper())
+        assert pinzhu.pinyin("中", tone="numbers") == ["ZHONG1"]
+        assert pinzhu.pinyin_many(["中"], tone="numbers") == [["ZHONG1"]]
+    finally:
+        styles.register("numbers")(original)
+    assert pinzhu.pinyin("中", tone="numbers") == ["zhong1"]

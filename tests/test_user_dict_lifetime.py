@@ -13,6 +13,7 @@ def _calls():
     return [
         lambda ud: pinzhu.pinyin("我去银行", user_dict=ud),
         lambda ud: pinzhu.pinyin("我去银行", config=Config(user_dict=ud), tone="numbers"),
+        lambda ud: pinzhu.pinyin_many(["我去银行", "行长"], user_dict=ud),
         lambda ud: pinzhu.words("我去银行", config=Config(user_dict=ud)),
         lambda ud: pinzhu.annotate("银行(yínxíng)行长", config=Config(user_dict=ud), select="words", words=["行长"]),
         lambda ud: pinzhu.strip("银行(yínxíng)，行长(hángcháng)", user_dict=ud),

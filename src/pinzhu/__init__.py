@@ -23,7 +23,8 @@ from .audit import Finding, ScanResult, scan
 from .config import AuditOptions, Config, StripOptions
 from .fix import Correction, explain_fix, places
 from .lexicon import Lexicon, LexiconError, UserDict, default_lexicon
-from .pipeline import pinyin, pinyin_with_confidence, reading, reading_many, readings, words, words_many
+from .pipeline import (pinyin, pinyin_many, pinyin_with_confidence, reading, reading_many, readings, words,
+                       words_many)
 from .ranking import Alternative, alternatives, heteronyms
 from .read import Reading
 from .search import Matcher, match, sort_key, sort_keys
@@ -39,6 +40,7 @@ __all__ = [
     "Alternative", "alternatives", "heteronyms", "Matcher", "match", "sort_key", "sort_keys",
     "AnnotateOptions", "AuditOptions", "Config", "Correction", "Finding", "Lexicon", "LexiconError", "Reading", "ScanResult",
     "StripOptions", "UserDict", "__version__", "annotate", "annotate_many", "audit", "default_lexicon",
-    "explain_fix", "explain_strip", "fix", "pinyin", "pinyin_with_confidence", "places", "reading", "reading_many", "readings", "scan", "strip",
+    "explain_fix", "explain_strip", "fix", "pinyin", "pinyin_many", "pinyin_with_confidence", "places", "reading",
+    "reading_many", "readings", "scan", "strip",
     "words", "words_many",
 ]

@@ -19,8 +19,10 @@ ftfy merges its ``TextFixerConfig``: ``pinyin(text, spoken=True)`` is
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache, partial
 from typing import Any
 
 import numpy as np
@@ -29,7 +31,7 @@ from . import names, styles
 from .config import DEFAULT, Config
 from .lexicon import default_lexicon
 from .options import merged, resolve
-from .read import SRC_MODEL, Reading, default_model, read, read_many
+from .read import SRC_MODEL, Engine, Reading, default_model, engine, read, read_many_with
 from .segment import SRC_CONT, SRC_USER
 
 
@@ -41,13 +43,17 @@ def configured(config: Config | None, changes: dict[str, Any], where: str = "") 
     return resolve(changes, (config or DEFAULT, Config), where=where)[0]
 
 
+def engine_under(cfg: Config) -> Engine:
+    """The bound reading engine for ``cfg``'s reading options (made once per combination)."""
+    return engine(user_dict=cfg.user_dict, use_model=cfg.model, traditional=cfg.traditional, neutral=cfg.neutral)
+
+
 def read_under(text: str, cfg: Config) -> Reading:
     """The engine, the names stage and the spoken rules for one text, under ``cfg``. With
     ``cfg.overrides`` the text read is ``text`` without its override markers (``Reading.text``)."""
     if cfg.overrides:
         return read_many_under([text], cfg)[0]
-    return _spoken(cfg, _names(cfg, read(text, user_dict=cfg.user_dict, use_model=cfg.model,
-                                         traditional=cfg.traditional, neutral=cfg.neutral)))
+    return _spoken(cfg, _names(cfg, engine_under(cfg).read(text)))
 
 
 def read_many_under(texts: Sequence[str], cfg: Config) -> list[Reading]:
@@ -58,8 +64,7 @@ def read_many_under(texts: Sequence[str], cfg: Config) -> list[Reading]:
 
         parsed = [parse(t) for t in texts]
         texts, forced = [t for t, _ in parsed], [f for _, f in parsed]
-    rs = read_many(texts, user_dict=cfg.user_dict, use_model=cfg.model, traditional=cfg.traditional,
-                   neutral=cfg.neutral)
+    rs = read_many_with(engine_under(cfg), texts)
     if cfg.person_names != "off":
         rs = [_names(cfg, r) for r in rs]
     if any(forced):
@@ -153,14 +158,89 @@ def _with_tone(config: Config | None, tone: str | None, changes: dict[str, Any],
     return configured(config, changes, where)
 
 
+# The lean path of pinyin() and pinyin_many(): per (config, tone) as passed, a function that
+# reads under the Config they resolve to (Engine.styled). A call without other keywords then
+# costs a dict lookup and one C call: no Config merged, no Reading built.
+_LEAN: dict[tuple[int, str | None], tuple[Config | None, Any]] = {}
+_LEAN_MAX = 256
+
+
+def _lean(cfg: Config) -> Any:
+    """``f(text)`` and ``f.many(texts)``: one syllable per character in ``cfg.tone`` (None for non-Han)."""
+    # A user dictionary's engine lives in the dictionary's own memo (no cache here holds one).
+    return _make_lean(cfg) if cfg.user_dict is not None else _lean_cached(cfg)
+
+
+@lru_cache(maxsize=64)
+def _lean_cached(cfg: Config) -> Any:
+    return _make_lean(cfg)
+
+
+# The options the one-call engine reads under itself; any other option that is not at its
+# default (spoken rules, declared name modes, overrides, one added later) reads the whole Reading.
+_LEAN_OPTIONS = ("tone", "model", "traditional", "neutral", "user_dict", "person_names")
+
+
+def _make_lean(cfg: Config) -> Any:
+    plain = dataclasses.replace(cfg, **{k: getattr(DEFAULT, k) for k in _LEAN_OPTIONS})
+    if plain != DEFAULT or cfg.person_names not in ("off", "auto"):
+        def f(text: str) -> list[str | None]:
+            return syllables_of(read_under(text, cfg), cfg.tone)
+
+        f.many = lambda texts: [syllables_of(r, cfg.tone) for r in read_many_under(texts, cfg)]  # type: ignore
+        return f
+    e = engine_under(cfg)
+    style = styles.table(e.lexicon.syllables, cfg.tone).tolist()
+    if cfg.person_names == "off":
+        return e.styled(style)
+    # "auto": the names stage as a hook the engine calls where a name may start
+    return e.styled(style, names.hook_table(e.lexicon), partial(names.auto_syllables, e.lexicon))
+
+
+def _forget_lean() -> None:  # a style registered anew: the tables in the kept functions may be stale
+    _LEAN.clear()
+    _lean_cached.cache_clear()
+
+
+styles.on_register(_forget_lean)
+
+
+def _lean_for(config: Config | None, tone: str | None, changes: dict[str, Any], where: str) -> Any:
+    plain = not changes
+    if plain:
+        hit = _LEAN.get((id(config), tone))
+        if hit is not None and hit[0] is config:
+            return hit[1]
+    cfg = _with_tone(config, tone, changes, where)
+    fn = _lean(cfg)
+    if plain and cfg.user_dict is None:
+        if len(_LEAN) >= _LEAN_MAX:
+            _LEAN.clear()
+        _LEAN[(id(config), tone)] = (config, fn)  # holding config keeps its id from being reused
+    return fn
+
+
 def pinyin(text: str, tone: str | None = None, *, config: Config | None = None, **changes: Any) -> list[str | None]:
     """One entry per character of ``text``: its pinyin if it is Han, else None.
 
     >>> pinyin("为了", tone="numbers")
     ['wei4', 'le5']
     """
-    cfg = _with_tone(config, tone, changes, "pinyin")
-    return syllables_of(read_under(text, cfg), cfg.tone)
+    if not changes:
+        hit = _LEAN.get((id(config), tone))
+        if hit is not None and hit[0] is config:
+            return hit[1](text)
+    return _lean_for(config, tone, changes, "pinyin")(text)
+
+
+def pinyin_many(texts: Sequence[str], tone: str | None = None, *, config: Config | None = None,
+                **changes: Any) -> list[list[str | None]]:
+    """:func:`pinyin` for many texts in one call (each text reads as it does alone).
+
+    >>> pinyin_many(["银行", "行长"], tone="numbers")
+    [['yin2', 'hang2'], ['hang2', 'zhang3']]
+    """
+    return _lean_for(config, tone, changes, "pinyin_many").many(texts)
 
 
 def pinyin_with_confidence(text: str, tone: str | None = None, *, config: Config | None = None,
@@ -194,7 +274,42 @@ def words_many(texts: Sequence[str], tone: str | None = None, *, config: Config 
     [[('银行', 'yin2hang2')], [('行长', 'hang2zhang3')]]
     """
     cfg = _with_tone(config, tone, changes, "words_many")
-    return [words_of(r, cfg.tone) for r in read_many_under(texts, cfg)]
+    return words_of_many(read_many_under(texts, cfg), cfg.tone)
+
+
+def words_of_many(rs: Sequence[Reading], tone: str) -> list[list[tuple[str, str | None]]]:
+    """``[words_of(r, tone) for r in rs]`` with the per-reading array work done once for all of
+    them (one style lookup, one pass for the word spans): what makes many short lines cheap."""
+    if len(rs) < 2:
+        return [words_of(r, tone) for r in rs]
+    lens = [len(r.text) for r in rs]
+    src = np.concatenate([r.src for r in rs])
+    han = np.concatenate([r.han for r in rs])
+    rendered = styles.table(rs[0].lexicon.syllables, tone)[np.concatenate([r.syl for r in rs])].tolist()
+    text = "".join(r.text for r in rs)
+    n = len(text)
+    # segment.word_spans over all texts at once, with every text starting a span of its own
+    starts = np.ones(n + 1, dtype=bool)
+    starts[1:n] = (src[1:] & SRC_CONT) == 0
+    nonhan = ~han
+    starts[1:n] &= ~(nonhan[1:] & nonhan[:-1])
+    offsets = np.cumsum([0, *lens])
+    starts[offsets] = True
+    bounds = np.flatnonzero(starts).tolist()
+    cut = np.searchsorted(bounds, offsets).tolist()
+    out = []
+    for k in range(len(rs)):
+        ws = []
+        edges = bounds[cut[k]: cut[k + 1] + 1]
+        for a, b in zip(edges[:-1], edges[1:]):
+            if b - a == 1:  # most words: no join
+                ws.append((text[a], rendered[a]))
+                continue
+            syls = rendered[a:b]
+            # `None in`, not truthiness: in spoken mode a merged erhua 儿 has the syllable "".
+            ws.append((text[a:b], None if None in syls else "".join(syls)))
+        out.append(ws)
+    return out
 
 
 def readings(char: str, tone: str | None = None, *, rare: bool = False) -> list[str]:
@@ -323,5 +438,7 @@ def _model_view(mdl: Any, r: Reading, i: int) -> tuple[dict[str, float], tuple[i
     return probs, (max(0, i - k), min(len(r.text), i + k + 1))
 
 
-__all__ = ["Candidate", "CharChoice", "WordChoice", "readings_at", "configured", "pinyin", "pinyin_with_confidence", "read_many_under", "read_under", "reading",
-           "reading_many", "readings", "syllables_of", "with_confidence", "words", "words_many", "words_of"]
+__all__ = ["Candidate", "CharChoice", "WordChoice", "readings_at", "configured", "engine_under", "pinyin", "pinyin_many",
+           "pinyin_with_confidence", "read_many_under", "read_under", "reading",
+           "reading_many", "readings", "syllables_of", "with_confidence", "words", "words_many", "words_of",
+           "words_of_many"]

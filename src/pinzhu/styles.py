@@ -18,6 +18,7 @@ from .syllables import initial_final, split_tone, to_marks, to_plain, to_zhuyin
 
 StyleFn = Callable[[str], str]
 _STYLES: dict[str, StyleFn] = {}
+_HOOKS: list[Callable[[], None]] = []  # called on every registration (callers that keep tables)
 
 
 def register(name: str) -> Callable[[StyleFn], StyleFn]:
@@ -28,6 +29,8 @@ def register(name: str) -> Callable[[StyleFn], StyleFn]:
         if "_table" in globals():  # a style registered after import: rebuild tables
             _table.cache_clear()
             _BY_ID.clear()
+        for hook in _HOOKS:
+            hook()
         return fn
 
     return deco
@@ -89,6 +92,10 @@ def finals_marks(syllable: str) -> str:
 def finals_numbers(syllable: str) -> str:
     """ong1 for zhōng, v4 for lǜ (ü as v, as in numbers), iou3 for yǒu."""
     return initial_final(syllable)[1] + str(split_tone(syllable)[1])
+
+def on_register(hook: Callable[[], None]) -> None:
+    """Call ``hook()`` whenever a style is registered: a caller that keeps tables drops them."""
+    _HOOKS.append(hook)
 
 
 def names() -> tuple[str, ...]:
