@@ -20,13 +20,18 @@ The numbers:
   ../shared/data/spoken/*.jsonl (what speakers said, sandhi included), with and without tones; plus
   per-character accuracy for the 30 most frequent CPP test target characters.  Test data is only
   ever scored here: nothing is tuned on it.
-- speed: chars/s for one conversion call on a long text already in memory (CPP test + g2pL test
-  sentences, topped up with their dev splits to >= 1M chars; g2pM gets a smaller slice), best of
-  --repeat runs after a warm-up, each system in its own process pinned to core 0 with taskset.
-  Compare the "pinzhu ÷ row" ratios, not absolute numbers: the machine is noisy.  Each row is
-  paired with a pinzhu run made just before it, and its ratio uses that paired run.
+- speed: chars/s on a long text already in memory (CPP test + g2pL test sentences, topped up
+  with their dev splits to >= 1M chars; g2pM gets a smaller slice) in each call shape a system
+  has: the whole text in one call, one call per line, all lines in one batch call; each peer in
+  its fastest sensible mode (pinyin-pro: string and array mode, whole and per line).  Every row
+  runs once per round (--rounds), each time in a fresh process pinned to core 0 with taskset,
+  --repeat timed conversions after a warm-up: every row, pinzhu's too, gets the same number of
+  timings, and chars/s is their median.  Ratios "pinzhu ÷ peer" are taken round by round (the
+  rows of one shape run next to each other, the rounds' order alternates) and reported as the
+  median over rounds with their range: compare those, not absolute numbers, on a noisy machine.
 - start-up: wall time of a fresh process that imports the system and converts one short sentence
-  (median of --repeat), and the import + first call time measured inside that process.
+  (median of --rounds, round-robin), and the import + first call time measured inside it;
+  pinzhu ÷ pinyin-pro round by round.
 - memory: peak RSS (ru_maxrss via wait4) of a fresh process that imports the system and converts
   the long text once.
 
@@ -50,7 +55,7 @@ BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
 sys.path.insert(0, str(BENCH))
 
-from harness import accuracy, data, install, perf, report  # noqa: E402
+from harness import accuracy, data, history, install, perf, report  # noqa: E402
 from harness.proc import pin_prefix  # noqa: E402
 from harness.systems import Unavailable, import_pinzhu, pinzhu_version  # noqa: E402
 
@@ -70,8 +75,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--sets", default="",
                         help="comma-separated accuracy sets (default: all: cpp, g2pl, story, "
                              "phrases and one per spoken/*.jsonl)")
-    parser.add_argument("--repeat", type=int, default=5,
-                        help="timed runs per speed row and processes per start-up row (>= 5)")
+    parser.add_argument("--rounds", type=int, default=5,
+                        help="speed rounds (every row once per round, a fresh process each) and start-up "
+                             "processes per row")
+    parser.add_argument("--repeat", type=int, default=3,
+                        help="timed conversions per speed process (after a warm-up); each row gets "
+                             "rounds x repeat timings")
     parser.add_argument("--g2pm-max-items", type=int, default=0,
                         help="score g2pM on an evenly spread subsample of at most N sentences "
                              "per set (0 = all; g2pM runs at ~28k chars/s)")
@@ -179,11 +188,14 @@ def run_sections(args: argparse.Namespace, stamp: dict) -> tuple[dict, dict]:
     if {"speed", "memory"} & set(args.only):
         texts, text_info = prepare_texts(args.data, args.speed_chars)
         if "speed" in args.only:
-            out["speed"] = {"run": stamp, "rows": perf.run_speed(texts, args.repeat)}
+            load = perf.load_now()
+            out["speed"] = {"run": stamp, **perf.run_speed(texts, args.rounds, args.repeat),
+                            "load": [load, perf.load_now()]}
         if "memory" in args.only:
             out["memory"] = {"run": stamp, "rows": perf.run_memory(texts)}
     if "startup" in args.only:
-        out["startup"] = {"run": stamp, "rows": perf.run_startup(args.repeat)}
+        load = perf.load_now()
+        out["startup"] = {"run": stamp, **perf.run_startup(args.rounds), "load": [load, perf.load_now()]}
     return out, text_info
 
 
@@ -206,6 +218,8 @@ def merge_previous(path: Path, new: dict) -> dict:
         except json.JSONDecodeError:
             log(f"ignoring unreadable {path}")
     merged = {**previous, **new}
+    if "history" not in previous and previous.get("meta"):
+        merged["history"] = [history.entry_from_results(previous)]  # the run before the history began
     if "accuracy" in new and "accuracy" in previous:
         merged["accuracy"] = merge_accuracy(previous["accuracy"], new["accuracy"])
     old_text = previous.get("meta", {}).get("speed_text")
@@ -231,6 +245,7 @@ def main(argv: list[str] | None = None) -> None:
     args.out.mkdir(parents=True, exist_ok=True)
     json_path = args.out / "results.json"
     results = merge_previous(json_path, {"meta": meta, **sections})
+    results["history"] = history.updated(results.get("history"), results, sections, meta)
     json_path.write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     (args.out / "RESULTS.md").write_text(report.render(results), encoding="utf-8")
     log(f"wrote {args.out / 'RESULTS.md'} and {json_path}")

@@ -88,3 +88,47 @@ def test_spread_lines_samples_across_the_text() -> None:
     lines = [f"{i:03d}" for i in range(100)]  # 4 chars each with the newline
     picked = spread_lines(lines, 40)
     assert picked[0] == "000" and int(picked[-1]) > 50 and sum(len(x) + 1 for x in picked) >= 40
+
+
+def _speed_row(label: str, chars: int, times: list[float], shape: str) -> dict:
+    import statistics
+    return {"label": label, "chars": chars, "shape": shape, "times_s": times, "round_s": times,
+            "best_s": min(times), "median_s": statistics.median(times),
+            "chars_per_s": chars / statistics.median(times), "samples": len(times)}
+
+
+def test_report_renders_every_shape_and_the_old_harness_rows() -> None:
+    """The summary shows every call shape with pinyin-pro's modes; a results.json from the earlier
+    harness (best of runs, one paired ratio per row) still renders, and both go into the history."""
+    from harness import history, report
+
+    meta = {"date": "d1", "command": "c", "machine": {"nproc": "2", "cpu": "x", "platform": "p", "python": "3",
+                                                      "node": "v", "pin": ""},
+            "versions": {"pinzhu": "0.1 (from src), git abc1234"}, "data_dir": "/d"}
+    old = {"meta": meta, "speed": {"run": {"date": "d0", "command": "old"}, "rows": {
+        "pinzhu/text": {"label": "pinzhu, whole text", "chars": 100, "times_s": [1.0], "best_s": 1.0, "median_s": 1.0,
+                        "chars_per_s": 100.0, "pinzhu_ratio": 1.0},
+        "pinyin-pro/string": {"label": "pinyin-pro, default string mode", "chars": 100, "times_s": [4.0],
+                              "best_s": 4.0, "median_s": 4.0, "chars_per_s": 25.0, "pinzhu_ratio": 4.0}}}}
+    assert "pinzhu ÷ row (paired)" in report.render(old)
+    rows = {"pinzhu/text": _speed_row("pinzhu, whole text", 100, [1.0, 1.0], "text"),
+            "pinzhu/lines": _speed_row("pinzhu, one call per line", 100, [2.0, 2.0], "lines"),
+            "pinzhu/batch": _speed_row("pinzhu, batch", 100, [1.0, 1.0], "batch"),
+            "pinyin-pro/string": _speed_row("pinyin-pro string", 100, [5.0, 6.0], "text"),
+            "pinyin-pro/lines-string": _speed_row("pinyin-pro per line, string", 100, [3.0, 3.0], "lines")}
+    ratios = {"pinzhu/text / pinyin-pro/string": {"pinzhu": "pinzhu/text", "other": "pinyin-pro/string",
+                                                  "rounds": [5.0, 6.0], "median": 5.5, "min": 5.0, "max": 6.0},
+              "pinzhu/lines / pinyin-pro/lines-string": {"pinzhu": "pinzhu/lines", "other": "pinyin-pro/lines-string",
+                                                         "rounds": [1.5, 1.5], "median": 1.5, "min": 1.5, "max": 1.5},
+              "pinzhu/batch / pinyin-pro/lines-string": {"pinzhu": "pinzhu/batch", "other": "pinyin-pro/lines-string",
+                                                         "rounds": [3.0, 3.0], "median": 3.0, "min": 3.0, "max": 3.0}}
+    new = {"meta": meta, "speed": {"run": {"date": "d1", "command": "c"}, "rows": rows, "ratios": ratios,
+                                   "rounds": 2, "repeat": 1, "load": [1.0, 1.2], "lines_equal_batch": True},
+           "history": [history.entry_from_results(old)]}
+    new["history"] = history.updated(new["history"], new, {"speed": 1}, meta)
+    page = report.render(new)
+    assert "| whole text | **5.50×** (5.00–6.00)" in page
+    assert "| one call per line | **1.50×**" in page and "| batch (pinyin-pro: one call per line) | **3.00×**" in page
+    assert "every round: yes" in page
+    assert [e["speed"]["ratios"]["pinzhu/text / pinyin-pro/string"] for e in new["history"]] == [4.0, 5.5]
+    assert "earlier harness" in page and "median of 2 interleaved rounds" in page

@@ -7,6 +7,7 @@ benchmarks/worker.py, pinyin-pro through benchmarks/pinyin_pro.js.
 from __future__ import annotations
 
 import json
+import os
 import statistics
 import sys
 from dataclasses import dataclass
@@ -19,7 +20,6 @@ from .systems import PY_SYSTEMS, Unavailable, make_system
 BENCH = Path(__file__).resolve().parents[1]
 WORKER = str(BENCH / "worker.py")
 NODE_SCRIPT = str(BENCH / "pinyin_pro.js")
-REFERENCE = "pinzhu/text"  # the row every speed ratio is taken against
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,7 @@ class Job:
     cmd: tuple[str, ...]
     system: str = ""  # Python system key, checked for availability first; "" for node/baselines
     chars: int = 0  # characters per conversion (speed, memory)
-    ref: str = REFERENCE  # the pinzhu row this row's speed ratio is paired with
+    shape: str = ""  # the call shape (SHAPES) of a speed row
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,27 @@ class Texts:
     full_chars: int
     small: Path  # the slice for slow systems (g2pM)
     small_chars: int
+
+
+# The call shapes every system is timed in, where it has them.
+SHAPES = {
+    "text": "whole text, one call",
+    "lines": "one call per line",
+    "batch": "all lines in one batch call",
+}
+# Speed ratios, each (pinzhu row, other row): pinzhu's chars/s over the other's, taken per round
+# (the two ran in the same round, next to each other where the order allows) and reported as
+# the median over rounds. pinyin-pro has no batch call: pinzhu's batch is set against its
+# fastest way through many lines, one call per line.
+RATIOS = [
+    ("pinzhu/text", "pinyin-pro/string"), ("pinzhu/text", "pinyin-pro/array"),
+    ("pinzhu/text", "pinyin-pro-full/string"), ("pinzhu/text", "pinyin-pro-full/array"),
+    ("pinzhu/text", "pypinyin/text"),
+    ("pinzhu/lines", "pinyin-pro/lines-string"), ("pinzhu/lines", "pinyin-pro/lines-array"),
+    ("pinzhu/lines", "g2pm/lines"),
+    ("pinzhu/batch", "pinyin-pro/lines-string"), ("pinzhu/batch", "pinyin-pro/lines-array"),
+    ("pinzhu/text", "pinzhu-model/text"), ("pinzhu/text", "pinzhu-nomodel/text"),
+]
 
 
 def _log(msg: str) -> None:
@@ -66,38 +87,37 @@ def _node(command: str, dict_name: str, *extra: str) -> tuple[str, ...]:
 # ---------------------------------------------------------------- job lists
 
 def speed_jobs(t: Texts, repeat: int) -> list[Job]:
+    """Every speed row, in the order a round runs them: each pinzhu shape next to pinyin-pro's
+    rows of that shape (pinyin-pro's per-line string mode between pinzhu's per-line and batch
+    rows, which are both set against it), the slow peers and pinzhu's variants after."""
     rep = ("--repeat", str(repeat))
     full, small = ("--text", str(t.full)), ("--text", str(t.small))
-    jobs = [
-        Job("pinzhu/text", "pinzhu, whole text", _py("speed", "pinzhu", *full, *rep), "pinzhu", t.full_chars),
-        Job("pinzhu/lines", "pinzhu, line by line", _py("speed", "pinzhu", *full, "--mode", "lines", *rep),
-            "pinzhu", t.full_chars),
-        Job("pinzhu/batch", "pinzhu, all lines in one reading_many call",
-            _py("speed", "pinzhu", *full, "--mode", "batch", *rep), "pinzhu", t.full_chars),
-        Job("pinzhu-model/text", "pinzhu model=True, whole text",
-            _py("speed", "pinzhu-model", *full, *rep), "pinzhu-model", t.full_chars),
-        Job("pinzhu-nomodel/text", "pinzhu model=False, whole text",
-            _py("speed", "pinzhu-nomodel", *full, *rep), "pinzhu-nomodel", t.full_chars),
-        Job("pypinyin/text", "pypinyin lazy_pinyin, whole text", _py("speed", "pypinyin", *full, *rep),
-            "pypinyin", t.full_chars),
-        Job("g2pm/lines", "g2pM, line by line (slice)", _py("speed", "g2pm", *small, "--mode", "lines", *rep),
-            "g2pm", t.small_chars),
+    n = t.full_chars
+
+    def pz(key: str, label: str, system: str, shape: str) -> Job:
+        return Job(key, label, _py("speed", system, *full, "--mode", shape, *rep), system, n, shape)
+
+    def pp(key: str, label: str, dict_name: str, mode: str, shape: str) -> Job:
+        return Job(key, label, _node("speed", dict_name, *full, "--mode", mode, *rep), chars=n, shape=shape)
+
+    return [
+        pz("pinzhu/text", "pinzhu, whole text (pinyin)", "pinzhu", "text"),
+        pp("pinyin-pro/string", "pinyin-pro, whole text, string mode", "default", "string", "text"),
+        pp("pinyin-pro/array", "pinyin-pro, whole text, array num", "default", "array", "text"),
+        pz("pinzhu/lines", "pinzhu, one call per line (pinyin)", "pinzhu", "lines"),
+        pp("pinyin-pro/lines-string", "pinyin-pro, one call per line, string mode", "default", "lines-string",
+           "lines"),
+        pz("pinzhu/batch", "pinzhu, all lines in one batch call (pinyin_many)", "pinzhu", "batch"),
+        pp("pinyin-pro/lines-array", "pinyin-pro, one call per line, array num", "default", "lines-array", "lines"),
+        Job("pypinyin/text", "pypinyin lazy_pinyin, whole text", _py("speed", "pypinyin", *full, *rep), "pypinyin",
+            n, "text"),
+        pp("pinyin-pro-full/string", "pinyin-pro + complete dict, whole text, string mode", "full", "string", "text"),
+        pp("pinyin-pro-full/array", "pinyin-pro + complete dict, whole text, array num", "full", "array", "text"),
+        Job("g2pm/lines", "g2pM, one call per line (slice)", _py("speed", "g2pm", *small, "--mode", "lines", *rep),
+            "g2pm", t.small_chars, "lines"),
+        pz("pinzhu-model/text", "pinzhu model=True, whole text", "pinzhu-model", "text"),
+        pz("pinzhu-nomodel/text", "pinzhu model=False, whole text", "pinzhu-nomodel", "text"),
     ]
-    for key, dict_name, label in (("pinyin-pro", "default", "pinyin-pro"),
-                                  ("pinyin-pro-full", "full", "pinyin-pro + complete dict")):
-        jobs += [
-            Job(f"{key}/array", f"{label}, array num", _node("speed", dict_name, *full, "--mode", "array", *rep),
-                chars=t.full_chars),
-            Job(f"{key}/string", f"{label}, default string mode",
-                _node("speed", dict_name, *full, "--mode", "string", *rep), chars=t.full_chars),
-        ]
-    # One call per line (an app or a TTS front end converting sentence by sentence): paired with
-    # pinzhu line by line, so the ratio compares the same way of calling.
-    jobs += [Job(f"pinyin-pro/lines-{m}", f"pinyin-pro, line by line, {label} (÷: pinzhu line by line)",
-                 _node("speed", "default", *full, "--mode", f"lines-{m}", *rep), chars=t.full_chars,
-                 ref="pinzhu/lines")
-             for m, label in (("array", "array num"), ("string", "default string mode"))]
-    return jobs
 
 
 def _baselines() -> list[Job]:
@@ -132,82 +152,115 @@ def _na(job: Job) -> dict | None:
     return {"label": job.label, "na": reason} if reason else None
 
 
-def _timed_runs(job: Job) -> list[float]:
-    return json.loads(check(run_process(list(job.cmd), pin=True), job.key).stdout)["times_s"]
+def _timed_runs(job: Job) -> tuple[list[float], str]:
+    out = json.loads(check(run_process(list(job.cmd), pin=True), job.key).stdout)
+    return out["times_s"], out.get("digest", "")
 
 
-def _speed_row(job: Job, times: list[float]) -> dict:
-    best = min(times)
-    return {"label": job.label, "chars": job.chars, "times_s": times, "best_s": best,
-            "median_s": statistics.median(times), "chars_per_s": job.chars / best}
+def load_now() -> float:
+    """The machine's 1-minute load average (other processes compete for the cores)."""
+    return round(os.getloadavg()[0], 2)
 
 
-def run_speed(t: Texts, repeat: int) -> dict:
-    """Every row, each paired with a run of the pinzhu reference just before it.
+def _spread(values: list[float]) -> dict:
+    return {"median": statistics.median(values), "min": min(values), "max": max(values)}
 
-    "pinzhu ÷ row" divides the reference's chars/s from its paired run by the row's, so a
-    noisy stretch on the machine hits both sides of a ratio.  The reference row itself reports
-    the best over all its runs.
-    """
+
+def run_speed(t: Texts, rounds: int, repeat: int) -> dict:
+    """Every row in every round, the rounds' order alternating (forward, then backward) so a slow
+    drift on the machine hits both sides of a pair alike. A round runs each row once: a fresh
+    process, a warm-up, then ``repeat`` timed conversions; the round's sample is their median.
+    So every row, pinzhu's included, has ``rounds * repeat`` timings. Ratios (RATIOS) are taken
+    round by round from the two rows' samples and reported as the median over rounds, with the
+    lowest and highest."""
     jobs = speed_jobs(t, repeat)
-    by_key = {j.key: j for j in jobs}
-    ref = by_key[REFERENCE]
-    ref_times: list[float] | None = [] if _na(ref) is None else None
-    out: dict[str, dict] = {REFERENCE: _na(ref) or {}}
+    out: dict[str, dict] = {}
+    live = []
     for job in jobs:
-        if job is ref:
-            continue
-        if (na := _na(job)) is not None:
+        na = _na(job)
+        if na is not None:
             out[job.key] = na
+        else:
+            out[job.key] = {"label": job.label, "chars": job.chars, "shape": job.shape, "times_s": [],
+                            "round_s": [], "load": []}
+            live.append(job)
+    for r in range(rounds):
+        order = live if r % 2 == 0 else live[::-1]
+        for job in order:
+            row = out[job.key]
+            if "na" in row:
+                row["round_s"].append(None)
+                continue
+            row["load"].append(load_now())
+            try:
+                times, digest = _timed_runs(job)
+            except ProcError as exc:
+                out[job.key] = {"label": job.label, "na": f"failed: {exc}"}
+                _log(str(exc))
+                continue
+            row["times_s"] += times
+            if digest:
+                row.setdefault("digests", []).append(digest)
+            row["round_s"].append(statistics.median(times))
+        _log(f"speed round {r + 1}/{rounds} done (load {load_now()})")
+    for job in live:
+        row = out[job.key]
+        if "na" in row:
             continue
-        try:
-            paired = None
-            pair = by_key[job.ref]
-            if _na(pair) is None:
-                pair_run = _timed_runs(pair)
-                if pair is ref and ref_times is not None:
-                    ref_times += pair_run
-                paired = pair.chars / min(pair_run)
-            row = _speed_row(job, _timed_runs(job))
-        except ProcError as exc:
-            out[job.key] = {"label": job.label, "na": f"failed: {exc}"}
-            _log(str(exc))
+        rates = [job.chars / s for s in row["times_s"]]
+        row.update(best_s=min(row["times_s"]), median_s=statistics.median(row["times_s"]),
+                   chars_per_s=statistics.median(rates), best_chars_per_s=max(rates), samples=len(rates))
+        _log(f"speed {job.key}: {row['chars_per_s']:,.0f} chars/s (median of {len(rates)})")
+    ratios = {}
+    for a, b in RATIOS:
+        ra, rb = out.get(a, {}), out.get(b, {})
+        if "round_s" not in ra or "round_s" not in rb:
             continue
-        row["pinzhu_paired_chars_per_s"] = paired
-        row["pinzhu_ratio"] = paired / row["chars_per_s"] if paired else None
-        out[job.key] = row
-        _log(f"speed {job.key}: {row['chars_per_s']:,.0f} chars/s (best of {repeat}); "
-             f"paired pinzhu {paired or 0:,.0f}")
-    if ref_times:
-        out[REFERENCE] = {**_speed_row(ref, ref_times), "pinzhu_ratio": 1.0}
-    elif ref_times is not None:
-        out[REFERENCE] = {"label": ref.label, "na": "no run completed"}
-    return out
+        per_round = [(rb["chars"] and (ra["chars"] / sa) / (rb["chars"] / sb))
+                     for sa, sb in zip(ra["round_s"], rb["round_s"]) if sa and sb]
+        if per_round:
+            ratios[f"{a} / {b}"] = {"pinzhu": a, "other": b, "rounds": per_round, **_spread(per_round)}
+    lines, batch = out.get("pinzhu/lines", {}), out.get("pinzhu/batch", {})
+    same = None
+    if lines.get("digests") and batch.get("digests"):
+        same = set(lines["digests"]) == set(batch["digests"]) and len(set(lines["digests"])) == 1
+    return {"rows": out, "ratios": ratios, "rounds": rounds, "repeat": repeat, "lines_equal_batch": same}
 
 
 def run_startup(repeat: int) -> dict:
-    """Each job `repeat` times, round-robin so slow drift on a noisy machine hits all rows alike."""
+    """Each job ``repeat`` times, round-robin (alternating direction), so slow drift on a noisy
+    machine hits all rows alike; pinzhu ÷ pinyin-pro is taken round by round (median)."""
     jobs = startup_jobs()
     out: dict[str, dict] = {j.key: (_na(j) or {"label": j.label, "process_s": [], "inproc_s": []})
                             for j in jobs}
     live = [j for j in jobs if "na" not in out[j.key]]
-    for _ in range(repeat):
-        for job in list(live):
+    for r in range(repeat):
+        for job in (live if r % 2 == 0 else live[::-1]):
+            if "na" in out[job.key]:
+                continue
             try:
                 res = check(run_process(list(job.cmd), pin=True), job.key)
             except ProcError as exc:
                 out[job.key] = {"label": job.label, "na": f"failed: {exc}"}
-                live.remove(job)
                 continue
             out[job.key]["process_s"].append(res.wall_s)
             if res.stdout.strip():
                 out[job.key]["inproc_s"].append(json.loads(res.stdout)["inproc_s"])
     for job in live:
         row = out[job.key]
+        if "na" in row:
+            continue
         row["median_process_s"] = statistics.median(row["process_s"])
         row["median_inproc_s"] = statistics.median(row["inproc_s"]) if row["inproc_s"] else None
         _log(f"startup {job.key}: {row['median_process_s'] * 1000:.0f} ms")
-    return out
+    ratios = {}
+    for key in ("pinzhu", "pinzhu-model", "pinzhu-nomodel"):
+        a, b = out.get(key, {}), out.get("pinyin-pro", {})
+        if "median_process_s" in a and "median_process_s" in b:
+            per_round = [x / y for x, y in zip(a["process_s"], b["process_s"])]
+            ratios[f"{key} / pinyin-pro"] = {"pinzhu": key, "other": "pinyin-pro", "rounds": per_round,
+                                             **_spread(per_round)}
+    return {"rows": out, "ratios": ratios}
 
 
 def run_memory(t: Texts) -> dict:

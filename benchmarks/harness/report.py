@@ -130,7 +130,52 @@ def polyphone_table(poly: dict, labels: dict) -> str:
 
 # ---------------------------------------------------------------- perf
 
-def speed_table(speed: dict) -> str:
+SHAPE_NAMES = {"text": "whole text, one call", "lines": "one call per line", "batch": "all lines, one batch call"}
+
+
+def _x(value: float | None) -> str:
+    return f"{value:.2f}×" if value else "n/a"
+
+
+def speed_table(section: dict) -> str:
+    rows_in = section["rows"]
+    if "ratios" not in section:
+        return old_speed_table(rows_in)
+    notes = Notes()
+    ratios = section["ratios"]
+    # each row's ratio against the pinzhu row of its own shape (batch: set against per-line peers)
+    against: dict[str, dict] = {}
+    for r in ratios.values():
+        if r["other"] not in against or r["pinzhu"].endswith("/lines"):
+            against[r["other"]] = r
+    rows = []
+    for key, r in rows_in.items():
+        if "na" in r:
+            rows.append([r["label"], notes.na(r["label"], r)] + ["n/a"] * 5)
+            continue
+        ratio = against.get(key)
+        cell = (f"{_x(ratio['median'])} ({ratio['min']:.2f}–{ratio['max']:.2f})" if ratio else
+                "1.00× (reference)" if key in {x["pinzhu"] for x in ratios.values()} else "–")
+        rows.append([r["label"], SHAPE_NAMES.get(r.get("shape", ""), "?"), f"{r['chars']:,}",
+                     f"{r['median_s']:.3f}", f"{r['chars_per_s']:,.0f}", cell])
+    header = ["system and call", "shape", "chars", "median s", "chars/s (median)",
+              "pinzhu ÷ row, same shape (median of rounds, range)"]
+    same = section.get("lines_equal_batch")
+    if same is not None:
+        notes.add("pinzhu's batch call gave the same syllables as one call per line, every round: "
+                  + ("yes" if same else "**NO**"))
+    notes.add(f"{section.get('rounds', '?')} rounds × {section.get('repeat', '?')} timed conversions per row "
+              f"(each round a fresh process per row, after a warm-up); machine load "
+              f"{_load(section.get('load'))} (1-minute average at start and end)")
+    return table(header, rows) + "\n\n" + notes.render()
+
+
+def _load(load: list | None) -> str:
+    return " → ".join(f"{x:.1f}" for x in load) if load else "not recorded"
+
+
+def old_speed_table(speed: dict) -> str:
+    """The earlier harness's rows (best of runs, one paired run per ratio), kept readable."""
     notes = Notes()
     rows = []
     for r in speed.values():
@@ -144,7 +189,8 @@ def speed_table(speed: dict) -> str:
     return table(header, rows) + "\n\n" + notes.render()
 
 
-def startup_table(startup: dict) -> str:
+def startup_table(section: dict) -> str:
+    startup = section["rows"]
     notes = Notes()
     rows = []
     for r in startup.values():
@@ -155,6 +201,11 @@ def startup_table(startup: dict) -> str:
         rows.append([r["label"], f"{r['median_process_s'] * 1000:.0f}",
                      f"{inproc * 1000:.0f}" if inproc is not None else "–", str(len(r["process_s"]))])
     header = ["system", "process wall, median ms", "import + first call, median ms", "runs"]
+    for name, r in section.get("ratios", {}).items():
+        notes.add(f"{name.replace(' / ', ' ÷ ')}, process wall, round by round: median {r['median']:.2f} "
+                  f"(range {r['min']:.2f}–{r['max']:.2f}; below 1: pinzhu starts faster)")
+    if section.get("load"):
+        notes.add(f"machine load {_load(section['load'])} (1-minute average at start and end)")
     return table(header, rows) + "\n\n" + notes.render()
 
 
@@ -174,16 +225,31 @@ def memory_table(memory: dict) -> str:
 
 # ---------------------------------------------------------------- summary
 
-# system -> its speed row (the like-for-like call: one syllable per character, tone numbers)
-SUMMARY_ROWS = {"pinzhu": "pinzhu/text", "pypinyin": "pypinyin/text", "pinyin-pro": "pinyin-pro/array",
-                "pinyin-pro-full": "pinyin-pro-full/array", "g2pm": "g2pm/lines"}
+# system -> its speed row per shape; pinyin-pro in both of its modes
+SUMMARY_ROWS = {
+    "pinzhu": ("pinzhu", {"text": "pinzhu/text", "lines": "pinzhu/lines", "batch": "pinzhu/batch"}),
+    "pinyin-pro/string": ("pinyin-pro", {"text": "pinyin-pro/string", "lines": "pinyin-pro/lines-string"}),
+    "pinyin-pro/array": ("pinyin-pro", {"text": "pinyin-pro/array", "lines": "pinyin-pro/lines-array"}),
+    "pinyin-pro-full/string": ("pinyin-pro-full", {"text": "pinyin-pro-full/string"}),
+    "pinyin-pro-full/array": ("pinyin-pro-full", {"text": "pinyin-pro-full/array"}),
+    "pypinyin": ("pypinyin", {"text": "pypinyin/text"}),
+    "g2pm": ("g2pm", {"lines": "g2pm/lines"}),
+}
+MODE = {"pinyin-pro/string": " (string mode)", "pinyin-pro/array": " (array mode)",
+        "pinyin-pro-full/string": " (string mode)", "pinyin-pro-full/array": " (array mode)"}
+# the headline ratios: pinzhu in each shape against pinyin-pro's fastest mode for it
+HEADLINE = [("whole text", "pinzhu/text / pinyin-pro/string", "pinzhu/text / pinyin-pro/array"),
+            ("one call per line", "pinzhu/lines / pinyin-pro/lines-string", "pinzhu/lines / pinyin-pro/lines-array"),
+            ("batch (pinyin-pro: one call per line)", "pinzhu/batch / pinyin-pro/lines-string",
+             "pinzhu/batch / pinyin-pro/lines-array")]
 
 
 def summary_table(results: dict) -> str:
     acc = results.get("accuracy", {})
     scores, labels = acc.get("scores", {}), acc.get("labels", {})
     sets = [k for k in ("cpp", "g2pl", "story") if k in scores]
-    speed = results.get("speed", {}).get("rows", {})
+    speed_section = results.get("speed", {})
+    speed = speed_section.get("rows", {})
     startup = results.get("startup", {}).get("rows", {})
     memory = results.get("memory", {}).get("rows", {})
 
@@ -196,18 +262,60 @@ def summary_table(results: dict) -> str:
         return format(value * scale, fmt) if isinstance(value, (int, float)) else "n/a"
 
     rows = []
-    for system, speed_key in SUMMARY_ROWS.items():
-        sp = speed.get(speed_key)
-        ratio = (sp or {}).get("pinzhu_ratio")
-        rows.append([labels.get(system, system)] + [acc_cell(system, k) for k in sets] + [
-            num(sp, "chars_per_s", ",.0f"), f"{ratio:.2f}×" if ratio else "n/a",
-            num(startup.get(system), "median_process_s", ".0f", 1000),
-            num(memory.get(system), "max_rss_kib", ".0f", 1 / 1024)])
+    for name, (system, shapes) in SUMMARY_ROWS.items():
+        speed_cells = [num(speed.get(shapes[s]), "chars_per_s", ",.0f") if s in shapes else "–"
+                       for s in ("text", "lines", "batch")]
+        rows.append([labels.get(system, system) + MODE.get(name, "")] + [acc_cell(system, k) for k in sets]
+                    + speed_cells + [num(startup.get(system), "median_process_s", ".0f", 1000),
+                                     num(memory.get(system), "max_rss_kib", ".0f", 1 / 1024)])
     header = (["system"] + [f"{SET_NAMES[k]} acc." for k in sets]
-              + ["chars/s", "pinzhu ÷ row", "start-up ms", "peak RSS MiB"])
-    return ("## Summary\n\nToned accuracy; speed of the per-character tone-number call "
-            "(pinyin-pro: array mode; g2pM: on a slice); details and all variants below.\n\n"
-            + table(header, rows) + "\n")
+              + ["chars/s, whole text", "chars/s, one call per line", "chars/s, batch call", "start-up ms",
+                 "peak RSS MiB"])
+    out = ("## Summary\n\nToned accuracy; speed in each call shape (chars/s, median; – where the system has no "
+           "such call; g2pM on a slice); details and all variants below.\n\n" + table(header, rows) + "\n")
+    ratios = speed_section.get("ratios")
+    if ratios:
+        def cell(name: str) -> str:
+            r = ratios.get(name)
+            return f"**{r['median']:.2f}×** ({r['min']:.2f}–{r['max']:.2f})" if r else "n/a"
+
+        hrows = [[shape, cell(a), cell(b)] for shape, a, b in HEADLINE]
+        st = results.get("startup", {}).get("ratios", {}).get("pinzhu / pinyin-pro")
+        out += ("\npinzhu ÷ pinyin-pro by call shape (chars/s; median of the rounds' ratios, range in brackets; "
+                "above 1: pinzhu is faster):\n\n"
+                + table(["shape", "÷ pinyin-pro string mode", "÷ pinyin-pro array mode"], hrows) + "\n")
+        if st:
+            out += (f"\nStart-up, pinzhu ÷ pinyin-pro (process wall time, round by round): median "
+                    f"{st['median']:.2f} (range {st['min']:.2f}–{st['max']:.2f}; below 1: pinzhu starts faster).\n")
+    return out
+
+
+# ---------------------------------------------------------------- history
+
+HISTORY_RATIOS = [("whole ÷ pp string", "pinzhu/text / pinyin-pro/string"),
+                  ("line ÷ pp line string", "pinzhu/lines / pinyin-pro/lines-string"),
+                  ("batch ÷ pp line string", "pinzhu/batch / pinyin-pro/lines-string")]
+
+
+def history_table(history: list) -> str:
+    rows = []
+    for e in history:
+        sp, st, acc = e.get("speed", {}), e.get("startup", {}), e.get("accuracy", {})
+        ratios = sp.get("ratios", {})
+        cells = [_x(ratios.get(k)) if sp else "–" for _, k in HISTORY_RATIOS]
+        st_ratio = st.get("ratios", {}).get("pinzhu / pinyin-pro")
+        accs = []
+        for key in ("cpp", "g2pl", "story"):
+            r = acc.get(key, {}).get("pinzhu")
+            accs.append(pct(*r) if r else "–")
+        load = sp.get("load") or st.get("load")
+        rows.append([e.get("date", "?"), f"`{e.get('git', '?')}`", *cells,
+                     f"{st_ratio:.2f}" if st_ratio else "–", *accs,
+                     _load(load) if load else "–", sp.get("method", "–")])
+    header = ["date", "git", *[h for h, _ in HISTORY_RATIOS], "start-up pinzhu ÷ pp", "CPP acc.", "g2pL acc.",
+              "story acc.", "load", "speed method"]
+    return ("## History\n\nEvery run of this harness, oldest first (`results.json`, \"history\"); a run "
+            "shows only what it measured.\n\n" + table(header, rows) + "\n")
 
 
 # ---------------------------------------------------------------- page
@@ -240,14 +348,21 @@ What the numbers mean:
 - **Spoken sets**: syllable error rate over every Han character against what speakers said
   (third-tone, 一/不 sandhi, neutral tones, 儿 as `er5` after erhua). Citation systems are expected
   to lose on tones; the toneless column is the fair comparison for them.
-- **Speed**: characters (code points, punctuation and digits included) per second for one
-  conversion call on text already in memory, best of the timed runs after a warm-up, one process
-  per row pinned to one core. Absolute numbers are noisy on this machine; compare the
-  **pinzhu ÷ row** ratio (above 1: pinzhu is that many times faster), which pairs each row with
-  a pinzhu run made just before it, so both sides of a ratio see the same machine load (pinzhu's
-  whole-text call; for the line-by-line pinyin-pro rows, pinzhu line by line).
+- **Speed**: characters (code points, punctuation and digits included) per second on text already
+  in memory, in each call shape: the whole text in one call; one call per line (an app or a TTS
+  front end converting sentence by sentence); all lines in one batch call (pinzhu's `pinyin_many`;
+  pinyin-pro has no batch call, so that row is set against its per-line modes). Each peer runs in
+  its fastest sensible mode for the shape: pinyin-pro in string mode (its default, one string)
+  and in array mode (one entry per character, like pinzhu's list), whole and per line. Every row
+  runs once per round in a fresh process pinned to one core, a few timed conversions after a
+  warm-up, so every row gets the same number of timings; chars/s is their median. The
+  **pinzhu ÷ row** ratio (above 1: pinzhu is that many times faster) is taken round by round
+  between rows of the same shape that ran next to each other (the rounds' order alternates) and
+  reported as the median over rounds with its range: compare ratios, not absolute numbers, on
+  this shared machine.
 - **Start-up**: a fresh process importing the system and converting one short sentence; wall time
-  of the whole process (interpreter start included) and, measured inside it, import + first call.
+  of the whole process (interpreter start included) and, measured inside it, import + first call;
+  the systems take turns, and pinzhu ÷ pinyin-pro is taken turn by turn.
 - **Peak RSS**: maximum resident set size of a fresh process that imports the system and converts
   the speed text once (g2pM: the slice, sentence by sentence).
 """
@@ -261,7 +376,9 @@ def render(results: dict) -> str:
         parts += ["## Accuracy\n", section_stamp(results["accuracy"]), accuracy_tables(results["accuracy"])]
     for key, title, render_fn in (("speed", "Speed", speed_table),
                                   ("startup", "Start-up", startup_table),
-                                  ("memory", "Peak memory", memory_table)):
+                                  ("memory", "Peak memory", lambda section: memory_table(section["rows"]))):
         if key in results:
-            parts += [f"## {title}\n", section_stamp(results[key]), render_fn(results[key]["rows"])]
+            parts += [f"## {title}\n", section_stamp(results[key]), render_fn(results[key])]
+    if results.get("history"):
+        parts.append(history_table(results["history"]))
     return "\n".join(parts)

@@ -102,9 +102,11 @@ def make_pinzhu(key: str, label: str, **options: object) -> PySystem:
         def convert(text: str) -> Raw:
             return mod.pinyin(text, tone="numbers")
     convert_many = None
-    if hasattr(mod, "reading_many"):
-        cfg = config if options else None
-
+    cfg = config if options else None
+    if hasattr(mod, "pinyin_many"):  # the batch call (one C call over all texts)
+        def convert_many(texts: list[str]) -> list[Raw]:
+            return mod.pinyin_many(texts, tone="numbers", config=cfg)
+    elif hasattr(mod, "reading_many"):  # older pinzhu: the Reading batch
         def convert_many(texts: list[str]) -> list[Raw]:
             return [r.syllables() for r in mod.reading_many(texts, config=cfg)]
     return PySystem(key, label, pinzhu_version(mod), convert, convert_many)
