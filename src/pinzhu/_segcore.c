@@ -668,33 +668,41 @@ static inline uint8_t after_bits(const After *af, uint32_t c) {
     return c < (uint32_t)af->first_len ? af->first[c] : 0;
 }
 
-/* Where the stage could apply: word starts, written to pos; how many. */
-static Py_ssize_t after_where(const After *af, Scratch *s, Py_ssize_t n) {
-    if (!af || !af->hook) return 0;
+/* Where the stage could apply (see After): word starts, written to pos; how many. t: the text
+ * as read, src: the sources (SRC_CONT marks a word's later characters). */
+static Py_ssize_t hook_positions(const uint8_t *first, Py_ssize_t first_len, const uint32_t *t, const uint8_t *src,
+                                 Py_ssize_t n, int64_t *pos) {
+    After a = {first, first_len, NULL};
+    const After *af = &a;
     Py_ssize_t i = 0, m = 0;
     while (i < n) {
         Py_ssize_t e = i + 1;
-        while (e < n && (s->src[e] & SRC_CONT)) e++;
+        while (e < n && (src[e] & SRC_CONT)) e++;
         Py_ssize_t len = e - i;
-        uint8_t f = after_bits(af, s->t[i]);
-        if ((f & 2) && !(i + 1 < n && (after_bits(af, s->t[i + 1]) & 64))) f &= (uint8_t)~2;   /* no compound */
+        uint8_t f = after_bits(af, t[i]);
+        if ((f & 2) && !(i + 1 < n && (after_bits(af, t[i + 1]) & 64))) f &= (uint8_t)~2;   /* no compound */
         int maybe = 0;
         if (((f & 1) && len == 3) || ((f & 2) && len == 4)) {   /* a listed person: a given name of two */
             Py_ssize_t j = e - 2;
-            maybe = (after_bits(af, s->t[j]) & 32) && (after_bits(af, s->t[j + 1]) & 16) && s->t[j] != s->t[j - 1];
+            maybe = (after_bits(af, t[j]) & 32) && (after_bits(af, t[j + 1]) & 16) && t[j] != t[j - 1];
         }
         if (!maybe && (((f & 1) && len == 1) || ((f & 2) && len == 2))) {   /* a surname on its own */
-            uint8_t a = e < n ? after_bits(af, s->t[e]) : 0, b = e + 1 < n ? after_bits(af, s->t[e + 1]) : 0;
-            uint8_t c = e + 2 < n ? after_bits(af, s->t[e + 2]) : 0;
-            maybe = (i >= 1 && (after_bits(af, s->t[i - 1]) & 8))   /* a cue before */
-                    || (a & 4)                                          /* a cue right after */
-                    || ((a & 32) && (b & 4))                            /* a given name, then a cue */
-                    || ((a & 32) && (b & 16) && (c & 4));
+            uint8_t x = e < n ? after_bits(af, t[e]) : 0, y = e + 1 < n ? after_bits(af, t[e + 1]) : 0;
+            uint8_t z = e + 2 < n ? after_bits(af, t[e + 2]) : 0;
+            maybe = (i >= 1 && (after_bits(af, t[i - 1]) & 8))   /* a cue before */
+                    || (x & 4)                                      /* a cue right after */
+                    || ((x & 32) && (y & 4))                        /* a given name, then a cue */
+                    || ((x & 32) && (y & 16) && (z & 4));
         }
-        if (maybe) s->pos[m++] = i;
+        if (maybe) pos[m++] = i;
         i = e;
     }
     return m;
+}
+
+static Py_ssize_t after_where(const After *af, Scratch *s, Py_ssize_t n) {
+    if (!af || !af->hook) return 0;
+    return hook_positions(af->first, af->first_len, s->t, s->src, n, s->pos);
 }
 
 static int after_apply(const After *af, Scratch *s, Py_ssize_t n, Py_ssize_t m, PyObject *text) {
@@ -955,7 +963,37 @@ static PyTypeObject EngineType = {
     .tp_doc = "The reading engine's tables, indexes and model, bound once (see the file header).",
 };
 
+/* hook_positions(first u8, text u32, src u8) -> [positions]: where the stage after the engine
+ * could apply (see After), for a Reading made elsewhere (pinzhu.names.detect). */
+static PyObject *seg_hook_positions(PyObject *mod, PyObject *args) {
+    Py_buffer b[3];
+    memset(b, 0, sizeof b);
+    if (!PyArg_ParseTuple(args, "y*y*y*", &b[0], &b[1], &b[2])) return NULL;
+    PyObject *out = NULL;
+    int64_t *pos = NULL;
+    Py_ssize_t n = b[2].len;
+    if (b[1].len != n * 4) {
+        PyErr_SetString(PyExc_ValueError, "hook_positions: text (uint32) and src (uint8) must have the same length");
+        goto done;
+    }
+    pos = PyMem_Malloc((size_t)(n + 1) * sizeof(int64_t));
+    if (!pos) { PyErr_NoMemory(); goto done; }
+    Py_ssize_t m = hook_positions(b[0].buf, b[0].len, b[1].buf, b[2].buf, n, pos);
+    out = PyList_New(m);
+    for (Py_ssize_t k = 0; out && k < m; k++) {
+        PyObject *v = PyLong_FromSsize_t((Py_ssize_t)pos[k]);
+        if (!v) { Py_CLEAR(out); break; }
+        PyList_SET_ITEM(out, k, v);
+    }
+done:
+    PyMem_Free(pos);
+    for (int k = 0; k < 3; k++) PyBuffer_Release(&b[k]);
+    return out;
+}
+
 static PyMethodDef module_methods[] = {
+    {"hook_positions", seg_hook_positions, METH_VARARGS,
+     "hook_positions(first, text_u32, src_u8) -> positions where the stage after the engine could apply"},
     {"read", seg_read, METH_VARARGS,
      "read(index, user_index, text, char_score, default_syl, default_share, cflags, t2s, "
      "out_syl, out_src, out_prob, out_flags, out_norm) -> number of characters mapped"},

@@ -113,6 +113,16 @@ def bound_engine(index: Any, user: Any, tables: Tables, traditional: bool, score
                            hint_none, full_tone, is_neutral)
 
 
+def hook_positions(first: np.ndarray, norm: np.ndarray, src: np.ndarray) -> list[int] | None:
+    """Where a stage after the engine could change something, by the bits of ``first`` (see
+    ``pinzhu.names.hook_table``): the same check the one-call engine makes before it calls its
+    hook. None without the extension (then every position is a candidate)."""
+    if _segcore is None:
+        return None
+    return _segcore.hook_positions(first, np.ascontiguousarray(norm, dtype="<u4"),
+                                   np.ascontiguousarray(src, dtype=np.uint8))
+
+
 def _read_python(index: PyWordIndex, user: PyWordIndex | None, cps: np.ndarray, tables: Tables,
                  out: Arrays) -> Arrays:
     nt = len(tables.char_score)
