@@ -93,3 +93,35 @@ def test_atomic_write_keeps_old_file_on_failure(tmp_path):
         pass
     assert target.read_text(encoding="utf-8") == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]
+
+
+def test_pinyin_streams_blocks_with_the_whole_files_output(capsys, tmp_path, monkeypatch):
+    """Small blocks and passes (a line, a \\r\\n and a UTF-8 sequence never cut): the output is
+    what reading each whole file gives; a bad byte deep in a later block still names its offset
+    and line, and nothing is written."""
+    import pinzhu
+    from pinzhu.cli import read as cli_read
+
+    lines = ["我们去银行。", "", "行长说：好！\r", "abc 中文", "單先生說", "a\u2028b银行", "x\x0cy", "一点儿"] * 7
+    text = "\n".join(lines) + "\r\n最后一行"
+    f = tmp_path / "in.txt"
+    f.write_text(text, encoding="utf-8", newline="")
+    monkeypatch.setattr(cli_read, "BLOCK_BYTES", 16)
+    monkeypatch.setattr(cli_read, "LINES_PER_PASS", 5)
+    assert main(["pinyin", "--keep", str(f), str(f)]) == 0
+    one = [" ".join(py if py is not None else w.strip() for w, py in pinzhu.words(line)
+                    if py is not None or w.strip()) for line in text.splitlines()]
+    assert capsys.readouterr().out.splitlines() == one + one
+    bad = tmp_path / "bad.txt"
+    data = (text + "\n").encode() * 3
+    bad.write_bytes(data + "好".encode()[:2] + b"\n")
+    assert main(["pinyin", str(f), str(bad)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    line = data.count(b"\n") + 1
+    assert f"invalid UTF-8 at byte offset {len(data)} (line {line})" in captured.err
+
+
+def test_pinyin_reads_stdin_through_a_spool():
+    r = run(["pinyin", "--tone", "numbers"], ("银行\n" * 50_000).encode())
+    assert r.returncode == 0 and r.stdout.decode().splitlines() == ["yin2hang2"] * 50_000
