@@ -18,12 +18,12 @@ import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-from importlib import resources
 from typing import Any
 
 import numpy as np
 
 from .segment import Tables, WordIndex
+from .shipped import load, load_npz
 from .syllables import from_marks
 
 # Particles and suffixes whose neutral tone is grammar, not the word: neutral="full" keeps them
@@ -47,11 +47,8 @@ class Lexicon:
     """Character and word readings loaded from a lexicon artifact. Treat as immutable."""
 
     def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
-        if path is None:
-            with resources.as_file(resources.files("pinzhu") / "data" / "lexicon.npz") as p:
-                data = dict(np.load(p))
-        else:
-            data = dict(np.load(path))
+        # Read-only arrays over a memory map of the file (pinzhu.shipped): no copy, no CRC pass.
+        data = load("lexicon.npz") if path is None else load_npz(path)
         self.syllables: tuple[str, ...] = ("",) + tuple(bytes(data["syllables"]).decode("utf-8").split("\n"))
         self.syllable_id: dict[str, int] = {s: i for i, s in enumerate(self.syllables)}
         self._char_cps = data["char_cps"]

@@ -24,12 +24,14 @@ from __future__ import annotations
 import functools
 import json
 import os
-from importlib import resources
 from typing import Sequence
 
 import numpy as np
 
-__all__ = ["PolyphoneModel", "load_default"]
+from . import shipped
+from .shipped import load_npz
+
+__all__ = ["PolyphoneModel", "load_default", "shipped_outline"]
 
 try:  # the same scores in C (see _modelcore.c); numpy below where no compiler was available
     from . import _modelcore
@@ -276,18 +278,20 @@ class PolyphoneModel:
         return cls._from_npz(path)
 
     @classmethod
-    def _from_npz(cls, path) -> "PolyphoneModel":
-        with np.load(path, allow_pickle=False) as z:
-            config = json.loads(bytes(z["config"]).decode("utf-8"))
-            rd = bytes(z["readings"]).decode("utf-8").split("\n")
-            readings = [tuple(line.split(" ")) for line in rd]
-            W = z["W"]
-            scale = float(z["scale"])
-            chars_cp = z["chars"]
-            hw = z["hint_table"] if "hint_table" in z.files else None
-            prior = z["prior"] if "prior" in z.files else None
-            dense = (z["emb_cps"], z["emb"], z["V"]) if "V" in z.files else None
-            cal = z["calibration"] if "calibration" in z.files else None
+    def _from_npz(cls, source) -> "PolyphoneModel":
+        # a path, or its arrays already read: stored members memory-mapped, deflated ones
+        # inflated (pinzhu.shipped)
+        z = source if isinstance(source, dict) else load_npz(source)
+        config = json.loads(bytes(z["config"]).decode("utf-8"))
+        rd = bytes(z["readings"]).decode("utf-8").split("\n")
+        readings = [tuple(line.split(" ")) for line in rd]
+        W = z["W"]
+        scale = float(z["scale"])
+        chars_cp = z["chars"]
+        hw = z["hint_table"] if "hint_table" in z else None
+        prior = z["prior"] if "prior" in z else None
+        dense = (z["emb_cps"], z["emb"], z["V"]) if "V" in z else None
+        cal = z["calibration"] if "calibration" in z else None
         return cls(chars_cp, readings, W, scale, config, hw, prior, dense, cal)
 
     # -- queries -------------------------------------------------------------------------
@@ -395,6 +399,12 @@ class PolyphoneModel:
 @functools.lru_cache(maxsize=1)
 def load_default() -> PolyphoneModel:
     """The shipped weights (``pinzhu/data/model.npz``), loaded once."""
-    ref = resources.files("pinzhu").joinpath("data", "model.npz")
-    with resources.as_file(ref) as p:
-        return PolyphoneModel._from_npz(p)
+    return PolyphoneModel._from_npz(shipped.load("model.npz"))
+
+
+@functools.lru_cache(maxsize=1)
+def shipped_outline() -> tuple[frozenset[str], int]:
+    """The characters the shipped model decides and its reading slots, read without its weights
+    (the reading engine binds them at once and loads the weights when a text first needs them)."""
+    z = shipped.load("model.npz", only=("chars", "config"))
+    return frozenset(chr(int(c)) for c in z["chars"]), int(json.loads(bytes(z["config"]).decode("utf-8"))["slots"])

@@ -34,7 +34,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
 import numpy as np
@@ -42,6 +41,7 @@ import numpy as np
 from .lexicon import HAN_RANGES, TABLE_SIZE
 from .read import Reading
 from .segment import SRC_CONT, SRC_USER
+from .shipped import read_text
 
 MODES = ("auto", "surname", "head", "off")
 # How sure an "auto" detection is (the probability a reading it sets carries); a name the
@@ -102,7 +102,7 @@ class NameData:
 @lru_cache(maxsize=1)
 def data() -> NameData:
     """The shipped names data (``data/names.tsv``), loaded once."""
-    text = (resources.files("pinzhu") / "data" / "names.tsv").read_text(encoding="utf-8")
+    text = read_text("names.tsv")
     surnames: dict[str, tuple[tuple[str, ...], bool]] = {}
     given: dict[str, float] = {}
     for line in text.splitlines():
@@ -388,7 +388,7 @@ def _given_ok(given: str, d: NameData) -> bool:
 
 @lru_cache(maxsize=1)
 def _common() -> frozenset[str]:
-    text = (resources.files("pinzhu") / "data" / "common_chars.txt").read_text(encoding="utf-8")
+    text = read_text("common_chars.txt")
     return frozenset(ln for ln in text.splitlines() if ln and not ln.startswith("#"))
 
 
