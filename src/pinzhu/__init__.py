@@ -1,6 +1,7 @@
 """pinzhu (拼注): Chinese text to pinyin in context.
 
-This file only re-exports: the pipeline lives in :mod:`pinzhu.pipeline`, options in
+This file only re-exports (annotate, strip, audit, fix, search and ranking on first use): the
+pipeline lives in :mod:`pinzhu.pipeline`, options in
 :mod:`pinzhu.config`, annotate in :mod:`pinzhu.render`, strip, audit and fix in :mod:`pinzhu.strip`,
 :mod:`pinzhu.audit` and :mod:`pinzhu.fix` (modules that can be called as their functions).
 
@@ -15,26 +16,54 @@ This file only re-exports: the pipeline lives in :mod:`pinzhu.pipeline`, options
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import importlib
+from typing import TYPE_CHECKING, Any
 
-from . import audit, fix, strip  # the modules, callable: pinzhu.audit(text), pinzhu.strip(text), pinzhu.fix(text)
 from ._version import __version__
-from .audit import Finding, ScanResult, scan
 from .config import AuditOptions, Config, StripOptions
-from .fix import Correction, explain_fix, places
 from .lexicon import Lexicon, LexiconError, UserDict, default_lexicon
 from .pipeline import (pinyin, pinyin_many, pinyin_with_confidence, reading, reading_many, readings, words,
                        words_many)
-from .ranking import Alternative, alternatives, heteronyms
 from .read import Reading
-from .search import Matcher, match, sort_key, sort_keys
-from .render import AnnotateOptions, annotate, annotate_many
-from .strip import explain_strip
 
-if TYPE_CHECKING:  # what type checkers should see: the functions the modules call
-    from .audit import audit  # noqa: F811
-    from .fix import fix  # noqa: F811
-    from .strip import strip  # noqa: F811
+# Loaded on first use (PEP 562), so that ``import pinzhu; pinzhu.pinyin(...)`` never pays for
+# annotate, strip, audit, fix, search or ranking (issue #18: start-up). name -> (module, attribute;
+# None: the module itself — audit, strip and fix are callable as their functions).
+_LAZY: dict[str, tuple[str, str | None]] = {
+    "audit": ("audit", None), "strip": ("strip", None), "fix": ("fix", None),
+    "Finding": ("audit", "Finding"), "ScanResult": ("audit", "ScanResult"), "scan": ("audit", "scan"),
+    "Correction": ("fix", "Correction"), "explain_fix": ("fix", "explain_fix"), "places": ("fix", "places"),
+    "Alternative": ("ranking", "Alternative"), "alternatives": ("ranking", "alternatives"),
+    "heteronyms": ("ranking", "heteronyms"),
+    "Matcher": ("search", "Matcher"), "match": ("search", "match"), "sort_key": ("search", "sort_key"),
+    "sort_keys": ("search", "sort_keys"),
+    "AnnotateOptions": ("render", "AnnotateOptions"), "annotate": ("render", "annotate"),
+    "annotate_many": ("render", "annotate_many"),
+    "explain_strip": ("strip", "explain_strip"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    spec = _LAZY.get(name)
+    if spec is None:
+        raise AttributeError(f"module 'pinzhu' has no attribute {name!r}")
+    module = importlib.import_module(f".{spec[0]}", __name__)
+    value = module if spec[1] is None else getattr(module, spec[1])
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
+
+if TYPE_CHECKING:  # what type checkers should see: the names above, and the functions the modules call
+    from .audit import Finding, ScanResult, audit, scan  # noqa: F401
+    from .fix import Correction, explain_fix, fix, places  # noqa: F401
+    from .ranking import Alternative, alternatives, heteronyms  # noqa: F401
+    from .render import AnnotateOptions, annotate, annotate_many  # noqa: F401
+    from .search import Matcher, match, sort_key, sort_keys  # noqa: F401
+    from .strip import explain_strip, strip  # noqa: F401
 
 __all__ = [
     "Alternative", "alternatives", "heteronyms", "Matcher", "match", "sort_key", "sort_keys",
