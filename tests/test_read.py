@@ -359,3 +359,62 @@ def test_engine_checks_its_arguments():
     with pytest.raises(TypeError, match=r"texts\[1\]"):
         e.pinyin_many(["ok", 3], ())
     assert e.pinyin("", ()) == [] and e.pinyin_many([], ()) == []
+
+
+def test_the_shipped_model_loads_its_weights_when_a_text_first_needs_them():
+    """Start-up (issue #18): the engine binds the model's characters at once and reads its
+    weights only when a text first asks the model; the answers are the eager model's."""
+    import subprocess
+    import sys
+
+    code = (
+        "import pinzhu\n"
+        "from pinzhu.read import default_model\n"
+        "a = pinzhu.pinyin('今天我们去银行办事', tone='numbers')\n"
+        "m = default_model()\n"
+        "print(m is None or not m.loaded)\n"
+        "b = pinzhu.pinyin_many(['他还没有回来。', '为家乡的发展'], tone='numbers')\n"
+        "print(m is None or m.loaded)\n"
+        "from pinzhu.model import PolyphoneModel\n"
+        "from pinzhu.read import engine\n"
+        "e = engine(model=PolyphoneModel.load())\n"
+        "style = (None, *e.lexicon.syllables[1:])\n"
+        "print([e.pinyin(t, style) for t in ['今天我们去银行办事', '他还没有回来。', '为家乡的发展']] == [a, *b])\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["True", "True", "True"]
+
+
+@pytest.mark.skipif(_segcore is None, reason="C extension not built")
+def test_a_failing_model_loader_fails_the_call_and_a_later_call_loads_it():
+    """The engine's lazy model: a loader that raises makes the call that needed the model raise
+    (no half-bound model); texts that never ask the model read without it; the next text that
+    asks calls the loader again, and then reads as the eagerly bound engine does."""
+    from pinzhu.model import PolyphoneModel
+    from pinzhu.read import Engine, ShippedModel
+    from pinzhu.segment import bound_engine
+
+    lex = default_lexicon()
+    eager = Engine(lex, PolyphoneModel.load(), True, None, "lexical")
+    lazy_model = ShippedModel()
+    lazy = Engine(lex, lazy_model, True, None, "lexical")
+    parts = lazy._model_parts
+    calls = []
+
+    def loader():
+        calls.append(1)
+        if len(calls) == 1:
+            raise OSError("weights unreadable")
+        return parts()
+
+    core = bound_engine(lex.index, None, lazy.tables, True, loader=loader, slots=lazy_model.slots)
+    style = tuple(lex.syllables)
+    assert core.has_model and not core.model_loaded
+    with pytest.raises(OSError, match="weights unreadable"):
+        core.pinyin("他还没有回来。", style)
+    assert core.pinyin("银行", style) == eager.pinyin("银行", style) and len(calls) == 1
+    texts = ["他还没有回来。", "为家乡的发展", "他跑得很快。"]
+    assert core.pinyin_many(texts, style) == eager.pinyin_many(texts, style)
+    assert core.model_loaded and len(calls) == 2
+    with pytest.raises(TypeError, match="loader"):
+        bound_engine(lex.index, None, lazy.tables, True, loader=loader, slots=0)

@@ -412,10 +412,12 @@ done:
  *   hint_slot: per code point, the hint slot the model gets for that character's most common
  *     reading; None: every position gets hint_none (the model reads no hints).
  *   full_tone (per code point) and is_neutral (per syllable id): neutral="full" swaps a lexicon
- *     word's neutral tone for the character's full one; None: lexical neutral tones stay. */
+ *     word's neutral tone for the character's full one; None: lexical neutral tones stay.
+ * Engine(..., loader, slots) with scorer None: the model comes when a text first needs it:
+ *   loader() -> (scorer, model_syl, hint_slot, hint_none); slots: its reading slots. */
 typedef struct {
     PyObject_HEAD
-    PyObject *index, *user, *scorer;
+    PyObject *index, *user, *scorer, *loader;
     Py_buffer views[9];
     int held;
     Tables tb;
@@ -433,7 +435,7 @@ static const PinzhuModelAPI *model_api = NULL;
 
 static void Engine_dealloc(EngineObject *self) {
     for (int k = 0; k < self->held; k++) PyBuffer_Release(&self->views[k]);
-    Py_XDECREF(self->index); Py_XDECREF(self->user); Py_XDECREF(self->scorer);
+    Py_XDECREF(self->index); Py_XDECREF(self->user); Py_XDECREF(self->scorer); Py_XDECREF(self->loader);
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
 
@@ -441,6 +443,10 @@ static void Engine_dealloc(EngineObject *self) {
 static int engine_view(EngineObject *self, PyObject *obj, const void **buf, Py_ssize_t *len, Py_ssize_t itemsize,
                        const char *name) {
     if (obj == Py_None) { *buf = NULL; *len = 0; return 0; }
+    if (self->held >= (int)(sizeof self->views / sizeof self->views[0])) {
+        PyErr_Format(PyExc_ValueError, "Engine: no room to hold %s (a model loaded after a failed try)", name);
+        return -1;
+    }
     Py_buffer *v = &self->views[self->held];
     if (PyObject_GetBuffer(obj, v, PyBUF_C_CONTIGUOUS) < 0) return -1;
     self->held++;
@@ -453,15 +459,58 @@ static int engine_view(EngineObject *self, PyObject *obj, const void **buf, Py_s
     return 0;
 }
 
+/* The model's part of the engine: its scorer, and the syllable id of each classifier row's
+ * reading slots and the hint tables (see Engine_init). */
+static int engine_set_model(EngineObject *self, PyObject *scorer, PyObject *msyl, PyObject *hints, long long hint_none) {
+    const void *p;
+    Py_ssize_t n6;
+    if (!model_api) {
+        model_api = PyCapsule_Import(PINZHU_MODEL_API_NAME, 0);
+        if (!model_api) return -1;
+        if (model_api->version != PINZHU_MODEL_API_VERSION) {
+            model_api = NULL;
+            PyErr_SetString(PyExc_ImportError, "Engine: pinzhu._modelcore has another C API version");
+            return -1;
+        }
+    }
+    int slots = model_api->slots(scorer);
+    if (slots < 1) {
+        PyErr_SetString(PyExc_TypeError, "Engine: scorer must be a pinzhu._modelcore.Scorer");
+        return -1;
+    }
+    if (self->slots && slots != self->slots) {
+        PyErr_Format(PyExc_ValueError, "Engine: the model has %d reading slots, not the %d announced", slots, self->slots);
+        return -1;
+    }
+    if (engine_view(self, msyl, &p, &self->model_syl_len, 2, "model_syl") < 0) return -1;
+    self->model_syl = p;
+    if (engine_view(self, hints, &p, &n6, 8, "hint_slot") < 0) return -1;
+    self->hint_slot = p;
+    self->hint_none = hint_none;
+    if (msyl == Py_None || self->model_syl_len % slots) {
+        PyErr_SetString(PyExc_ValueError, "Engine: model_syl needs one entry per classifier row and slot");
+        return -1;
+    }
+    if (hints != Py_None && n6 != self->tb.nt) {
+        PyErr_SetString(PyExc_ValueError, "Engine: hint_slot needs one entry per code point");
+        return -1;
+    }
+    self->slots = slots;
+    Py_INCREF(scorer); self->scorer = scorer;
+    return 0;
+}
+
 static int Engine_init(EngineObject *self, PyObject *args, PyObject *kwds) {
     PyObject *ixo, *uxo, *cs, *dsyl, *dshare, *cflags, *t2s, *scorer, *msyl, *hints, *full, *neutral;
+    PyObject *loader = Py_None;
     long long hint_none;
+    int slots = 0;
     if (self->held || self->index) {
         PyErr_SetString(PyExc_TypeError, "Engine is already initialised");
         return -1;
     }
-    if (!PyArg_ParseTuple(args, "O!OOOOOOOOOLOO", &IndexType, &ixo, &uxo, &cs, &dsyl, &dshare, &cflags, &t2s,
-                          &scorer, &msyl, &hints, &hint_none, &full, &neutral))
+    if (!PyArg_ParseTuple(args, "O!OOOOOOOOOLOO|Oi", &IndexType, &ixo, &uxo, &cs, &dsyl, &dshare, &cflags, &t2s,
+                          &scorer, &msyl, &hints, &hint_none, &full, &neutral, &loader, &slots))
         return -1;
     if (!((IndexObject *)ixo)->held || (uxo != Py_None && (!PyObject_TypeCheck(uxo, &IndexType)
                                                             || !((IndexObject *)uxo)->held))) {
@@ -470,7 +519,7 @@ static int Engine_init(EngineObject *self, PyObject *args, PyObject *kwds) {
     }
     Py_INCREF(ixo); self->index = ixo;
     if (uxo != Py_None) { Py_INCREF(uxo); self->user = uxo; }
-    Py_ssize_t nt, n2, n3, n4, n5, n6, n7, n8;
+    Py_ssize_t nt, n2, n3, n4, n5, n7, n8;
     const void *p;
     if (engine_view(self, cs, &p, &nt, 4, "char_score") < 0) return -1;
     self->tb.cs = p;
@@ -487,43 +536,48 @@ static int Engine_init(EngineObject *self, PyObject *args, PyObject *kwds) {
         PyErr_SetString(PyExc_ValueError, "Engine: the tables must have one entry per code point of the same range");
         return -1;
     }
-    if (engine_view(self, msyl, &p, &self->model_syl_len, 2, "model_syl") < 0) return -1;
-    self->model_syl = p;
-    if (engine_view(self, hints, &p, &n6, 8, "hint_slot") < 0) return -1;
-    self->hint_slot = p;
-    self->hint_none = hint_none;
     if (engine_view(self, full, &p, &n7, 2, "full_tone") < 0) return -1;
     self->full_tone = p;
     if (engine_view(self, neutral, &p, &n8, 1, "is_neutral") < 0) return -1;
     self->is_neutral = p;
     self->n_syl = n8;
-    if ((hints != Py_None && n6 != nt) || (full != Py_None && (n7 != nt || neutral == Py_None))) {
-        PyErr_SetString(PyExc_ValueError, "Engine: hint_slot and full_tone need one entry per code point, "
-                                          "full_tone needs is_neutral");
+    if (full != Py_None && (n7 != nt || neutral == Py_None)) {
+        PyErr_SetString(PyExc_ValueError, "Engine: full_tone needs one entry per code point, and is_neutral");
         return -1;
     }
-    if (scorer != Py_None) {
-        if (!model_api) {
-            model_api = PyCapsule_Import(PINZHU_MODEL_API_NAME, 0);
-            if (!model_api) return -1;
-            if (model_api->version != PINZHU_MODEL_API_VERSION) {
-                model_api = NULL;
-                PyErr_SetString(PyExc_ImportError, "Engine: pinzhu._modelcore has another C API version");
-                return -1;
-            }
-        }
-        self->slots = model_api->slots(scorer);
-        if (self->slots < 1) {
-            PyErr_SetString(PyExc_TypeError, "Engine: scorer must be a pinzhu._modelcore.Scorer");
+    if (scorer != Py_None) return engine_set_model(self, scorer, msyl, hints, hint_none);
+    if (loader != Py_None) {   /* the model comes on first need: loader() -> (scorer, model_syl, hint_slot, hint_none) */
+        if (!PyCallable_Check(loader) || slots < 1) {
+            PyErr_SetString(PyExc_TypeError, "Engine: a loader must be callable and come with the model's slots");
             return -1;
         }
-        if (msyl == Py_None || self->model_syl_len % self->slots) {
-            PyErr_SetString(PyExc_ValueError, "Engine: model_syl needs one entry per classifier row and slot");
-            return -1;
-        }
-        Py_INCREF(scorer); self->scorer = scorer;
+        Py_INCREF(loader); self->loader = loader;
+        self->slots = slots;
     }
     return 0;
+}
+
+/* The model, from the loader, the first time a text needs it. The loader runs Python (and
+ * may let another thread in, which may call it too): whoever finishes second finds the model
+ * bound and drops its copy, so the views are taken once. */
+static int engine_load_model(EngineObject *self) {
+    PyObject *loader = self->loader;
+    Py_INCREF(loader);
+    PyObject *res = PyObject_CallNoArgs(loader);
+    Py_DECREF(loader);
+    if (!res) return -1;
+    if (self->scorer) { Py_DECREF(res); return 0; }
+    PyObject *scorer, *msyl, *hints;
+    long long hint_none;
+    if (!PyArg_ParseTuple(res, "OOOL;the loader must return (scorer, model_syl, hint_slot, hint_none)", &scorer,
+                          &msyl, &hints, &hint_none)) {
+        Py_DECREF(res);
+        return -1;
+    }
+    int rc = engine_set_model(self, scorer, msyl, hints, hint_none);
+    Py_DECREF(res);
+    if (rc == 0) Py_CLEAR(self->loader);
+    return rc;
 }
 
 /* Scratch for reading texts of up to cap code points: one block, on the stack (inline) for
@@ -586,10 +640,18 @@ static int scratch_fit(Scratch *s, Py_ssize_t n, int slots) {
 }
 
 /* One text read completely (segmentation, the model, the neutral-tone swap) into s->syl/s->src.
- * The text is in s->t (as read), n code points. No Python objects touched. */
-static void engine_read(const EngineObject *e, Scratch *s, Py_ssize_t n) {
+ * The text is in s->t (as read), n code points. No Python objects touched, but for the
+ * loader the first time a text needs the model; -1 with an exception set if it fails. */
+static int engine_read(EngineObject *e, Scratch *s, Py_ssize_t n) {
     const IndexObject *ix = (const IndexObject *)e->index, *ux = (const IndexObject *)e->user;
     segment(&e->tb, ix, ux, s->t, n, s->route, s->choice, s->syl, s->src, NULL, s->flags);
+    if (!e->scorer && e->loader) {
+        for (Py_ssize_t i = 0; i < n; i++)
+            if (s->flags[i] & 2) {
+                if (engine_load_model(e) < 0) return -1;
+                break;
+            }
+    }
     if (e->scorer) {
         Py_ssize_t m = 0;
         for (Py_ssize_t i = 0; i < n; i++)
@@ -623,6 +685,7 @@ static void engine_read(const EngineObject *e, Scratch *s, Py_ssize_t n) {
             if ((s->src[i] & 3) == SRC_WORD && f && sy < e->n_syl && e->is_neutral[sy]) s->syl[i] = f;
         }
     }
+    return 0;
 }
 
 /* The style table: a tuple of one object per syllable id (id 0: None). */
@@ -748,7 +811,7 @@ static int engine_text(EngineObject *self, Scratch *s, PyObject *text, const Aft
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
     if (scratch_fit(s, n, self->slots) < 0) return -1;
     s->mapped = map_str(&self->tb, text, s->t);
-    engine_read(self, s, n);
+    if (engine_read(self, s, n) < 0) return -1;
     Py_ssize_t m = after_where(af, s, n);   /* the model is done with s->pos */
     if (m && after_apply(af, s, n, m, text) < 0) return -1;
     return 0;
@@ -929,6 +992,10 @@ done:
 }
 
 static PyObject *Engine_has_model(EngineObject *self, void *closure) {
+    return PyBool_FromLong(self->scorer != NULL || self->loader != NULL);
+}
+
+static PyObject *Engine_model_loaded(EngineObject *self, void *closure) {
     return PyBool_FromLong(self->scorer != NULL);
 }
 
@@ -947,6 +1014,7 @@ static PyMethodDef Engine_methods[] = {
 
 static PyGetSetDef Engine_getset[] = {
     {"has_model", (getter)Engine_has_model, NULL, "whether the model decides inside the engine", NULL},
+    {"model_loaded", (getter)Engine_model_loaded, NULL, "whether the model is bound (not waiting for its loader)", NULL},
     {NULL, NULL, NULL, NULL, NULL}
 };
 

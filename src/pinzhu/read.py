@@ -23,6 +23,11 @@ import numpy as np
 from .lexicon import TABLE_SIZE, Lexicon, UserDict, default_lexicon
 from .segment import SRC_CHAR, SRC_CONT, Arrays, bound_engine, read_arrays, user_index, word_spans
 
+try:  # the model's C scorer; without it the model runs in numpy, outside the C engine
+    from . import _modelcore
+except ImportError:  # pragma: no cover - exercised only on installs without the extension
+    _modelcore = None
+
 SRC_MODEL = 4  # the model's choice
 
 
@@ -71,13 +76,42 @@ class Reading:
         return word_spans(self.src, self.han)
 
 
+class ShippedModel:
+    """The shipped polyphone model, its weights read on first use (issue #18: start-up): its
+    characters and reading slots are known at once, so the engine binds them; the weights (the
+    bulk of the file) load when a text first asks the model, or anything else of it is used.
+    Every attribute but ``chars``, ``slots`` and ``loaded`` is the loaded model's."""
+
+    def __init__(self) -> None:
+        from .model import shipped_outline
+
+        self.chars, self.slots = shipped_outline()
+        self._model: Any = None
+
+    @property
+    def loaded(self) -> bool:
+        return self._model is not None
+
+    def load(self) -> Any:
+        """The model itself (``pinzhu.model.PolyphoneModel``), loaded once."""
+        if self._model is None:
+            from .model import PolyphoneModel
+
+            self._model = PolyphoneModel.load()
+        return self._model
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return getattr(self.load(), name)
+
+
 @lru_cache(maxsize=1)
 def default_model() -> Any:
-    """The shipped polyphone model, or None where no weights ship (loaded once; immutable)."""
+    """The shipped polyphone model (:class:`ShippedModel`: weights read on first use), or None
+    where no weights ship (made once; immutable)."""
     try:
-        from .model import PolyphoneModel
-
-        return PolyphoneModel.load()
+        return ShippedModel()
     except (ImportError, FileNotFoundError, OSError):
         return None
 
@@ -132,14 +166,25 @@ class Engine:
 
     def _core(self, traditional: bool) -> Any:
         lex, mdl = self.lexicon, self.model
+        full = (lex.full_tone, lex.is_neutral.astype(np.uint8)) if self.neutral == "full" else (None, None)
+        if isinstance(mdl, ShippedModel) and not mdl.loaded and _modelcore is not None:
+            # the weights come when a text first asks the model (the C engine calls the loader)
+            return bound_engine(lex.index, self.user, self.tables, traditional, None, None, None, 0, *full,
+                                loader=self._model_parts, slots=mdl.slots)
         scorer = getattr(mdl, "scorer", None) if mdl is not None else None
         model_syl = hint_slot = None
         hint_none = 0
         if scorer is not None:
             model_syl, hint_slot, hint_none = _model_tables(mdl, lex)
-        full = (lex.full_tone, lex.is_neutral.astype(np.uint8)) if self.neutral == "full" else (None, None)
         return bound_engine(lex.index, self.user, self.tables, traditional, scorer, model_syl, hint_slot,
                             hint_none, *full)
+
+    def _model_parts(self) -> tuple[Any, np.ndarray, np.ndarray | None, int]:
+        """What the C engine needs of the model, loading its weights: (scorer, model_syl, hint_slot, hint_none)."""
+        mdl = self.model.load()
+        if mdl.scorer is None:
+            raise RuntimeError("the shipped model has no C scorer (weights the C scorer cannot read)")
+        return (mdl.scorer, *_model_tables(mdl, self.lexicon))
 
     def read(self, text: str) -> Reading:
         """The whole reading of ``text``: syllable ids, sources, probabilities (see :func:`read`)."""

@@ -102,15 +102,17 @@ def read_arrays(index: Any, user: Any, cps: np.ndarray, tables: Tables) -> Array
 
 def bound_engine(index: Any, user: Any, tables: Tables, traditional: bool, scorer: Any = None,
                  model_syl: np.ndarray | None = None, hint_slot: np.ndarray | None = None, hint_none: int = 0,
-                 full_tone: np.ndarray | None = None, is_neutral: np.ndarray | None = None) -> Any:
+                 full_tone: np.ndarray | None = None, is_neutral: np.ndarray | None = None, *,
+                 loader: Any = None, slots: int = 0) -> Any:
     """The C engine (``_segcore.Engine``) with these tables, indexes and model bound once, or None
     where the extension was not built (or the index is the pure-Python twin). See
-    ``pinzhu.read.Engine`` for what it reads and the path it must equal."""
+    ``pinzhu.read.Engine`` for what it reads and the path it must equal. ``loader`` (with the
+    model's ``slots``) instead of a scorer: the model comes when a text first needs it."""
     if _segcore is None or isinstance(index, PyWordIndex) or isinstance(user, PyWordIndex):
         return None
-    return _segcore.Engine(index, user, tables.char_score, tables.default_syl, tables.default_share,
-                           tables.cflags, tables.t2s if traditional else None, scorer, model_syl, hint_slot,
-                           hint_none, full_tone, is_neutral)
+    args = (index, user, tables.char_score, tables.default_syl, tables.default_share, tables.cflags,
+            tables.t2s if traditional else None, scorer, model_syl, hint_slot, hint_none, full_tone, is_neutral)
+    return _segcore.Engine(*args, loader, slots) if loader is not None else _segcore.Engine(*args)
 
 
 def hook_positions(first: np.ndarray, norm: np.ndarray, src: np.ndarray) -> list[int] | None:
