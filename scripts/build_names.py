@@ -10,7 +10,9 @@ Two kinds of line, ``kind<TAB>...``:
   than surnames, or their surname reading is contested in use (``FORM_ONLY``).
 * ``given<TAB>芳<TAB>2.31`` — how much likelier a character is in a given name than in running
   text (log ratio of its share of given-name characters in jieba's person names to its share of
-  text in the lexicon's unigram model); only characters with a positive score. Person names are
+  text in the lexicon's unigram model); characters scoring above ``GIVEN_FLOOR``: name-like ones
+  (芳 2.31) and neutral ones that given names still use (国 -0.34, 新 -0.02), so a two-character
+  given name may hold one (国栋); a common character without a line is not name-like (在, 被). Person names are
   jieba's (POS nr/nrfg, jieba 0.42.1 ``dict.txt``, MIT) of two or three characters starting with
   one of its ``TOP_SURNAMES`` most frequent first characters.
 
@@ -42,6 +44,7 @@ EXTRA = {"种": "chong2", "秘": "bi4", "祭": "zhai4", "黑": "he4", "蔚": "yu
 FORM_ONLY = set("那都要能过相六哈撒钻重朝长万黑洗种秘祭蔚宁")
 MIN_GIVEN = 3        # a character seen fewer times in given names gets no score
 TOP_SURNAMES = 300   # given-name statistics come from names starting with these (less tag noise)
+GIVEN_FLOOR = -1.0   # scores at or below this are not written (function words: 在 -3.2, 被 -3.4)
 
 
 def fetch_surnames(cache: Path) -> Path:
@@ -108,7 +111,7 @@ def main() -> None:
         if n < MIN_GIVEN or ord(c) >= len(text_share) or text_share[ord(c)] <= 0:
             continue
         score = math.log(n / total) - math.log(text_share[ord(c)])
-        if score > 0:
+        if score > GIVEN_FLOOR:
             scores[c] = round(score, 2)
 
     lines = [f"surname\t{k}\t{' '.join(v)}\t{'form' if k in FORM_ONLY else 'auto'}" for k, v in surnames.items()]

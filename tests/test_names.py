@@ -25,6 +25,15 @@ def num(text, **kw):
     ("记者曾小明报道", 2, "zeng1"),       # a role before the name
     ("老单说", 1, "shan4"),              # an address prefix and a verb of speech
     ("曾庆红出席会议", 0, "zeng1"),       # a person jieba lists, that the lexicon reads cèng
+    ("航天员解晓明在空间站工作。", 3, "xie4"),  # a role word before (…员, …家, …长)
+    ("副局长单国栋表示", 3, "shan4"),      # a two-character given name with an everyday character (国)
+    ("责任编辑：仇立新", 5, "qiu2"),       # a by-line: a role and a colon
+    ("文／解冰", 2, "xie4"),                # … or a slash
+    ("单晓红昨天去了杭州。", 0, "shan4"),   # a sentence's start, a very name-like given name
+    ("“别急，”仇大山把烟掐灭。", 5, "qiu2"),  # who spoke, after a quotation
+    ("获奖的是查思雨、刘凯和王芳。", 4, "zha1"),  # an item of a list of names
+    ("王芳与区伟在会上发言。", 3, "ou1"),       # two names joined by 与
+    ("何正清经理和单颖主管一起来了。", 6, "shan4"),  # a post after the full name
 ])
 def test_auto_finds_names_from_context(text, i, want):
     assert num(text)[i] == want
@@ -42,9 +51,28 @@ def test_auto_finds_names_from_context(text, i, want):
     ("燕麦片", 0, "yan4"),
     ("这时天已经蒙蒙亮了", 5, "meng1"),   # a reduplication jieba tags as a person
     ("区长来了", 0, "qu1"),
+    ("曾多次获奖。", 0, "ceng2"),          # a sentence's start, but no given name follows
+    ("解开绳子", 0, "jie3"),
+    ("单从数量上看", 0, "dan1"),
+    ("对任天堂粉丝来说", 1, "ren4"),        # a listed "person" whose given name is no name (天 0.21)
+    ("他在分校任仓库主管一职。", 4, "ren4"),  # a learner's word (仓库) is no given name without a cue before
+    ("辞职回乡，任云南某校校长。", 5, "ren4"),  # a place after a clause's start: served in Yunnan
+    ("大家都是男生乐癫乐癫的。", 6, "le4"),  # 男生 is no title
+    ("解脲支原体呈阳性。", 0, "jie3"),      # a rare character alone is no name at a sentence's start
+    ("作者曾著有三本书。", 2, "ceng2"),     # one given-name character must be name-like (著 0.14)
+    ("有天奇股份、乐凯新材等公司。", 6, "le4"),  # an item after 、 counts only beside a name
+    ("穿过沼泽，盖雷布伦森林就在眼前。", 5, "gai4"),  # a transliteration goes on after the "given name"
 ])
 def test_auto_leaves_everyday_words(text, i, want):
     assert num(text)[i] == want
+
+
+def test_detect_every_finds_names_whatever_their_surname():
+    from pinzhu.read import read
+
+    r = read("记者单晓东和李静报道")
+    assert names.detect(r) == [(2, "单")]  # the surname whose reading changes
+    assert names.detect(r, every=True) == [(2, "单"), (6, "李")]  # every name, not 晓 or 东 inside one
 
 
 def test_given_names_keep_the_engines_reading():

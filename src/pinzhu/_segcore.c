@@ -717,7 +717,7 @@ static int engine_ready(EngineObject *self) {
  * one a given name may hold, 32 one a given name may start with, 64 the second character of a
  * two-character surname. The hook runs only where a
  * surname starts a word two characters longer than itself whose last two may be a given name
- * (not a reduplication), or a word of its own length with
+ * (not a reduplication), or a word of its own length at the text's start or with
  * a cue right before it, right after it, or after one or two given-name characters; it gets
  * (the text as read, the sources as bytes, those positions) and returns (position, syllable
  * id) pairs. */
@@ -752,7 +752,7 @@ static Py_ssize_t hook_positions(const uint8_t *first, Py_ssize_t first_len, con
         if (!maybe && (((f & 1) && len == 1) || ((f & 2) && len == 2))) {   /* a surname on its own */
             uint8_t x = e < n ? after_bits(af, t[e]) : 0, y = e + 1 < n ? after_bits(af, t[e + 1]) : 0;
             uint8_t z = e + 2 < n ? after_bits(af, t[e + 2]) : 0;
-            maybe = (i >= 1 && (after_bits(af, t[i - 1]) & 8))   /* a cue before */
+            maybe = i == 0 || (after_bits(af, t[i - 1]) & 8)      /* the text's start, a cue before */
                     || (x & 4)                                      /* a cue right after */
                     || ((x & 32) && (y & 4))                        /* a given name, then a cue */
                     || ((x & 32) && (y & 16) && (z & 4));

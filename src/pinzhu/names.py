@@ -53,7 +53,7 @@ TITLES = tuple(sorted(set(
     "先生 女士 小姐 老师 教授 同志 师傅 大夫 医生 护士 经理 主任 书记 局长 部长 院长 校长 主席 总理 省长 市长 "
     "县长 镇长 村长 厂长 处长 科长 所长 站长 社长 会长 司令 总统 董事长 总经理 总裁 老板 队长 班长 连长 团长 师长 "
     "军长 博士 律师 记者 编辑 导演 将军 太太 夫人 阿姨 叔叔 伯伯 大爷 大妈 大娘 大哥 大姐 爷爷 奶奶 姥姥 老先生 "
-    "工程师 会计 掌柜 先生们 警官 法官 委员 议员 大使 教练 主编 代表 老爷 少爷 姑娘 同学 师兄 师姐 师弟 师妹 "
+    "工程师 会计 掌柜 先生们 警官 法官 委员 议员 大使 教练 主编 代表 老爷 少爷 姑娘 同学 师兄 师姐 师弟 师妹 主管 组长 "
     "兄 姐 哥 嫂 婶 叔 伯 总 董 工 老".split()), key=len, reverse=True))
 # Titles a bare surname takes (曾老师, 单先生): personal address only — a post after a bare
 # surname is as often the object of a verb (任总统 "served as president", 第16任总统).
@@ -68,10 +68,30 @@ SPEECH = tuple(sorted(set(
 # Words right before a name or bare surname that say a person follows.
 BEFORE = tuple(sorted(set(
     "姓 名叫 叫做 叫 记者 教授 老师 同学 主任 书记 院士 作家 演员 歌手 导演 总统 总理 主席 先生 女士 画家 诗人 "
-    "学者 专家 朋友 同事 队员 球员 选手 编辑 校长 院长 局长 部长 市长 省长 通讯员 委员 代表 明星 大师".split()),
+    "学者 专家 朋友 同事 队员 球员 选手 编辑 校长 院长 局长 部长 市长 省长 通讯员 委员 代表 明星 大师 "
+    "主编 校对 监制 执笔 统稿 审核 主持 嘉宾 编剧 作者 摄影 策划 撰文 支书 实习生 研究生 医生 "
+    "农民 村民 市民 居民 网友 司机 工人 志愿者 患者 游客".split()),
     key=len, reverse=True))
 # Prefixes of address before a bare surname (老单, 小曾, 阿查): only with a cue after.
 ADDRESS = "老小阿"
+# Last characters of a role word right before a name (航天员, 研究员, 作曲家, 副局长, 总工程师,
+# 主帅, 政委, 作者): a word of two or more characters ending so is a post or trade (not 生:
+# 男生, 学生 are no titles).
+ROLE_END = frozenset("员家长师者帅委官手")
+# Characters between a role and the name in by-lines (责任编辑：仇立新, 文／解冰).
+BYLINE = frozenset("：:／/")
+# Words that join names in a list (查思雨、刘凯; 张立和覃思敏).
+JOIN = ("、", "和", "与", "及", "同")
+# Words after which a clause's subject or a verb's object often starts (由盖文杰负责, 等区伟回来):
+# a name there needs the name-like given name of a name at a clause's start.
+LEFT_WEAK = ("由", "等", "让", "请", "叫", "给", "跟", "对", "向", "被", "把", "有", "是")
+# Closing quotation marks: after a sentence's last punctuation, a name there is who spoke.
+QUOTE_END = frozenset("”」』’")
+# By-line roles that stand before a colon or slash only (文／解冰, 图／罗平).
+BYLINE_ROLES = ("文", "图", "摄", "编")
+# What stands before the start of a sentence or clause, or around an item of a list: punctuation
+# and spaces.
+EDGE = frozenset(" \t\n\r\u3000，。、：；！？“”‘’「」『』（）《》〈〉【】〔〕…—·,.;:!?()[]\"'／/|")
 # Characters that spell foreign names (查尔斯 Charles, 乌拉尔): a given name holding one is a
 # transliteration, not a Chinese given name.
 TRANSLITERATION = frozenset("尔斯克特姆夫拉亚娜维罗伊贝莱奥德普曼顿森里利丁士韦兹西卡塔巴尼格蒂茨诺布萨")
@@ -79,7 +99,17 @@ TRANSLITERATION = frozenset("尔斯克特姆夫拉亚娜维罗伊贝莱奥德普
 NOT_GIVEN = frozenset("的了是在和与及或就也都而把被给对向从为着过吗呢吧啊我你他她它们这那哪谁什么个人不没有很说")
 MAX_GIVEN = 2
 AFTER = TITLES + SPEECH  # any cue that can follow a name
-GIVEN_MIN = 0.5  # a common character's given-name score must reach this
+# How name-like a given name must be (the mean of its characters' scores, data/names.tsv: the
+# log of how much likelier in given names than in running text; a rare character counts RARE):
+# with a cue (a title, a role, a verb of speech), GIVEN_MIN (two characters: no less likely in
+# names than in text; one character, on which all rests: more); with only its place to go on
+# (the start of a sentence or clause, an item of a list), EDGE_MIN. In a two-character given
+# name, each character must reach CHAR_MIN (国栋: 国 -0.34, 栋 2.95).
+GIVEN_MIN = {1: 0.5, 2: 0.0}
+EDGE_MIN = 1.0
+LISTED_MIN = 0.5  # each character of a person jieba lists (曾庆红), with no cue at all
+CHAR_MIN = -0.5
+RARE = 0.5
 
 
 @dataclass(frozen=True)
@@ -202,9 +232,27 @@ class _Words:
         return a, b
 
 
-def detect(r: Reading) -> list[tuple[int, str]]:
-    """Where ``r``'s text names a person: (position, surname) pairs ("auto" mode)."""
-    return _detect(r.norm_text, r.src, r.syl, r.lexicon)
+def detect(r: Reading, *, every: bool = False) -> list[tuple[int, str]]:
+    """Where ``r``'s text names a person: (position, surname) pairs ("auto" mode): the names
+    whose surname reads otherwise in everyday words (单, 曾, 万俟), where the engine has not read
+    it so already. With ``every``, every name "auto" would find, whatever its surname (王, 李).
+
+    >>> from pinzhu.read import read
+    >>> detect(read("记者单晓东和李静")), detect(read("记者单晓东和李静"), every=True)
+    ([(2, '单')], [(2, '单'), (6, '李')])
+    """
+    if not every:
+        return _detect(r.norm_text, r.src, r.syl, r.lexicon)
+    text, src, d = r.norm_text, r.src.tolist(), data()
+    words = _Words(src)
+    out: list[tuple[int, str]] = []
+    for i in range(len(text)):
+        if out and i < out[-1][0] + len(out[-1][1]) + MAX_GIVEN and all(map(_han, text[out[-1][0]:i + 1])):
+            continue  # inside the name just found (单国栋: not 国 as a surname)
+        s = d.surname_at(text, i, auto_only=True)
+        if not src[i] & SRC_CONT and s is not None and _is_name(text, i, s, src, words, d):
+            out.append((i, s))
+    return out
 
 
 def _detect(text: str, src: Any, syl: Any, lex: Any, at: list[int] | None = None) -> list[tuple[int, str]]:
@@ -244,15 +292,16 @@ def hook_table(lex: Any) -> np.ndarray:
     """Per code point, what the one-call engine checks before it calls :func:`auto_syllables`
     (uint8 bits): 1 a character :func:`_detect` examines that may be a one-character surname,
     2 the first character of a compound surname it examines, 64 the second of one, 4 the first
-    character of a cue after a name (TITLES, ADDRESS_TITLES, SPEECH), 8 the last character of a
-    cue before one (BEFORE, 姓, an address prefix), 16 a character a given name may hold
-    (:func:`_given_ok`), 32 one a given name may start with.
+    character of a cue after a name (TITLES, ADDRESS_TITLES, SPEECH, JOIN), 8 the last character
+    of a cue before one (BEFORE, 姓, an address prefix, a role's last character, a joining word,
+    punctuation: EDGE), 16 a character a given name may hold (:func:`_given_score`), 32 one a
+    given name may start with.
 
     The engine calls the hook only where :func:`_is_name` could say yes: a surname starting a
     word two characters longer than itself whose last two may be a given name (a listed
     person, not a reduplication), or a word of its own length with a cue ending right before
-    it, or a cue starting right after it or after one or two given-name characters. A rule that
-    looks at other characters must mark them here (tests/test_names_hook.py holds the hooked
+    it (or the text's start), or a cue starting right after it or after one or two given-name
+    characters. A rule that looks at other characters must mark them here (tests/test_names_hook.py holds the hooked
     path equal to the Reading's)."""
     return _hook_table(lex)
 
@@ -269,14 +318,14 @@ def _hook_table(lex: Any) -> np.ndarray:
             t[ord(k)] |= 1  # a compound's first character that is a surname alone too (长 of 长孙)
         if auto and len(k) == 2 and compound[ord(k[0])]:
             t[ord(k[1])] |= 64
-    for w in TITLES + ADDRESS_TITLES + SPEECH:
+    for w in TITLES + ADDRESS_TITLES + SPEECH + JOIN:
         t[ord(w[0])] |= 4
-    for w in (*BEFORE, "姓", *ADDRESS):
-        t[ord(w[-1])] |= 8
+    for w in (*BEFORE, *BYLINE_ROLES, "姓", *ADDRESS, *JOIN, *ROLE_END, *EDGE, *BYLINE, *LEFT_WEAK, *QUOTE_END):
+        t[ord(w[-1])] |= 8  # (the start of the text counts too: _segcore)
     common = _common()
     for lo, hi in HAN_RANGES:
         t[lo:min(hi, TABLE_SIZE - 2) + 1] |= 48  # any Han character may be in a given name, but
-    for c in TRANSLITERATION | {c for c in common if d.given.get(c, 0.0) < GIVEN_MIN}:
+    for c in TRANSLITERATION | {c for c in common if d.given.get(c, float("-inf")) < CHAR_MIN}:
         t[ord(c)] &= ~np.uint8(48)  # ... transliteration and common unnamely ones
     for c in NOT_GIVEN:
         t[ord(c)] &= ~np.uint8(32)  # and these never start one
@@ -328,21 +377,37 @@ def _is_name(text: str, i: int, s: str, src, words: _Words, d: NameData) -> bool
     if wa == i and wb - j == MAX_GIVEN and text[i:wb] in _persons():
         # A person jieba lists (曾庆红), read by the lexicon without its surname reading; only a
         # full two-character given name: jieba tags many two-character words as names (燕麦, 华亭).
-        return text[j] != text[j - 1] and _given_ok(text[j:wb], d)  # not a reduplication: 蒙蒙亮
+        return text[j] != text[j - 1] and _given_score(text[j:wb], d, each=LISTED_MIN) >= LISTED_MIN  # not 蒙蒙亮
     if wa != i or wb != j:
         return False  # inside a word: 单位, 曾经, 区长
-    cue_before = text.endswith(BEFORE, 0, i)
-    named_by = text.endswith("姓", 0, i)
-    address = i > 0 and text[i - 1] in ADDRESS and (i < 2 or not _han(text[i - 2]))
-    if not (cue_before or address or any(text.startswith(AFTER, k) for k in range(j, j + MAX_GIVEN + 1))):
-        return False  # no cue anywhere near: most surname characters in running text
+    if s in JOIN and i > 0 and _han(text[i - 1]):
+        return False  # 和 joining two names (单晓东和王丽), not the surname 和
     n = len(text)
+    named_by = text.endswith("姓", 0, i)
+    cue_before = named_by or _role_before(text, i, words)
+    address = i > 0 and text[i - 1] in ADDRESS and (i < 2 or not _han(text[i - 2]))
+    # The start of a sentence or clause (not an item after 、: lists of firms, places, books
+    # too; an item counts when a neighbour is a name): only a very name-like given name.
+    edge = i == 0 or (text[i - 1] in EDGE and text[i - 1] != "、") or (
+        text.endswith(LEFT_WEAK, 0, i) and words.starts(i - 1) and (i < 2 or words.starts(i - 2) or not _han(text[i - 2])))
+    if not (cue_before or address or edge or text.endswith(JOIN, 0, i)
+            or any(text.startswith(AFTER + JOIN, k) for k in range(j, j + MAX_GIVEN + 1))):
+        return False  # no cue anywhere near: most surname characters in running text
     for g in range(MAX_GIVEN, -1, -1):
         k = j + g
         if k > n or not all(_han(c) for c in text[j:k]):
             continue
-        if g and (not _whole(j, k, words) or not _given_ok(text[j:k], d)):
-            continue  # the given name must be whole words of its own: not 单纯, not 曾经理
+        score = 0.0
+        if g:
+            if not _whole(j, k, words):
+                continue  # the given name must be whole words of its own: not 单纯, not 曾经理
+            score = _given_score(text[j:k], d)
+            if score < GIVEN_MIN[g]:
+                continue
+            if g == MAX_GIVEN and text[j:k] in _vocabulary():
+                if cue_before and not named_by:
+                    return True  # 名叫郭和平: a learner's word as a given name, after a cue
+                continue  # 任仓库主管 "served as warehouse manager", 任天堂
         if _cue(text, TITLES if g else ADDRESS_TITLES, k, words):
             return True
         if g and _cue(text, SPEECH, k, words):
@@ -352,9 +417,68 @@ def _is_name(text: str, i: int, s: str, src, words: _Words, d: NameData) -> bool
         if g == 0 and address and _cue(text, SPEECH, k, words):
             return True  # 老单说
         if g and cue_before and not named_by:
-            return True  # 记者曾小明
+            return True  # 记者曾小明, 航天员解晓明, 责任编辑：仇立新
         if g == 0 and named_by:
             return True  # 姓曾的
+        if g and score >= EDGE_MIN and _kinds().get(text[j:k]) not in ("place", "org", "name") \
+                and (k == n or text[k] not in TRANSLITERATION) and (edge or _listed_with(text, i, k, words, d)):
+            return True  # 单晓红昨天去了杭州; 查思雨、刘凯; not 任云南…校长, 盖雷布伦森林
+    return False
+
+
+def _role_before(text: str, i: int, words: _Words) -> bool:
+    """A role or post ends right before ``text[i]`` (记者, 副局长, 航天员, 作曲家), a by-line's
+    role and its colon or slash (责任编辑：, 文／), or a quotation that ends a sentence (…，”)."""
+    if i > 1 and text[i - 1] in QUOTE_END and text[i - 2] in "，。！？…,.!?":
+        return True  # “别急，”仇大山把烟掐灭: who spoke
+    t = i - 1 if i > 0 and text[i - 1] in BYLINE else i
+    if text.endswith(BEFORE, 0, t) or (t < i and text.endswith(BYLINE_ROLES, 0, t)):
+        return True
+    if t < 2 or text[t - 1] not in ROLE_END or not words.starts(t):
+        return False
+    a, _ = words.span(t - 1)
+    return t - a >= 2  # a word of two or more characters ending so (员工 is no role before 员)
+
+
+def _listed_with(text: str, i: int, k: int, words: _Words, d: NameData) -> bool:
+    """``text[i:k]`` is an item of a list whose next or previous item is a name too: 查思雨、刘凯;
+    种明、陈思琪、缪峰; 张立和覃思敏 (the joining word a word of its own: not 和解)."""
+    for w in JOIN:
+        if text.startswith(w, k) and _whole(k, k + len(w), words) and _name_from(text, k + len(w), words, d):
+            return True
+        if text.endswith(w, 0, i) and _whole(i - len(w), i, words) and _name_to(text, i - len(w), words, d):
+            return True
+    return False
+
+
+def _name_from(text: str, a: int, words: _Words, d: NameData) -> bool:
+    """A surname and a given name of one or two characters start at ``text[a]``, as words."""
+    s = d.surname_at(text, a, auto_only=False)
+    if s is None or not words.starts(a):
+        return False
+    j = a + len(s)
+    for g in (1, MAX_GIVEN):
+        b = j + g
+        if b <= len(text) and all(_han(c) for c in text[j:b]) and words.starts(b):
+            if _given_score(text[j:b], d) >= GIVEN_MIN[g] and (words.starts(j) or not _inner_start(a, b, words)):
+                return True  # 刘凯 (two words), 王丽华 (one)
+    return False
+
+
+def _inner_start(a: int, b: int, words: _Words) -> bool:
+    return any(words.starts(x) for x in range(a + 1, b))
+
+
+def _name_to(text: str, b: int, words: _Words, d: NameData) -> bool:
+    """A name (as :func:`_name_from`) ends right before ``text[b]``."""
+    for length in range(2, 2 + MAX_GIVEN + 1):
+        a = b - length
+        if a < 0 or not words.starts(a):
+            continue
+        s = d.surname_at(text, a, auto_only=False)
+        if s is not None and 1 <= b - a - len(s) <= MAX_GIVEN and _name_from(text, a, words, d) \
+                and words.starts(b):
+            return True
     return False
 
 
@@ -378,12 +502,33 @@ def _by_first(cues: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
     return {k: tuple(v) for k, v in out.items()}
 
 
-def _given_ok(given: str, d: NameData) -> bool:
-    """Whether ``given`` reads like a Chinese given name: every character one that given names
-    favour (jieba's person names), or a rare one (outside the 3,500 common characters)."""
+def _given_score(given: str, d: NameData, each: float = CHAR_MIN) -> float:
+    """How much ``given`` reads like a Chinese given name: the mean of its characters' scores
+    (jieba's person names against running text; a rare character, outside the 3,500 common
+    ones, counts RARE); -inf for a function word first, a character that spells foreign names,
+    a common character given names shun, or in a two-character name one below ``each``."""
     if given[0] in NOT_GIVEN or any(c in TRANSLITERATION for c in given):
-        return False
-    return all(d.given.get(c, 0.0) >= GIVEN_MIN or c not in _common() for c in given)
+        return float("-inf")
+    common = _common()
+    scores = [d.given.get(c, float("-inf")) if c in common else RARE for c in given]
+    if len(scores) > 1 and min(scores) < each:
+        return float("-inf")
+    return sum(scores) / len(scores)
+
+
+@lru_cache(maxsize=1)
+def _vocabulary() -> frozenset[str]:
+    """Two-character words of HSK 3.0 (data/hsk_words.tsv): everyday vocabulary, rarely a given name."""
+    text = (resources.files("pinzhu") / "data" / "hsk_words.tsv").read_text(encoding="utf-8")
+    return frozenset(w for ln in text.splitlines() if ln and not ln.startswith("#")
+                     and len(w := ln.split("\t")[0]) == MAX_GIVEN)
+
+
+@lru_cache(maxsize=1)
+def _kinds() -> dict[str, str]:
+    from .orthography import kinds  # common_names.tsv: jieba's proper nouns, filtered
+
+    return kinds()
 
 
 @lru_cache(maxsize=1)
