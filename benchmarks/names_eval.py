@@ -3,6 +3,7 @@
     python benchmarks/names_eval.py regress     # person_names off vs auto on tatoeba_dev, CPP test, g2pL test
     python benchmarks/names_eval.py names       # the labelled names set beside pinyin-pro's surname modes
     python benchmarks/names_eval.py all         # both; writes benchmarks/NAMES.md
+    python benchmarks/names_eval.py dev         # tuning: detection on the names DEV set, "auto" on the natural train sets
 
 ``regress`` reads every labelled position of ``../shared/data/natural/tatoeba_dev.jsonl`` and
 ``g2pl_dev_full.jsonl`` (every Han character; everyday speech, and web and news text) and ``../shared/data/{cpp,g2pl}/test.jsonl`` (one polyphone per sentence) twice, with
@@ -16,6 +17,13 @@ character], "reviewed"}``, person names in sentences, labelled and reviewed blin
 and scores the surnames of the names (positions from ``names_spans.jsonl``), the *traps* (a
 character that can be such a surname, in an ordinary word: 单位, 曾经), every Han character, and
 whole sentences. Nothing in pinzhu is tuned on that set: it is read here, never by the build.
+
+``dev`` is for tuning the "auto" detection (``pinzhu.names``), and never reads the test set: the
+names dev set (``benchmarks/data/names_dev.jsonl``: sentences and where their names are, no
+readings) — how many names "auto" finds and whether it reads their surnames as surnames, and
+what it finds outside the names — and ``regress``'s count on the natural *train* sets
+(``tatoeba_train``, ``g2pl_full``), the positions "auto" changes there and whether the labels
+agree.
 """
 
 from __future__ import annotations
@@ -32,7 +40,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 SHARED = HERE.parent.parent / "shared" / "data"
 NAMES = HERE / "data" / "names.jsonl"
-SPANS = HERE / "data" / "names_spans.jsonl"  # where the names are: {"text", "names": [{"start", "end", "surname_len"}]}
+SPANS = HERE / "data" / "names_spans.jsonl"
+DEV = HERE / "data" / "names_dev.jsonl"  # the dev set: {"n", "text", "names": [{"start", "end", "surname_len"}]}  # where the names are: {"text", "names": [{"start", "end", "surname_len"}]}
 HAN = re.compile("[〇\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
 
 
@@ -72,12 +81,13 @@ def pinzhu_read(texts: list[str], mode: str) -> list[list[str | None]]:
     return out
 
 
-def regress() -> list[str]:
+def regress(sets: list[tuple[str, list]] | None = None, examples_max: int = 60) -> list[str]:
     sc = scorer()
-    sets = [("tatoeba_dev", load_all_han(SHARED / "natural" / "tatoeba_dev.jsonl")),
-            ("g2pl_dev_full", load_all_han(SHARED / "natural" / "g2pl_dev_full.jsonl")),
-            ("CPP test", load_polyphone(SHARED / "cpp" / "test.jsonl")),
-            ("g2pL test", load_polyphone(SHARED / "g2pl" / "test.jsonl"))]
+    if sets is None:
+        sets = [("tatoeba_dev", load_all_han(SHARED / "natural" / "tatoeba_dev.jsonl")),
+                ("g2pl_dev_full", load_all_han(SHARED / "natural" / "g2pl_dev_full.jsonl")),
+                ("CPP test", load_polyphone(SHARED / "cpp" / "test.jsonl")),
+                ("g2pL test", load_polyphone(SHARED / "g2pl" / "test.jsonl"))]
     lines = ["| set | labelled | errors, names off | errors, names auto | changed | made right | made wrong |",
              "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
     examples = []
@@ -98,7 +108,7 @@ def regress() -> list[str]:
                     wrong += ok_a and not ok_b
                     examples.append(f"{name}: {text[max(0, i - 8):i + 8]} [{text[i]}] {a[i]} -> {b[i]} (gold {gold})")
         lines.append(f"| {name} | {n} | {e_off} | {e_auto} | {changed} | {right} | {wrong} |")
-    return lines + [""] + [f"    {x}" for x in examples[:60]]
+    return lines + [""] + [f"    {x}" for x in examples[:examples_max]]
 
 
 def pinyin_pro(texts: list[str]) -> dict[str, list[list[str | None]]]:
@@ -179,6 +189,75 @@ def names_set(path: Path = NAMES) -> list[str]:
     return lines
 
 
+def dev() -> list[str]:
+    """The names dev set (detection; the surnames' readings from the surname table) and "auto"
+    against "off" on the natural train sets."""
+    import pinzhu
+    from pinzhu import names
+    from pinzhu.lexicon import default_lexicon
+    from pinzhu.read import read
+
+    lex, d = default_lexicon(), names.data()
+    rows = [json.loads(line) for line in DEV.open(encoding="utf-8") if line.strip()]
+    texts = [row["text"] for row in rows]
+    off = pinzhu.reading_many(texts, person_names="off")
+    auto = pinzhu.reading_many(texts, person_names="auto")
+
+    def own(s: str) -> bool:  # a surname whose reading is not its characters' everyday one (单, 曾, 万俟)
+        return any(lex.syllables[int(lex.default_syl[ord(c)])] != x for c, x in zip(s, d.surnames[s][0]))
+
+    kinds = {"auto": [0, 0, 0], "form": [0, 0, 0]}  # spans, read as surname by auto, by off
+    found = spans_auto = 0
+    outside, wrong_reads, missed = [], [], []
+    for row, ro, ra in zip(rows, off, auto):
+        text = row["text"]
+        every = dict(names.detect(read(text), every=True))
+        starts = {n["start"] for n in row["names"]}
+        surname_pos = {n["start"] + k for n in row["names"] for k in range(n["surname_len"])}
+        for n in row["names"]:
+            s = text[n["start"]:n["start"] + n["surname_len"]]
+            if s not in d.surnames:
+                continue
+            auto_ok = d.surnames[s][1]
+            spans_auto += auto_ok
+            found += auto_ok and every.get(n["start"]) == s
+            if not own(s):
+                continue
+            want = [lex.syllable_id[x] for x in d.surnames[s][0]]
+            k = kinds["auto" if auto_ok else "form"]
+            k[0] += 1
+            at = slice(n["start"], n["start"] + len(s))
+            k[1] += ra.syl[at].tolist() == want
+            k[2] += ro.syl[at].tolist() == want
+            if auto_ok and ra.syl[at].tolist() != want:
+                missed.append(f"{text}  [{text[n['start']:n['end']]}]")
+        outside += [f"{text}  [{text[i:i + 4]}…]" for i in every if i not in starts]
+        wrong_reads += [f"{text}  [{text[i]}]" for i in range(len(text))
+                        if i not in surname_pos and ra.syl[i] != ro.syl[i]]
+    a, f = kinds["auto"], kinds["form"]
+    lines = [f"{len(rows)} sentences, {sum(len(r['names']) for r in rows)} names; {spans_auto} with a surname "
+             f"\"auto\" reads, {a[0]} of them a surname with a reading of its own (单, 曾, 万俟).", "",
+             "| measure | person_names=auto | off |", "| --- | ---: | ---: |",
+             f"| surnames with a reading of their own read so | {a[1]}/{a[0]} = {a[1] / max(a[0], 1):.1%} | "
+             f"{a[2]}/{a[0]} = {a[2] / max(a[0], 1):.1%} |",
+             f"| names found (`detect(every=True)`), any \"auto\" surname | {found}/{spans_auto} = "
+             f"{found / max(spans_auto, 1):.1%} | |",
+             f"| names found outside the names (detections) | {len(outside)} | |",
+             f"| readings changed outside the names' surnames | {len(wrong_reads)} | |",
+             f"| surnames \"auto\" leaves to the declared modes (那, 过, 种: `form`) read as surnames | "
+             f"{f[1]}/{f[0]} | {f[2]}/{f[0]} |", ""]
+    lines += ["Not read as a surname:", ""] + [f"    {x}" for x in missed] + [""]
+    lines += ["Found outside the names:", ""] + [f"    {x}" for x in outside] + [""]
+    lines += ["Readings changed outside the names:", ""] + [f"    {x}" for x in wrong_reads] + [""]
+    chars = surname_chars()
+    train = []
+    for name, path in (("tatoeba_train", "tatoeba_train.jsonl"), ("g2pl_full", "g2pl_full.jsonl")):
+        rows_t = load_all_han(SHARED / "natural" / path)
+        train.append((name, [x for x in rows_t if chars.intersection(x[0])]))  # "auto" changes no other
+    lines += ["## The natural train sets (person_names off vs auto; sentences holding such a surname character)", ""]
+    return lines + regress(train, examples_max=200)
+
+
 NOTES = """
 ## Reading the tables
 
@@ -197,12 +276,14 @@ NOTES = """
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("what", choices=("regress", "names", "all"))
+    ap.add_argument("what", choices=("regress", "names", "all", "dev"))
     ap.add_argument("--set", type=Path, default=NAMES, help="the labelled names set (default: %(default)s)")
     args = ap.parse_args()
     out = []
     if args.what in ("names", "all"):
         out += ["## Names set", ""] + names_set(args.set) + [""]
+    if args.what == "dev":
+        out += ["## Names dev set (tuning)", ""] + dev() + [""]
     if args.what in ("regress", "all"):
         out += ["## No regression elsewhere (person_names off vs auto)", ""] + regress() + [""]
     text = "\n".join(out)
