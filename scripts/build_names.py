@@ -2,19 +2,20 @@
 
 Two kinds of line, ``kind<TAB>...``:
 
-* ``surname<TAB>单<TAB>shan4<TAB>auto|form`` — surnames and their readings as surnames (单 shàn,
+* ``surname<TAB>单<TAB>shan4<TAB>auto|cue|form`` — surnames and their readings as surnames (单 shàn,
   解 xiè, 曾 zēng, 万俟 mòqí, 尉迟 yùchí, 长孙 zhǎngsūn, 王 wáng …). Source: pinyin-pro's surname
   table (npm ``pinyin-pro@3.29.4``, ``dist/esm/data/surname.mjs``, MIT), plus ``EXTRA`` below (surnames of 《现代汉语词典》 that table
   lacks). ``form`` marks surnames read as such only when the text is known to be a name
-  (``person_names="surname"``/``"head"``): their characters are everyday words far more often
-  than surnames, or their surname reading is contested in use (``FORM_ONLY``).
+  (``person_names="surname"``/``"head"``): their surname reading is contested in use
+  (``FORM_ONLY``); ``cue`` those "auto" reads so only with a cue around a full name, their
+  characters everyday words far more often than surnames (``CUE_ONLY``).
 * ``given<TAB>芳<TAB>2.31`` — how much likelier a character is in a given name than in running
   text (log ratio of its share of given-name characters in jieba's person names to its share of
   text in the lexicon's unigram model); characters scoring above ``GIVEN_FLOOR``: name-like ones
   (芳 2.31) and neutral ones that given names still use (国 -0.34, 新 -0.02), so a two-character
-  given name may hold one (国栋); a common character without a line is not name-like (在, 被). Person names are
-  jieba's (POS nr/nrfg, jieba 0.42.1 ``dict.txt``, MIT) of two or three characters starting with
-  one of its ``TOP_SURNAMES`` most frequent first characters.
+  given name may hold one (国栋); a common character without a line is not name-like (在, 被).
+  Person names are jieba's (POS nr/nrfg, jieba 0.42.1 ``dict.txt``, MIT) of two or three
+  characters starting with one of its ``TOP_SURNAMES`` most frequent first characters.
 
 Run: ``pip install 'jieba==0.42.1' && python scripts/build_names.py`` (npm fetches pinyin-pro into
 ``build/npm`` unless ``--surnames`` points at its ``surname.mjs``).
@@ -38,10 +39,13 @@ JIEBA = "jieba==0.42.1"
 EXTRA = {"种": "chong2", "秘": "bi4", "祭": "zhai4", "黑": "he4", "蔚": "yu4", "乜": "nie4", "粘": "nian2",
          "重": "chong2", "单于": "chan2 yu2", "朝": "chao2", "洗": "xian3", "隗": "wei3", "阚": "kan4",
          "翟": "zhai2", "尉": "wei4", "长": "chang2", "万": "wan4"}
-# Read as surnames only when the text is a name: everyday function words (那, 都, 要, 能, 过,
-# 相, 六, 哈, 撒, 钻, 重, 朝, 长, 万) or a surname reading that usage contests (那英 Nà Yīng; 宁
-# Nìng, which g2pL's labels read Níng).
-FORM_ONLY = set("那都要能过相六哈撒钻重朝长万黑洗种秘祭蔚宁")
+# Read as surnames only when the text is a name: a surname reading that usage contests (那英 Nà
+# Yīng; 宁 Nìng, which g2pL's labels read Níng).
+FORM_ONLY = set("那宁")
+# Everyday words far more often than surnames (都, 要, 能, 过, 相, 六, 哈, 撒, 钻, 重, 朝, 长, 万):
+# "auto" reads them as surnames only with a cue around a full name (记者过家和, 种小满说), never
+# from a sentence's start or a list alone, nor a bare surname (那先生 is "that man").
+CUE_ONLY = set("都要能过相六哈撒钻重朝长万黑洗种秘祭蔚")
 MIN_GIVEN = 3        # a character seen fewer times in given names gets no score
 TOP_SURNAMES = 300   # given-name statistics come from names starting with these (less tag noise)
 GIVEN_FLOOR = -1.0   # scores at or below this are not written (function words: 在 -3.2, 被 -3.4)
@@ -114,7 +118,8 @@ def main() -> None:
         if score > GIVEN_FLOOR:
             scores[c] = round(score, 2)
 
-    lines = [f"surname\t{k}\t{' '.join(v)}\t{'form' if k in FORM_ONLY else 'auto'}" for k, v in surnames.items()]
+    flag = {**{k: "form" for k in FORM_ONLY}, **{k: "cue" for k in CUE_ONLY}}
+    lines = [f"surname\t{k}\t{' '.join(v)}\t{flag.get(k, 'auto')}" for k, v in surnames.items()]
     lines += [f"given\t{c}\t{s}" for c, s in sorted(scores.items())]
     header = [f"Surname readings from npm {PINYIN_PRO} (MIT) and 《现代汉语词典》; given-name characters and person",
               f"names from {JIEBA} dict.txt POS nr/nrfg (MIT). Built by scripts/build_names.py; do not edit."]

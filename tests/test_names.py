@@ -34,6 +34,8 @@ def num(text, **kw):
     ("获奖的是查思雨、刘凯和王芳。", 4, "zha1"),  # an item of a list of names
     ("王芳与区伟在会上发言。", 3, "ou1"),       # two names joined by 与
     ("何正清经理和单颖主管一起来了。", 6, "shan4"),  # a post after the full name
+    ("种春林教授说", 0, "chong2"),        # an everyday word (种, 过, 都) as a surname: a full name and a cue
+    ("过晓燕说，这是好事。", 0, "guo1"),
 ])
 def test_auto_finds_names_from_context(text, i, want):
     assert num(text)[i] == want
@@ -62,6 +64,11 @@ def test_auto_finds_names_from_context(text, i, want):
     ("作者曾著有三本书。", 2, "ceng2"),     # one given-name character must be name-like (著 0.14)
     ("有天奇股份、乐凯新材等公司。", 6, "le4"),  # an item after 、 counts only beside a name
     ("穿过沼泽，盖雷布伦森林就在眼前。", 5, "gai4"),  # a transliteration goes on after the "given name"
+    ("大家都笑我。", 2, "dou1"),            # 都 after a subject, not the surname Dū
+    ("同学们都挺纳闷的", 3, "dou1"),
+    ("我曾经问过林老师", 4, "guo4"),        # 过 before 林老师, not Guō Lín
+    ("那先生是谁？", 0, "na4"),             # "that man": 那 is a surname only when you say it is
+    ("过年好", 0, "guo4"),
 ])
 def test_auto_leaves_everyday_words(text, i, want):
     assert num(text)[i] == want

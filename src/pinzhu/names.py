@@ -70,14 +70,16 @@ BEFORE = tuple(sorted(set(
     "姓 名叫 叫做 叫 记者 教授 老师 同学 主任 书记 院士 作家 演员 歌手 导演 总统 总理 主席 先生 女士 画家 诗人 "
     "学者 专家 朋友 同事 队员 球员 选手 编辑 校长 院长 局长 部长 市长 省长 通讯员 委员 代表 明星 大师 "
     "主编 校对 监制 执笔 统稿 审核 主持 嘉宾 编剧 作者 摄影 策划 撰文 支书 实习生 研究生 医生 "
-    "农民 村民 市民 居民 网友 司机 工人 志愿者 患者 游客".split()),
+    "农民 村民 市民 居民 网友 司机 工人 志愿者 患者 游客 区长 县长 镇长 村长 厂长 处长 科长 所长 站长 社长 "
+    "会长 队长 团长 船长 机长 馆长 行长 主帅 政委 教练 法官 警官 律师 医师 技师 教师 店员 职员 演员 学员 "
+    "委员 雇员 官员 专员 科员 画家 作曲家".split()),
     key=len, reverse=True))
 # Prefixes of address before a bare surname (老单, 小曾, 阿查): only with a cue after.
 ADDRESS = "老小阿"
-# Last characters of a role word right before a name (航天员, 研究员, 作曲家, 副局长, 总工程师,
-# 主帅, 政委, 作者): a word of two or more characters ending so is a post or trade (not 生:
-# 男生, 学生 are no titles).
-ROLE_END = frozenset("员家长师者帅委官手")
+# Last characters of a role word right before a name (航天员, 研究员, 作曲家, 副局长, 总工程师):
+# a word of three or more characters ending so is a post or trade (two-character ones are
+# listed in BEFORE: 大家, 国家 are none; nor is 生: 男生, 学生 are no titles).
+ROLE_END = frozenset("员家长师帅委官手")
 # Characters between a role and the name in by-lines (责任编辑：仇立新, 文／解冰).
 BYLINE = frozenset("：:／/")
 # Words that join names in a list (查思雨、刘凯; 张立和覃思敏).
@@ -114,10 +116,12 @@ RARE = 0.5
 
 @dataclass(frozen=True)
 class NameData:
-    """Surnames (``word -> (syllables, auto)``) and given-name character scores."""
+    """Surnames (``word -> (syllables, auto)``), given-name character scores, and the surnames
+    "auto" reads only with a cue around a full name (everyday words: 都, 要, 能, 过, 种)."""
 
     surnames: dict[str, tuple[tuple[str, ...], bool]]
     given: dict[str, float]
+    cue_only: frozenset[str] = frozenset()
 
     def surname_at(self, text: str, i: int, *, auto_only: bool) -> str | None:
         """The surname starting at ``text[i]`` (a compound one first), or None."""
@@ -135,15 +139,18 @@ def data() -> NameData:
     text = read_text("names.tsv")
     surnames: dict[str, tuple[tuple[str, ...], bool]] = {}
     given: dict[str, float] = {}
+    cue_only = set()
     for line in text.splitlines():
         if not line or line.startswith("#"):
             continue
         kind, *rest = line.split("\t")
         if kind == "surname":
-            surnames[rest[0]] = (tuple(rest[1].split()), rest[2] == "auto")
+            surnames[rest[0]] = (tuple(rest[1].split()), rest[2] in ("auto", "cue"))
+            if rest[2] == "cue":
+                cue_only.add(rest[0])
         elif kind == "given":
             given[rest[0]] = float(rest[1])
-    return NameData(surnames, given)
+    return NameData(surnames, given, frozenset(cue_only))
 
 
 @lru_cache(maxsize=1)
@@ -374,7 +381,8 @@ def _is_name(text: str, i: int, s: str, src, words: _Words, d: NameData) -> bool
     if any(int(src[x]) & 0b11 == SRC_USER for x in range(i, j)):
         return False
     wa, wb = words.span(i)
-    if wa == i and wb - j == MAX_GIVEN and text[i:wb] in _persons():
+    cue_only = s in d.cue_only  # 都, 要, 能, 过: a full name with a cue, nothing less
+    if wa == i and wb - j == MAX_GIVEN and text[i:wb] in _persons() and not cue_only:
         # A person jieba lists (曾庆红), read by the lexicon without its surname reading; only a
         # full two-character given name: jieba tags many two-character words as names (燕麦, 华亭).
         return text[j] != text[j - 1] and _given_score(text[j:wb], d, each=LISTED_MIN) >= LISTED_MIN  # not 蒙蒙亮
@@ -402,12 +410,16 @@ def _is_name(text: str, i: int, s: str, src, words: _Words, d: NameData) -> bool
             if not _whole(j, k, words):
                 continue  # the given name must be whole words of its own: not 单纯, not 曾经理
             score = _given_score(text[j:k], d)
-            if score < GIVEN_MIN[g]:
+            if score < (EDGE_MIN if cue_only else GIVEN_MIN[g]):  # 都, 要, 过: very name-like
                 continue
+            if cue_only and g == 1 and d.surnames.get(text[j], (0, False))[1]:
+                continue  # 问过林老师: a verb's 过 before 林老师, not Guō Lín
             if g == MAX_GIVEN and text[j:k] in _vocabulary():
-                if cue_before and not named_by:
+                if cue_before and not named_by and not cue_only:
                     return True  # 名叫郭和平: a learner's word as a given name, after a cue
                 continue  # 任仓库主管 "served as warehouse manager", 任天堂
+        if g == 0 and cue_only:
+            continue  # 那先生 "that man", 要说 "if one says"
         if _cue(text, TITLES if g else ADDRESS_TITLES, k, words):
             return True
         if g and _cue(text, SPEECH, k, words):
@@ -416,11 +428,12 @@ def _is_name(text: str, i: int, s: str, src, words: _Words, d: NameData) -> bool
             return True  # 姓单。 老单，
         if g == 0 and address and _cue(text, SPEECH, k, words):
             return True  # 老单说
-        if g and cue_before and not named_by:
-            return True  # 记者曾小明, 航天员解晓明, 责任编辑：仇立新
+        if g and cue_before and not named_by and (
+                not cue_only or k == n or not _han(text[k]) or text.startswith(JOIN, k)):
+            return True  # 记者曾小明, 航天员解晓明, 责任编辑：仇立新; 记者相文， (not 同学都挺纳闷)
         if g == 0 and named_by:
             return True  # 姓曾的
-        if g and score >= EDGE_MIN and _kinds().get(text[j:k]) not in ("place", "org", "name") \
+        if g and not cue_only and score >= EDGE_MIN and _kinds().get(text[j:k]) not in ("place", "org", "name") \
                 and (k == n or text[k] not in TRANSLITERATION) and (edge or _listed_with(text, i, k, words, d)):
             return True  # 单晓红昨天去了杭州; 查思雨、刘凯; not 任云南…校长, 盖雷布伦森林
     return False
@@ -434,10 +447,10 @@ def _role_before(text: str, i: int, words: _Words) -> bool:
     t = i - 1 if i > 0 and text[i - 1] in BYLINE else i
     if text.endswith(BEFORE, 0, t) or (t < i and text.endswith(BYLINE_ROLES, 0, t)):
         return True
-    if t < 2 or text[t - 1] not in ROLE_END or not words.starts(t):
+    if t < 3 or text[t - 1] not in ROLE_END or not words.starts(t):
         return False
     a, _ = words.span(t - 1)
-    return t - a >= 2  # a word of two or more characters ending so (员工 is no role before 员)
+    return t - a >= 3  # a word of three or more characters ending so (not 大家, 国家, 员工)
 
 
 def _listed_with(text: str, i: int, k: int, words: _Words, d: NameData) -> bool:
@@ -452,7 +465,8 @@ def _listed_with(text: str, i: int, k: int, words: _Words, d: NameData) -> bool:
 
 
 def _name_from(text: str, a: int, words: _Words, d: NameData) -> bool:
-    """A surname and a given name of one or two characters start at ``text[a]``, as words."""
+    """A surname and a given name of one or two characters start at ``text[a]``, as words (a
+    neighbour in a list: no less likely in names than in text, 马强 as 立国)."""
     s = d.surname_at(text, a, auto_only=False)
     if s is None or not words.starts(a):
         return False
@@ -460,7 +474,8 @@ def _name_from(text: str, a: int, words: _Words, d: NameData) -> bool:
     for g in (1, MAX_GIVEN):
         b = j + g
         if b <= len(text) and all(_han(c) for c in text[j:b]) and words.starts(b):
-            if _given_score(text[j:b], d) >= GIVEN_MIN[g] and (words.starts(j) or not _inner_start(a, b, words)):
+            if _given_score(text[j:b], d) >= GIVEN_MIN[MAX_GIVEN] and (
+                    words.starts(j) or not _inner_start(a, b, words)):
                 return True  # 刘凯 (two words), 王丽华 (one)
     return False
 
