@@ -534,7 +534,7 @@ def _given_score(given: str, d: NameData, each: float = CHAR_MIN) -> float:
 @lru_cache(maxsize=1)
 def _vocabulary() -> frozenset[str]:
     """Two-character words of HSK 3.0 (data/hsk_words.tsv): everyday vocabulary, rarely a given name."""
-    text = (resources.files("pinzhu") / "data" / "hsk_words.tsv").read_text(encoding="utf-8")
+    text = read_text("hsk_words.tsv")
     return frozenset(w for ln in text.splitlines() if ln and not ln.startswith("#")
                      and len(w := ln.split("\t")[0]) == MAX_GIVEN)
 
