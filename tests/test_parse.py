@@ -97,3 +97,54 @@ def test_is_strippable():
     assert is_strippable("西安 ", "Xī'ān")  # a space before the bracket: learner pages write it so
     assert not is_strippable("西安-", "Xī'ān") and not is_strippable("湖北", "Hubei")
     assert is_strippable("湖北", "Hubei", names=True)
+
+
+def _pieces_by_definition(sp):
+    """parse._pieces as first written: every (i, j) tried, each condition checked directly."""
+    from pinzhu.parse import _bases, _known, _max_len
+
+    n, bases, longest = len(sp.letters), _bases(), _max_len()
+    ends = [[] for _ in range(n + 1)]
+    for j in range(1, n + 1):
+        if j < n and j not in sp.hard and sp.digit_at[j]:
+            continue
+        for i in range(max(0, j - longest), j):
+            if any(b in sp.hard for b in range(i + 1, j)):
+                continue
+            base = sp.letters[i:j]
+            if not (_known(base, bases) or (j - i >= 2 and base[-1] == "r" and _known(base[:-1], bases))):
+                continue
+            marks = [t for t in sp.mark_at[i:j] if t]
+            if len(marks) > 1 or (marks and sp.digit_at[j]):
+                continue
+            ends[j].append((i, base, marks[0] if marks else (sp.digit_at[j] or 5)))
+    return tuple(map(tuple, ends))
+
+
+def test_pieces_are_what_their_definition_says():
+    """The fast _pieces (one set lookup per candidate, boundaries precomputed) gives what
+    checking every condition directly gives, on written pinyin of every shape: marks, digits,
+    separators, erhua, lu/nu for lü/nü, two marks in one piece, letters that spell nothing."""
+    import random
+
+    from pinzhu.lexicon import default_lexicon
+    from pinzhu.parse import _pieces, _spell
+    from pinzhu.syllables import to_marks
+
+    rng = random.Random(18)
+    syls = list(default_lexicon().syllables[1:])
+    seps = ["", "", "", " ", "'", "-"]
+    written = ["xian", "xi'an", "nǎr", "lu4", "nüèr", "lv3", "zhōngguó", "ar", "hǎo3", "ǎǒ", "abcxyz", "er2hua4"]
+    for _ in range(3000):
+        parts = []
+        for s in rng.sample(syls, rng.randint(1, 5)):
+            form = rng.choice([s, to_marks(s), s[:-1], to_marks(s).replace("ü", "u"), s[:-1] + "r"])
+            parts.append(form + rng.choice(seps))
+        written.append("".join(parts).strip(" '-"))
+    checked = 0
+    for w in written:
+        sp = _spell(w)
+        if sp is not None:
+            assert _pieces(sp) == _pieces_by_definition(sp), w
+            checked += 1
+    assert checked > 2500

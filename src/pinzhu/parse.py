@@ -322,8 +322,11 @@ def _fit(base: str, ch: str, ud: UserDict | None) -> str | None:
     """The character's base that written ``base`` spells, or None. ``lu``/``nu`` may stand for
     ``lü``/``nü`` (a common way to write them without ü)."""
     r = _readings(ch, ud)
-    if base in r:
-        return base
+    return base if base in r else _fit_lv(base, r)
+
+
+def _fit_lv(base: str, r: dict[str, frozenset[int]]) -> str | None:
+    """``lü``/``nü`` written ``lu``/``nu``, if that is a reading in ``r``; else None."""
     if base[:1] in "ln" and base[1:2] == "u":
         alt = base[0] + "v" + base[2:]
         if alt in r:
@@ -335,31 +338,56 @@ def _known(base: str, bases: frozenset[str]) -> bool:
     return base in bases or (base[:1] in "ln" and base[1:2] == "u" and base[0] + "v" + base[2:] in bases)
 
 
+@lru_cache(maxsize=1)
+def _spellable() -> frozenset[str]:
+    """Every letter string a syllable may be written as (:func:`_known`), and its erhua form
+    (``nar``; ``ar``, ``or``: spoken erhua of one-letter syllables): one set lookup per
+    candidate in :func:`_pieces`."""
+    bases = _bases()
+    known = set(bases) | {b[0] + "u" + b[2:] for b in bases if b[:1] in "ln" and b[1:2] == "v"}
+    return frozenset(known | {k + "r" for k in known})
+
+
 @lru_cache(maxsize=16384)
 def _pieces(sp: _Spelled) -> tuple[tuple[tuple[int, str, int], ...], ...]:
-    """For each end position j: the syllables (i, base, tone) that can end there."""
+    """For each end position j: the syllables (i, base, tone) that can end there.
+
+    A piece letters[i:j] crosses no hard boundary inside it, is a syllable or its erhua form
+    (:func:`_spellable`), has at most one tone mark, and not both a mark and a digit after it;
+    a digit inside a run of letters (not at a boundary) ends no piece there."""
     n = len(sp.letters)
     if sp.zhuyin:
         return _zhuyin_pieces(sp)
-    bases = _bases()
+    ok = _spellable()
     longest = _max_len()
-    ends: list[list[tuple[int, str, int]]] = [[] for _ in range(n + 1)]
+    letters, hard, digit_at, mark_at = sp.letters, sp.hard, sp.digit_at, sp.mark_at
+    # nxt[i]: the first hard boundary after i (n + 1: none); letters[i:j] crosses one iff nxt[i] < j.
+    nxt = [n + 1] * (n + 1)
+    for i in range(n - 1, -1, -1):
+        nxt[i] = i + 1 if i + 1 in hard else nxt[i + 1]
+    # marks before k (count) and the last one's tone: one mark in [i, j) is last[j]
+    count, last = [0] * (n + 1), [0] * (n + 1)
+    for k, t in enumerate(mark_at):
+        count[k + 1], last[k + 1] = count[k] + (t > 0), t or last[k]
+    ends: list[tuple[tuple[int, str, int], ...]] = [()]
     for j in range(1, n + 1):
-        if j < n and j not in sp.hard and sp.digit_at[j]:
+        digit = digit_at[j]
+        if j < n and digit and j not in hard:
+            ends.append(())
             continue
+        here = []
         for i in range(max(0, j - longest), j):
-            if any(b in sp.hard for b in range(i + 1, j)):
+            if nxt[i] < j:
                 continue
-            base = sp.letters[i:j]
-            # Neither a syllable nor an erhua one (nar; ar, or: spoken erhua of one-letter syllables).
-            if not (_known(base, bases) or (j - i >= 2 and base[-1] == "r" and _known(base[:-1], bases))):
+            base = letters[i:j]
+            if base not in ok:
                 continue
-            marks = [t for t in sp.mark_at[i:j] if t]
-            if len(marks) > 1 or (marks and sp.digit_at[j]):
+            m = count[j] - count[i]
+            if m > 1 or (m and digit):
                 continue
-            tone = marks[0] if marks else (sp.digit_at[j] or 5)
-            ends[j].append((i, base, tone))
-    return tuple(map(tuple, ends))
+            here.append((i, base, last[j] if m else (digit or 5)))
+        ends.append(tuple(here))
+    return tuple(ends)
 
 
 def _zhuyin_pieces(sp: _Spelled) -> tuple[tuple[tuple[int, str, int], ...], ...]:
@@ -449,10 +477,11 @@ def _fit_written(run: str, written: str, user_dict: UserDict | None,
         if c == 0 or len(syls) >= MAX_SYLLABLES:
             return
         ch = run[c - 1]
+        r = _readings(ch, user_dict)  # once per character, not per piece (_fit, inline)
         for i, base, tone in ends[j]:
-            fit = _fit(base, ch, user_dict)
+            fit = base if base in r else _fit_lv(base, r)
             if fit is not None:
-                hit = 1 if tone in _readings(ch, user_dict)[fit] else 0
+                hit = 1 if tone in r[fit] else 0
                 walk(i, c - 1, syls + [f"{fit}{tone}"], starts + [i], exact + hit, erhua)
             # Erhua: nǎr over 哪儿.
             if ch in _ERHUA and c >= 2 and len(base) > 1 and base.endswith("r") and base != "er":
