@@ -30,8 +30,9 @@ The numbers:
   rows of one shape run next to each other, the rounds' order alternates) and reported as the
   median over rounds with their range: compare those, not absolute numbers, on a noisy machine.
 - start-up: wall time of a fresh process that imports the system and converts one short sentence
-  (median of --rounds, round-robin), and the import + first call time measured inside it;
-  pinzhu ÷ pinyin-pro round by round.
+  (median of --rounds, round-robin, after one untimed run per row; Python may write bytecode
+  caches, as after an install, whatever PYTHONDONTWRITEBYTECODE says here), and the import +
+  first call time measured inside it; pinzhu ÷ pinyin-pro round by round.
 - memory: peak RSS (ru_maxrss via wait4) of a fresh process that imports the system and converts
   the long text once.
 

@@ -418,3 +418,32 @@ def test_a_failing_model_loader_fails_the_call_and_a_later_call_loads_it():
     assert core.model_loaded and len(calls) == 2
     with pytest.raises(TypeError, match="loader"):
         bound_engine(lex.index, None, lazy.tables, True, loader=loader, slots=0)
+
+
+_SMALL_WORDS = ["ab", "abc", "abd", "ac", "b", "ba", "\U000323afa", "\U000323af\U000323af", "\U00032400b",
+                "\U00032400bc", "\U00032400c", "中国", "中国人", "中文", "国人", "人"]
+
+
+@pytest.mark.skipif(_segcore is None, reason="C extension not built")
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from("abcd中国人文\U000323af\U00032400"), max_size=30))
+def test_c_index_lookups_equal_the_python_twin_on_a_small_index(text):
+    """The C index (a first-character table, a hash of two-character prefixes, then binary
+    search) finds the words the twin finds, for first characters inside the per-code-point
+    tables, at their last entry (U+323AF) and beyond them (U+32400)."""
+    from pinzhu.segment import WordIndex
+
+    lex = default_lexicon()
+    words = sorted(_SMALL_WORDS)
+    cps = np.frombuffer("".join(words).encode("utf-32-le"), dtype="<u4")
+    offsets = np.concatenate([[0], np.cumsum([len(w) for w in words])]).astype(np.int32)
+    scores = -np.arange(1, len(words) + 1, dtype=np.float32) / 4
+    syls = np.arange(1, len(cps) + 1, dtype=np.uint16)
+    c_index, py_index = WordIndex(cps, offsets, scores, syls), PyWordIndex(cps, offsets, scores, syls)
+    assert [c_index.lookup(w) for w in words] == list(range(len(words)))
+    assert c_index.lookup("abx") is None and c_index.lookup("\U00032400x") is None
+    tables = lex.tables(False, None)
+    c = read_arrays(c_index, None, codepoints(text), tables)
+    p = read_arrays(py_index, None, codepoints(text), tables)
+    for name in ("syl", "src", "prob", "flags"):
+        assert np.array_equal(getattr(c, name), getattr(p, name)), name

@@ -45,7 +45,7 @@ def pin_prefix() -> tuple[str, ...]:
 
 
 def run_process(cmd: list[str], stdin_text: str | None = None, pin: bool = False,
-                rss: bool = False, cwd: str | None = None) -> ProcResult:
+                rss: bool = False, cwd: str | None = None, env: dict[str, str] | None = None) -> ProcResult:
     """Run cmd to completion; output goes through temp files so a big result cannot deadlock.
 
     Peak RSS comes from GNU time when available: a child forked straight from this (large)
@@ -59,7 +59,7 @@ def run_process(cmd: list[str], stdin_text: str | None = None, pin: bool = False
                 *((timer, "-f", "%M", "-o", rss_file.name) if timer else ()), *cmd]
         start = time.perf_counter()
         proc = subprocess.Popen(full, stdin=subprocess.PIPE if stdin_text is not None else
-                                subprocess.DEVNULL, stdout=out, stderr=err, cwd=cwd)
+                                subprocess.DEVNULL, stdout=out, stderr=err, cwd=cwd, env=env)
         if stdin_text is not None:
             assert proc.stdin is not None
             proc.stdin.write(stdin_text.encode("utf-8"))

@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import dataclasses
 import importlib
-import importlib.metadata
+import os
 import re
 import sys
 from dataclasses import dataclass
 from functools import partial
-from pathlib import Path
 from typing import Any, Callable
 
-REPO = Path(__file__).resolve().parents[2]
+# (os.path, not pathlib: a start-up run imports this module and should pay for the system only)
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SYLLABLE = re.compile(r"[a-z]+[1-5]")
 
 Raw = list[Any]  # one entry per code point, as the system returns it
@@ -49,6 +49,8 @@ def normalize(raw: Any) -> str | None:
 
 
 def _dist_version(name: str) -> str:
+    import importlib.metadata  # here, not at the top: a start-up run must not pay ~20 ms for it
+
     try:
         return importlib.metadata.version(name)
     except importlib.metadata.PackageNotFoundError:
@@ -62,7 +64,7 @@ def import_pinzhu() -> Any:
     try:
         return importlib.import_module("pinzhu")
     except ImportError:
-        src = str(REPO / "src")
+        src = os.path.join(REPO, "src")
         if src not in sys.path:
             sys.path.insert(0, src)
         try:
@@ -75,7 +77,7 @@ def import_pinzhu() -> Any:
 
 def pinzhu_version(mod: Any) -> str:
     version = getattr(mod, "__version__", None) or _dist_version("pinzhu")
-    return f"{version} (from {Path(mod.__file__).parent})"
+    return f"{version} (from {os.path.dirname(mod.__file__)})"
 
 
 def _pinzhu_config(mod: Any, **options: object) -> Any:
