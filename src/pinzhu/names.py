@@ -63,7 +63,8 @@ ADDRESS_TITLES = tuple(sorted(set(
 # Verbs of speech and report after a full name (单田芳说); never after a bare surname (曾说 céng).
 SPEECH = tuple(sorted(set(
     "说 表示 指出 认为 介绍 告诉 回忆 强调 透露 称 说道 笑道 问道 答道 道 问 答 曰 回答 解释 补充 坦言 直言 "
-    "感慨 提到 谈到 写道 主持 宣布 说过 讲 讲述 回应 呼吁 建议 承认 否认 发言 表态 告诉记者 对记者说".split()),
+    "感慨 提到 谈到 写道 主持 宣布 说过 讲 讲述 回应 呼吁 建议 承认 否认 发言 表态 告诉记者 对记者说 "
+    "报道 摄 供图 整理".split()),  # and the by-line's 报道, 摄 (记者高远、仇晓报道; 覃雪梅、能磊摄)
     key=len, reverse=True))
 # Words right before a name or bare surname that say a person follows.
 BEFORE = tuple(sorted(set(
@@ -72,6 +73,7 @@ BEFORE = tuple(sorted(set(
     "主编 校对 监制 执笔 统稿 审核 主持 嘉宾 编剧 作者 摄影 策划 撰文 支书 实习生 研究生 医生 "
     "农民 村民 市民 居民 网友 司机 工人 志愿者 患者 游客 区长 县长 镇长 村长 厂长 处长 科长 所长 站长 社长 "
     "会长 队长 团长 船长 机长 馆长 行长 主帅 政委 教练 法官 警官 律师 医师 技师 教师 店员 职员 演员 学员 "
+    "文字 图片 摄像 撰稿 "
     "委员 雇员 官员 专员 科员 画家 作曲家".split()),
     key=len, reverse=True))
 # Prefixes of address before a bare surname (老单, 小曾, 阿查): only with a cue after.
