@@ -53,7 +53,7 @@ TITLES = tuple(sorted(set(
     "先生 女士 小姐 老师 教授 同志 师傅 大夫 医生 护士 经理 主任 书记 局长 部长 院长 校长 主席 总理 省长 市长 "
     "县长 镇长 村长 厂长 处长 科长 所长 站长 社长 会长 司令 总统 董事长 总经理 总裁 老板 队长 班长 连长 团长 师长 "
     "军长 博士 律师 记者 编辑 导演 将军 太太 夫人 阿姨 叔叔 伯伯 大爷 大妈 大娘 大哥 大姐 爷爷 奶奶 姥姥 老先生 "
-    "工程师 会计 掌柜 先生们 警官 法官 委员 议员 大使 教练 主编 代表 老爷 少爷 姑娘 同学 师兄 师姐 师弟 师妹 主管 组长 "
+    "工程师 会计 掌柜 先生们 警官 法官 委员 议员 大使 教练 主编 代表 老爷 少爷 姑娘 同学 师兄 师姐 师弟 师妹 主管 组长 助理 "
     "兄 姐 哥 嫂 婶 叔 伯 总 董 工 老".split()), key=len, reverse=True))
 # Titles a bare surname takes (曾老师, 单先生): personal address only — a post after a bare
 # surname is as often the object of a verb (任总统 "served as president", 第16任总统).
