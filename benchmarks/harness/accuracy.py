@@ -34,8 +34,11 @@ def label_of(key: str) -> str:
     return PY_SYSTEMS[key][0] if key in PY_SYSTEMS else NODE_SYSTEMS[key][0]
 
 
+NATURAL_ROWS = ["pinzhu", "pinzhu-nomodel", "pypinyin", "pinyin-pro", "pinyin-pro-full", "g2pm"]
+
+
 def rows_for(eval_set: EvalSet) -> list[str]:
-    return SPOKEN_ROWS if eval_set.kind == "spoken" else CITATION_ROWS
+    return {"spoken": SPOKEN_ROWS, "natural": NATURAL_ROWS}.get(eval_set.kind, CITATION_ROWS)
 
 
 def _log(msg: str) -> None:
@@ -50,6 +53,25 @@ class Score:
     toned: int  # exact match, tone included
     toneless: int  # syllable match ignoring the tone digit
     misaligned: int  # sentences whose result had the wrong length (scored wrong)
+    lenient: int = 0  # the natural sets' rule (natural/score.py): neutral vs full tone, 一/不 sandhi... agree
+
+
+_LENIENT = None
+
+
+def lenient_equal(char: str, gold: str, got: str | None) -> bool:
+    """../shared/data/natural/score.py's rule, loaded from the data folder it ships in."""
+    global _LENIENT
+    if _LENIENT is None:
+        import importlib.util
+
+        from .data import REPO
+
+        spec = importlib.util.spec_from_file_location("natural_score", REPO.parent / "shared" / "data" / "natural" / "score.py")
+        _LENIENT = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(_LENIENT)
+    sc = _LENIENT
+    return got is not None and sc.lenient_equal(char, sc.norm(gold), sc.norm(got))
 
 
 def toneless(syllable: str | None) -> str | None:
@@ -58,7 +80,8 @@ def toneless(syllable: str | None) -> str | None:
 
 def score(eval_set: EvalSet, preds: list[Syllables | None], misaligned: int) -> Score:
     """Score the sentences that have predictions (None = not run, e.g. subsampled)."""
-    items = toned = plain = 0
+    items = toned = plain = lenient = 0
+    natural = eval_set.kind == "natural"
     for sentence, pred in zip(eval_set.sentences, preds):
         if pred is None:
             continue
@@ -67,7 +90,8 @@ def score(eval_set: EvalSet, preds: list[Syllables | None], misaligned: int) -> 
             items += 1
             toned += got == gold
             plain += got is not None and toneless(got) == toneless(gold)
-    return Score(items, toned, plain, misaligned)
+            lenient += natural and lenient_equal(sentence.text[index], gold, got)
+    return Score(items, toned, plain, misaligned, lenient)
 
 
 def stride_sample(n: int, max_items: int) -> list[int]:

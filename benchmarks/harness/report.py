@@ -89,6 +89,29 @@ def accuracy_tables(acc: dict) -> str:
                     notes.add(note)
             out.append(f"### Accuracy, {title} (items in brackets)\n\n{table(header, rows)}\n\n"
                        + notes.render())
+    natural = [k for k in scores if sets[k]["kind"] == "natural"]
+    if natural:
+        systems = list(dict.fromkeys(s for k in natural for s in scores[k]))
+        notes = Notes()
+        header = ["system"] + [f"{k} ({sets[k]['items']:,})" for k in natural]
+        rows = []
+        for s in systems:
+            row = [labels[s]]
+            for k in natural:
+                r = scores[k].get(s)
+                if r is None or "na" in r:
+                    row.append(accuracy_cell(r, labels[s], notes, "toned"))
+                else:
+                    err = r["items"] - r["lenient"]
+                    row.append(f"{100 * err / r['items']:.3f} % ({err:,})")
+            rows.append(row)
+        out.append("### Every character of natural text: lenient error rate (lower is better)\n\n"
+                   "The natural sets' own rule (`../shared/data/natural/score.py`: neutral vs full tone of "
+                   "the same syllable, 一/不 tone changes, 儿 as er/r are not errors). `+errata`: the same sets "
+                   "with the labels that blind re-review corrected (`benchmarks/data/natural_dev_errata.jsonl.gz`: "
+                   "地 dì→de, 得 dé→děi where all three labelling systems had agreed on the wrong reading). "
+                   f"`drills`: 多音字 drill sentences written for pinzhu (`benchmarks/data/drills.jsonl`).\n\n"
+                   f"{table(header, rows)}\n\n" + notes.render())
     if spoken:
         systems = list(dict.fromkeys(s for k in spoken for s in scores[k]))
         notes = Notes()
