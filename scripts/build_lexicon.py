@@ -191,6 +191,7 @@ def contested_words(in_words: dict) -> set[str]:
         full = {r[:-1]: r for r, _ in sorted(c.items(), key=lambda kv: kv[1]) if not r.endswith("5")}
         merged: dict[str, int] = defaultdict(int)
         for r, n in c.items():
+            r = "er5" if r == "r5" else r  # erhua spelled apart or joined: one reading
             merged[full.get(r[:-1], r) if r.endswith("5") else r] += n
         tops = sorted(merged.values(), reverse=True)
         if len(tops) >= 2 and tops[1] >= CONTESTED_MIN and tops[1] >= CONTESTED_SHARE * sum(tops):
@@ -288,8 +289,23 @@ def write(pinyin_pro_json: Path, out: Path, counts: dict[str, dict[str, int]], i
     if kept_apart:
         print(f"labelled: {len(kept_apart)} characters read as themselves, not as their simplified form: "
               + "".join(sorted(kept_apart)))
+    # A label adds a reading the dictionaries lack only as the neutral tone of a syllable they give
+    # (哦 o5, 耶 ye5), or to a character they give none: anything else is a reviewer's slip or an
+    # erhua spelling (儿 r5, 得 de4), and as a reading it would change how parse splits 哪儿(nǎr)
+    # and what audit accepts.
+    dropped = defaultdict(int)
     for ch, c in counts.items():
-        char_readings.setdefault(ch, []).extend(r for r in c if r not in char_readings.get(ch, []))
+        known = char_readings.setdefault(ch, [])
+        ok = {r for r in c if not known or r in known or (r.endswith("5") and any(k[:-1] == r[:-1] for k in known))}
+        for r, n in c.items():
+            if r not in ok:
+                dropped[f"{ch} {r}"] += n
+            elif r not in known:
+                known.append(r)
+        counts[ch] = {r: n for r, n in c.items() if r in ok}
+    if dropped:
+        print("labelled: readings no dictionary gives, not added: "
+              + ", ".join(f"{k} ×{n}" for k, n in sorted(dropped.items(), key=lambda kv: -kv[1])))
     syllables = sorted({s for rs in char_readings.values() for s in rs})
     syl_id = {s: i + 1 for i, s in enumerate(syllables)}  # 0 = no reading
 
