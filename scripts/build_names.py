@@ -42,10 +42,11 @@ EXTRA = {"种": "chong2", "秘": "bi4", "祭": "zhai4", "黑": "he4", "蔚": "yu
 # Read as surnames only when the text is a name: a surname reading that usage contests (那英 Nà
 # Yīng; 宁 Nìng, which g2pL's labels read Níng).
 FORM_ONLY = set("那宁")
-# Everyday words far more often than surnames (都, 要, 能, 过, 相, 六, 哈, 撒, 钻, 重, 朝, 长, 万):
+# Everyday words far more often than surnames (都, 要, 能, 过, 相, 六, 哈, 撒, 钻, 重, 朝, 长, 万;
+# 燕 "swallow" and a given name's character far more than a surname: 燕妮 Jenny, 晓燕; 薄 "thin"):
 # "auto" reads them as surnames only with a cue around a full name (记者过家和, 种小满说), never
 # from a sentence's start or a list alone, nor a bare surname (那先生 is "that man").
-CUE_ONLY = set("都要能过相六哈撒钻重朝长万黑洗种秘祭蔚")
+CUE_ONLY = set("都要能过相六哈撒钻重朝长万黑洗种秘祭蔚燕薄")
 MIN_GIVEN = 3        # a character seen fewer times in given names gets no score
 TOP_SURNAMES = 300   # given-name statistics come from names starting with these (less tag noise)
 GIVEN_FLOOR = -1.0   # scores at or below this are not written (function words: 在 -3.2, 被 -3.4)
