@@ -43,8 +43,8 @@ def document_inputs(args: argparse.Namespace) -> list[tuple[str, str]] | None:
     return list(zip(names, kinds))
 
 
-def _read(name: str) -> bytes:
-    """The document's bytes; one over the size cap is refused before it is read into memory."""
+def read_document(name: str) -> bytes:
+    """The document's bytes (``-``: stdin); one over the size cap is refused before it is read into memory."""
     from ..documents import DEFAULT_LIMITS
 
     cap = DEFAULT_LIMITS.max_bytes
@@ -91,9 +91,10 @@ def _one(args: argparse.Namespace, inputs: list[tuple[str, str]]) -> tuple[str, 
     return inputs[0]
 
 
-def _write(args: argparse.Namespace, kind: str, data: bytes) -> None:
-    if args.output:
-        with atomic_write(args.output, "wb") as f:
+def write_document(path: str | None, kind: str, data: bytes) -> None:
+    """A document's bytes to ``path`` (atomically) or stdout; an EPUB never to a terminal."""
+    if path:
+        with atomic_write(path, "wb") as f:
             f.write(data)
         return
     if kind == "epub" and sys.stdout.isatty():
@@ -109,7 +110,7 @@ def _run(job: str, args: argparse.Namespace, inputs: list[tuple[str, str]], **kw
     from ..documents.base import DocumentOptions
 
     doc = values_from(args, DocumentOptions)
-    data = [(name, kind, _read(name)) for name, kind in inputs]
+    data = [(name, kind, read_document(name)) for name, kind in inputs]
     out = []
     try:
         for name, kind, raw in data:
@@ -124,7 +125,7 @@ def _run(job: str, args: argparse.Namespace, inputs: list[tuple[str, str]], **kw
 def annotate(args: argparse.Namespace, inputs: list[tuple[str, str]], options, config) -> int:
     name, kind = _one(args, inputs)
     [(_, data)] = _run("annotate", args, [(name, kind)], options=options, config=config)
-    _write(args, kind, data)
+    write_document(args.output, kind, data)
     return 0
 
 
@@ -133,7 +134,7 @@ def strip(args: argparse.Namespace, inputs: list[tuple[str, str]], options, conf
         raise InputError("--explain is for text files; for a document, pinzhu audit --all lists every annotation")
     name, kind = _one(args, inputs)
     [(_, data)] = _run("strip", args, [(name, kind)], options=options, config=config)
-    _write(args, kind, data)
+    write_document(args.output, kind, data)
     return 0
 
 

@@ -16,11 +16,10 @@ import difflib
 import json
 import sys
 from bisect import bisect_right
-from pathlib import Path
 
 from ..config import AuditOptions
 from ..io import InputError, atomic_write, read_text
-from .documents import add_document_options, document_inputs
+from .documents import add_document_options, document_inputs, read_document, write_document
 from .options import add_options, values_from
 from .read import add_reading_options, config_from
 
@@ -125,26 +124,6 @@ def _emit(path: str | None, text: str) -> None:
         sys.stdout.flush()
 
 
-def _read(name: str) -> bytes:
-    if name == "-":
-        return sys.stdin.buffer.read()
-    try:
-        return Path(name).read_bytes()
-    except OSError as e:
-        raise InputError(f"{name}: cannot read: {e.strerror}") from None
-
-
-def _write_bytes(path: str | None, kind: str, data: bytes) -> None:
-    if path:
-        with atomic_write(path, "wb") as f:
-            f.write(data)
-        return
-    if kind == "epub" and sys.stdout.isatty():
-        raise InputError("an EPUB is binary: write it to a file with -o FILE")
-    sys.stdout.buffer.write(data)
-    sys.stdout.flush()
-
-
 def _documents(args: argparse.Namespace, inputs: list[tuple[str, str]], cfg, opts) -> int:
     """Documents: fixed in place (one at a time), or explained."""
     from .. import documents
@@ -153,7 +132,7 @@ def _documents(args: argparse.Namespace, inputs: list[tuple[str, str]], cfg, opt
     doc = values_from(args, DocumentOptions)
     if not args.explain and len(inputs) != 1:
         raise InputError(f"{len(inputs)} documents: fix one document at a time (each is a file of its own)")
-    data = [(name, kind, _read(name)) for name, kind in inputs]
+    data = [(name, kind, read_document(name)) for name, kind in inputs]
     records, wrong = [], False
     for name, kind, raw in data:
         shown = "<stdin>" if name == "-" else name
@@ -171,11 +150,11 @@ def _documents(args: argparse.Namespace, inputs: list[tuple[str, str]], cfg, opt
                 raise InputError(f"{shown}: --diff is for text; an EPUB is a zip (use --explain)")
             encoding = documents.load(raw, kind, name=shown, document=doc).parts[0].source.encoding
             if args.output:
-                _write_bytes(args.output, kind, out)
+                write_document(args.output, kind, out)
             sys.stdout.write(unified_diff(raw.decode(encoding), out.decode(encoding), shown))
             sys.stdout.flush()
         else:
-            _write_bytes(args.output, kind, out)
+            write_document(args.output, kind, out)
     if args.explain:
         _emit(args.output, "".join(records))
     return 1 if wrong else 0
