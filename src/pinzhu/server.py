@@ -104,6 +104,14 @@ class _Strict(BaseModel):
         return data
 
 
+def _within_total(texts: list[str]) -> list[str]:
+    """A request's texts together hold at most MAX_TEXT characters (a field validator)."""
+    total = sum(map(len, texts))
+    if total > MAX_TEXT:
+        raise ValueError(f"{total} characters in all; at most {MAX_TEXT} per request")
+    return texts
+
+
 class _Text(_Strict):
     text: str = Field(max_length=MAX_TEXT, description="the text")
 
@@ -117,25 +125,13 @@ class _Match(_Strict):
     texts: list[str] = Field(max_length=MAX_TEXTS, description="the texts to search (a contact list)")
     fuzzy: bool = Field(False, description="zh/z, ch/c, sh/s, an/ang, en/eng, in/ing, l/n as one sound")
 
-    @field_validator("texts")
-    @classmethod
-    def _match_size(cls, texts: list[str]) -> list[str]:
-        total = sum(map(len, texts))
-        if total > MAX_TEXT:
-            raise ValueError(f"{total} characters in all; at most {MAX_TEXT} per request")
-        return texts
+    _match_size = field_validator("texts")(_within_total)
 
 
 class _Texts(_Strict):
     texts: list[str] = Field(max_length=MAX_TEXTS, description="texts read in one engine pass, each as if alone")
 
-    @field_validator("texts")
-    @classmethod
-    def _total_size(cls, texts: list[str]) -> list[str]:
-        total = sum(map(len, texts))
-        if total > MAX_TEXT:
-            raise ValueError(f"{total} characters in all; at most {MAX_TEXT} per request")
-        return texts
+    _total_size = field_validator("texts")(_within_total)
 
 
 def _field(o: Any) -> tuple[Any, Any]:
