@@ -78,6 +78,23 @@ class Finding:
                 "ok": self.ok, "status": self.status, "reason": self.reason, "stripped": self.stripped}
 
 
+class ReadsFinding:
+    """A decision taken on one :class:`Finding` (strip's ``Change``, fix's ``Correction``), with the
+    finding's fields read through: ``change.written`` is ``change.finding.written``."""
+
+    annotation = property(lambda self: self.finding.annotation)
+    open = property(lambda self: self.finding.open)
+    close = property(lambda self: self.finding.close)
+    start = property(lambda self: self.finding.start)
+    end = property(lambda self: self.finding.end)
+    chars = property(lambda self: self.finding.chars)
+    written = property(lambda self: self.finding.written)
+    expected = property(lambda self: self.finding.expected)
+    confidence = property(lambda self: self.finding.confidence)
+    ok = property(lambda self: self.finding.ok)
+    reason = property(lambda self: self.finding.reason)
+
+
 def _style(written: str) -> str:
     from .parse import spelled
 

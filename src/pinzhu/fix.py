@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from ._callable import make_callable
-from .audit import Finding, audit, compare, style_of
+from .audit import Finding, ReadsFinding, audit, compare, style_of
 from .config import AUDIT, DEFAULT, STRIP, AuditOptions, Config, StripOptions
 from .options import resolve
 from .parse import find_annotations, match
@@ -60,7 +60,7 @@ def decision(f: Finding) -> str:
 
 
 @dataclass(frozen=True)
-class Correction:
+class Correction(ReadsFinding):
     """What fix did with one annotation audit did not pass as right.
 
     ``finding``: audit's :class:`pinzhu.Finding` (its annotation's offsets in the input —
@@ -76,17 +76,6 @@ class Correction:
     new: str
     why: str
     edits: tuple[tuple[int, int, str], ...] = ()
-
-    annotation = property(lambda self: self.finding.annotation)
-    open = property(lambda self: self.finding.open)
-    close = property(lambda self: self.finding.close)
-    start = property(lambda self: self.finding.start)
-    end = property(lambda self: self.finding.end)
-    chars = property(lambda self: self.finding.chars)
-    written = property(lambda self: self.finding.written)
-    expected = property(lambda self: self.finding.expected)
-    confidence = property(lambda self: self.finding.confidence)
-    reason = property(lambda self: self.finding.reason)
 
     def as_dict(self) -> dict[str, object]:
         """The flat record ``pinzhu fix --explain`` and ``/v1/fix`` print."""

@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .audit import Finding, _check
+from .audit import Finding, ReadsFinding, _check
 from .config import DEFAULT, STRIP, Config, StripOptions
 from ._callable import make_callable
 from .options import resolve
@@ -60,7 +60,7 @@ def strip(text: str, *, config: Config | None = None, options: StripOptions | No
 
 
 @dataclass(frozen=True)
-class Change:
+class Change(ReadsFinding):
     """One span of pinyin, what strip did with it, and what pinzhu reads there.
 
     ``finding``: the :class:`pinzhu.audit.Finding` (its annotation's offsets — ``open``/``close``,
@@ -75,18 +75,6 @@ class Change:
     finding: Finding
     action: str
     why: str
-
-    annotation = property(lambda self: self.finding.annotation)
-    open = property(lambda self: self.finding.open)
-    close = property(lambda self: self.finding.close)
-    start = property(lambda self: self.finding.start)
-    end = property(lambda self: self.finding.end)
-    chars = property(lambda self: self.finding.chars)
-    written = property(lambda self: self.finding.written)
-    expected = property(lambda self: self.finding.expected)
-    confidence = property(lambda self: self.finding.confidence)
-    ok = property(lambda self: self.finding.ok)
-    reason = property(lambda self: self.finding.reason)
 
     def as_dict(self) -> dict[str, object]:
         """The flat record ``pinzhu strip --explain`` and ``/v1/strip`` print."""
