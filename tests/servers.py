@@ -18,9 +18,10 @@ def start_server(*args: str) -> tuple[subprocess.Popen, str]:
 
 
 def stop_server(proc: subprocess.Popen) -> None:
+    """Stop it and its reading workers; one that does not stop in 30 s is killed, never left running."""
     proc.terminate()
     try:
-        proc.wait(timeout=20)
+        proc.wait(timeout=30)
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait()

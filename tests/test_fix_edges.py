@@ -11,6 +11,7 @@ import pytest
 
 import pinzhu
 from pinzhu.cli import main
+from servers import start_server, stop_server
 from test_fix import planted, plant_spans
 
 
@@ -176,13 +177,7 @@ def test_http_fix_and_spans():
     import urllib.request
 
     # pinzhu serve as a user runs it; the URL is the line it prints once it serves.
-    proc = subprocess.Popen([sys.executable, "-m", "pinzhu", "serve", "--port", "0", "--workers", "1"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    line = proc.stdout.readline()
-    if not line.startswith("pinzhu serving on http://"):
-        proc.kill()
-        raise RuntimeError(f"server did not start: {line!r} {proc.stderr.read()[-3000:]}")
-    base = line.split()[3].rstrip("/")
+    proc, base = start_server("--workers", "1")
 
     def post(path, body):
         req = urllib.request.Request(base + path, json.dumps(body).encode(), {"Content-Type": "application/json"})
@@ -219,9 +214,4 @@ def test_http_fix_and_spans():
                 assert r.read().decode() == "# 课\n\n银行(yínháng)，还书(huánshū)\n"
                 assert (r.headers["X-Pinzhu-Fixed"], r.headers["X-Pinzhu-Left"]) == ("1", "1")
     finally:
-        proc.terminate()  # and its reading workers; never left running, even if it hangs
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop_server(proc)  # and its reading workers; never left running, even if it hangs

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
 
 import pytest
 
 import pinzhu
+from servers import start_server, stop_server
 from test_fix import planted
 
 pytest.importorskip("fastapi")
@@ -24,19 +23,9 @@ pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no chromium (apt-get i
 
 @pytest.fixture(scope="module")
 def server():
-    proc = subprocess.Popen([sys.executable, "-m", "pinzhu", "serve", "--port", "0", "--workers", "1"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    line = proc.stdout.readline()  # printed once it serves
-    if not line.startswith("pinzhu serving on http://"):
-        proc.kill()
-        raise RuntimeError(f"server did not start: {line!r} {proc.stderr.read()[-3000:]}")
-    yield line.split()[3].rstrip("/")
-    proc.terminate()  # and its reading workers; never left running, even if it hangs
-    try:
-        proc.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
+    proc, url = start_server("--workers", "1")
+    yield url
+    stop_server(proc)  # and its reading workers; never left running, even if it hangs
 
 
 @pytest.fixture
