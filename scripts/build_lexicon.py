@@ -316,10 +316,7 @@ def write(pinyin_pro_json: Path, out: Path, counts: dict[str, dict[str, int]], i
         total = sum(w.values())
         share = {r: (w.get(r, 0.0) / total if total else (1.0 if i == 0 else 0.0)) for i, r in enumerate(rs)}
         c = counts.get(ch)
-        if c:
-            for r in c:
-                if r not in share:
-                    rs.append(r)
+        if c:  # every labelled reading is among rs (added above, or left out there)
             n = sum(c.values())
             share = {r: (c.get(r, 0) + PRIOR_WEIGHT * share.get(r, 0.0)) / (n + PRIOR_WEIGHT) for r in rs}
         order = {r: i for i, r in enumerate(rs)}
