@@ -4,6 +4,7 @@
     python benchmarks/names_eval.py names       # the labelled names set beside pinyin-pro's surname modes
     python benchmarks/names_eval.py all         # both; writes benchmarks/NAMES.md
     python benchmarks/names_eval.py dev         # tuning: detection on the names DEV set, "auto" on the natural train sets
+    python benchmarks/names_eval.py diffs       # tuning: every position "auto" and "off" read apart on the dev and train sets
 
 ``regress`` reads every labelled position of ``../shared/data/natural/tatoeba_dev.jsonl`` and
 ``g2pl_dev_full.jsonl`` (every Han character; everyday speech, and web and news text) and ``../shared/data/{cpp,g2pl}/test.jsonl`` (one polyphone per sentence) twice, with
@@ -24,6 +25,15 @@ readings) — how many names "auto" finds and whether it reads their surnames as
 what it finds outside the names — and ``regress``'s count on the natural *train* sets
 (``tatoeba_train``, ``g2pl_full``), the positions "auto" changes there and whether the labels
 agree.
+
+``diffs`` is the regression finder for tuning, on dev and train sets only (never a test set):
+``tatoeba_dev``, ``g2pl_dev_full``, ``cpp_dev_full`` (CPP's dev split), ``tatoeba_train`` and
+``g2pl_full`` (g2pL's train split), every Han character labelled. Per set: how many labelled
+positions "auto" reads apart from "off", how many it makes right and wrong, and each such
+position with its context, both readings, the label and where the label comes from (``own``:
+the source set's own label, CPP's or g2pL's; ``reviewed``: a blind reviewer; ``consensus``: three
+systems agreed, pinzhu among them, so a name all three misread keeps the everyday reading as its
+label). ``--write`` also writes the list to ``benchmarks/NAMES_DIFFS.md``.
 """
 
 from __future__ import annotations
@@ -260,6 +270,54 @@ def dev() -> list[str]:
     return lines + regress(train, examples_max=200)
 
 
+DIFF_SETS = ("tatoeba_dev", "g2pl_dev_full", "cpp_dev_full", "tatoeba_train", "g2pl_full")
+
+
+def diffs(set_names: tuple[str, ...] = DIFF_SETS) -> list[str]:
+    """Every labelled position where "auto" and "off" read apart, on dev and train sets only."""
+    sc = scorer()
+    chars = surname_chars()
+    summary = ["| set | sentences read (holding a surname character) | changed | auto right | off right | "
+               "neither | net (errors off - auto) | of them own or reviewed labels: auto right / off right |",
+               "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    detail: list[str] = []
+    for name in set_names:
+        rows = []
+        for line in (SHARED / "natural" / f"{name}.jsonl").open(encoding="utf-8"):
+            row = json.loads(line)
+            if chars.intersection(row["text"]):  # "auto" changes no other sentence
+                rows.append(row)
+        texts = [r["text"] for r in rows]
+        off, auto = pinzhu_read(texts, "off"), pinzhu_read(texts, "auto")
+        changed = good = bad = neither = 0
+        sure = [0, 0]  # auto right, off right, where the label is the set's own or a reviewer's
+        out = []
+        for row, a, b in zip(rows, off, auto):
+            text = row["text"]
+            own = row.get("cpp_index", row.get("g2pl_index"))
+            reviewed = set(row.get("reviewed", ()))
+            labels = dict(zip((m.start() for m in HAN.finditer(text)), row["pinyin"]))
+            for i, gold in labels.items():
+                if a[i] == b[i]:
+                    continue
+                changed += 1
+                ok_a = sc.lenient_equal(text[i], sc.norm(gold), sc.norm(a[i]))
+                ok_b = sc.lenient_equal(text[i], sc.norm(gold), sc.norm(b[i]))
+                verdict = "auto right" if ok_b and not ok_a else "off right" if ok_a and not ok_b else "neither"
+                good += verdict == "auto right"
+                bad += verdict == "off right"
+                neither += verdict == "neither"
+                src = "own" if i == own else "reviewed" if i in reviewed else "consensus"
+                if src != "consensus" and verdict != "neither":
+                    sure[verdict == "off right"] += 1
+                out.append(f"    {name} {row['id']}: {text[max(0, i - 10):i]}[{text[i]}]{text[i + 1:i + 10]}  "
+                           f"off {a[i]}, auto {b[i]}, label {gold} ({src}): {verdict}")
+        summary.append(f"| {name} | {len(rows)} | {changed} | {good} | {bad} | {neither} | {good - bad:+d} | "
+                       f"{sure[0]} / {sure[1]} |")
+        detail += [f"### {name}", ""] + out + [""]
+    return summary + [""] + detail
+
+
 NOTES = """
 ## Reading the tables
 
@@ -286,7 +344,9 @@ NOTES = """
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("what", choices=("regress", "names", "all", "dev"))
+    ap.add_argument("what", choices=("regress", "names", "all", "dev", "diffs"))
+    ap.add_argument("--sets", default=",".join(DIFF_SETS), help="diffs: which dev and train sets (default: %(default)s)")
+    ap.add_argument("--write", action="store_true", help="diffs: also write benchmarks/NAMES_DIFFS.md")
     ap.add_argument("--set", type=Path, default=NAMES, help="the labelled names set (default: %(default)s)")
     args = ap.parse_args()
     out = []
@@ -294,10 +354,22 @@ def main() -> None:
         out += ["## Names set", ""] + names_set(args.set) + [""]
     if args.what == "dev":
         out += ["## Names dev set (tuning)", ""] + dev() + [""]
+    if args.what == "diffs":
+        chosen = tuple(x for x in args.sets.split(",") if x)
+        unknown = [x for x in chosen if x not in DIFF_SETS]
+        if unknown:
+            ap.error(f"--sets: {', '.join(unknown)} is not a dev or train set ({', '.join(DIFF_SETS)})")
+        out += ["## person_names auto vs off on the dev and train sets", ""] + diffs(chosen) + [""]
     if args.what in ("regress", "all"):
         out += ["## No regression elsewhere (person_names off vs auto)", ""] + regress() + [""]
     text = "\n".join(out)
     print(text)
+    if args.what == "diffs" and args.write:
+        import pinzhu
+
+        (HERE / "NAMES_DIFFS.md").write_text(
+            f"# Names: auto vs off on the dev and train sets\n\n`python benchmarks/names_eval.py diffs --write` — "
+            f"pinzhu {pinzhu.__version__}, {datetime.date.today().isoformat()}.\n\n" + text + "\n", encoding="utf-8")
     if args.what == "all":
         import pinzhu
 

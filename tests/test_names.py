@@ -36,6 +36,7 @@ def num(text, **kw):
     ("何正清经理和单颖主管一起来了。", 6, "shan4"),  # a post after the full name
     ("种春林教授说", 0, "chong2"),        # an everyday word (种, 过, 都) as a surname: a full name and a cue
     ("过晓燕说，这是好事。", 0, "guo1"),
+    ("范曾先生", 1, "zeng1"),           # 曾 in a given name reads as the surname does
 ])
 def test_auto_finds_names_from_context(text, i, want):
     assert num(text)[i] == want
@@ -69,6 +70,13 @@ def test_auto_finds_names_from_context(text, i, want):
     ("我曾经问过林老师", 4, "guo4"),        # 过 before 林老师, not Guō Lín
     ("那先生是谁？", 0, "na4"),             # "that man": 那 is a surname only when you say it is
     ("过年好", 0, "guo4"),
+    ("黄佩华先生来了", 2, "hua2"),        # the given name of the name before, not a surname with a title
+    ("宣华夫人挣脱了", 1, "hua2"),
+    ("翁覃溪先生曾集诗", 1, "tan2"),
+    ("换乘后，莘庄站就到了。", 4, "xin1"),  # a place: a station's name, not a person's
+    ("第二年，任宁远将军。", 4, "ren4"),   # 任 before a post: "served as"
+    ("盖伦的著作流传很广。", 0, "gai4"),   # 盖 starts transliterations (Galen) as often as names
+    ("她冲我眨眼，要妹子回答。", 6, "yao4"),  # an everyday word (妹子) as the given name of 要
 ])
 def test_auto_leaves_everyday_words(text, i, want):
     assert num(text)[i] == want

@@ -102,6 +102,27 @@ TRANSLITERATION = frozenset("尔斯克特姆夫拉亚娜维罗伊贝莱奥德普
 # Characters that never start a given name: function words and pronouns.
 NOT_GIVEN = frozenset("的了是在和与及或就也都而把被给对向从为着过吗呢吧啊我你他她它们这那哪谁什么个人不没有很说")
 MAX_GIVEN = 2
+# Characters a one-character word before a surname may be without making the surname part of a
+# name that starts before it (宣华夫人: 华 is 宣's given name): prepositions, verbs and the words
+# of the rules above, some of which are surnames too (于, 向, 从, 经).
+NOT_BEFORE_NAME = frozenset(ADDRESS) | frozenset(NOT_GIVEN) | frozenset("".join(LEFT_WEAK + JOIN)) | frozenset(
+    "于从经以自随替陪找见问带送帮选派称推邀将当令使")
+# Surnames whose surname reading is their reading in a given name too (范曾 Fàn Zēng: céng is only
+# the adverb "once"): read so after another name's surname as well.
+GIVEN_AS_SURNAME = frozenset("曾")
+# Last characters of places and facilities: a name followed by one is a place (莘庄站, 徐闵线).
+PLACE_END = frozenset("站线路街镇村县市乡桥港岛寺庙塔庄屯湾峰岭州省宫殿府城阁亭洲坡")
+# Surnames that are verbs taking a post as object: 任 "served as" (任宁远将军): a post after the full
+# name is no cue, only personal address (任杰先生) or speech.
+POST_VERBS = frozenset("任")
+# A surname whose character starts foreign names about as often as Chinese ones (盖伦 Galen, 盖瑞
+# Gary, 盖茨 Gates; jieba 0.42.1 tags 24 names starting with 盖 as transliterations against 74 as
+# Chinese, at most one for most surnames "auto" reads at a clause's start): a one-character given
+# name after it, with only its place to go on, is as likely a transliteration.
+FOREIGN_START = frozenset("盖")
+# A two-character word this common (log probability in segmentation) is no given name for a
+# surname that is an everyday word itself (要妹子回答; 妹子 -11.1, 海燕 -13.4).
+EVERYDAY = -12.0
 AFTER = TITLES + SPEECH  # any cue that can follow a name
 # How name-like a given name must be (the mean of its characters' scores, data/names.tsv: the
 # log of how much likelier in given names than in running text; a rare character counts RARE):
@@ -259,7 +280,7 @@ def detect(r: Reading, *, every: bool = False) -> list[tuple[int, str]]:
         if out and i < out[-1][0] + len(out[-1][1]) + MAX_GIVEN and all(map(_han, text[out[-1][0]:i + 1])):
             continue  # inside the name just found (单国栋: not 国 as a surname)
         s = d.surname_at(text, i, auto_only=True)
-        if not src[i] & SRC_CONT and s is not None and _is_name(text, i, s, src, words, d):
+        if not src[i] & SRC_CONT and s is not None and _is_name(text, i, s, src, words, d, r.lexicon):
             out.append((i, s))
     return out
 
@@ -292,7 +313,7 @@ def _detect(text: str, src: Any, syl: Any, lex: Any, at: list[int] | None = None
         if not compound[cp] and (not want or (syl is not None and want == int(syl[i]))):
             continue  # no surname reading of its own, or the engine already reads it so
         s = d.surname_at(text, i, auto_only=True)
-        if s is not None and _is_name(text, i, s, src, words, d):
+        if s is not None and _is_name(text, i, s, src, words, d, lex):
             out.append((i, s))
     return out
 
@@ -378,7 +399,7 @@ def _tables(lex: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return single, compound, (single > 0) | compound
 
 
-def _is_name(text: str, i: int, s: str, src, words: _Words, d: NameData) -> bool:
+def _is_name(text: str, i: int, s: str, src, words: _Words, d: NameData, lex: Any) -> bool:
     j = i + len(s)
     if any(int(src[x]) & 0b11 == SRC_USER for x in range(i, j)):
         return False
@@ -387,9 +408,12 @@ def _is_name(text: str, i: int, s: str, src, words: _Words, d: NameData) -> bool
     if wa == i and wb - j == MAX_GIVEN and text[i:wb] in _persons() and not cue_only:
         # A person jieba lists (曾庆红), read by the lexicon without its surname reading; only a
         # full two-character given name: jieba tags many two-character words as names (燕麦, 华亭).
-        return text[j] != text[j - 1] and _given_score(text[j:wb], d, each=LISTED_MIN) >= LISTED_MIN  # not 蒙蒙亮
+        return text[j] != text[j - 1] and _given_score(text[j:wb], d, each=LISTED_MIN) >= LISTED_MIN \
+            and not _place_after(text, wb) and not _inside_name(text, i, words, d)  # not 蒙蒙亮
     if wa != i or wb != j:
         return False  # inside a word: 单位, 曾经, 区长
+    if _inside_name(text, i, words, d):
+        return False  # 宣华夫人, 黄佩华先生: the given name of the name before
     if s in JOIN and i > 0 and _han(text[i - 1]):
         return False  # 和 joining two names (单晓东和王丽), not the surname 和
     n = len(text)
@@ -416,13 +440,13 @@ def _is_name(text: str, i: int, s: str, src, words: _Words, d: NameData) -> bool
                 continue
             if cue_only and g == 1 and d.surnames.get(text[j], (0, False))[1]:
                 continue  # 问过林老师: a verb's 过 before 林老师, not Guō Lín
-            if g == MAX_GIVEN and text[j:k] in _vocabulary():
+            if g == MAX_GIVEN and (text[j:k] in _vocabulary() or cue_only and _everyday(text[j:k], lex)):
                 if cue_before and not named_by and not cue_only:
                     return True  # 名叫郭和平: a learner's word as a given name, after a cue
                 continue  # 任仓库主管 "served as warehouse manager", 任天堂
         if g == 0 and cue_only:
             continue  # 那先生 "that man", 要说 "if one says"
-        if _cue(text, TITLES if g else ADDRESS_TITLES, k, words):
+        if _cue(text, TITLES if g and s not in POST_VERBS else ADDRESS_TITLES, k, words):
             return True
         if g and _cue(text, SPEECH, k, words):
             return True
@@ -436,9 +460,35 @@ def _is_name(text: str, i: int, s: str, src, words: _Words, d: NameData) -> bool
         if g == 0 and named_by:
             return True  # 姓曾的
         if g and not cue_only and score >= EDGE_MIN and _kinds().get(text[j:k]) not in ("place", "org", "name") \
-                and (k == n or text[k] not in TRANSLITERATION) and (edge or _listed_with(text, i, k, words, d)):
-            return True  # 单晓红昨天去了杭州; 查思雨、刘凯; not 任云南…校长, 盖雷布伦森林
+                and (k == n or text[k] not in TRANSLITERATION) and not _place_after(text, k) \
+                and not (s in POST_VERBS and _cue(text, TITLES, k, words)) \
+                and ((edge and not (g == 1 and s in FOREIGN_START)) or _listed_with(text, i, k, words, d)):
+            # 单晓红昨天去了杭州; 查思雨、刘凯; not 任云南…校长, 盖雷布伦森林, 莘庄站, 任宁远将军, 盖伦的
+            return True
     return False
+
+
+def _inside_name(text: str, i: int, words: _Words, d: NameData) -> bool:
+    """The character before ``text[i]`` is a word of one character that may start a name or hold a
+    given name (宣华夫人, 黄佩华先生, 翁覃溪先生): ``text[i]`` is a given name's, not a surname."""
+    if i == 0 or not words.starts(i - 1):
+        return False
+    p = text[i - 1]
+    if text[i] in GIVEN_AS_SURNAME or p in NOT_BEFORE_NAME or not _han(p) or _role_before(text, i, words):
+        return False  # (所长召建军: a role's last character)
+    return d.surnames.get(p, (0, False))[1] or d.given.get(p, float("-inf")) >= EDGE_MIN
+
+
+def _place_after(text: str, k: int) -> bool:
+    """A place's or facility's last character follows the name (莘庄站, 徐闵线): it names a place."""
+    return k < len(text) and text[k] in PLACE_END
+
+
+def _everyday(word: str, lex: Any) -> bool:
+    """A word of the lexicon that running text uses often (妹子, 明亮): no given name for a
+    surname that is an everyday word itself (要妹子回答)."""
+    score = lex.word_score(word)
+    return score is not None and score >= EVERYDAY
 
 
 def _role_before(text: str, i: int, words: _Words) -> bool:
