@@ -37,6 +37,12 @@ def num(text, **kw):
     ("种春林教授说", 0, "chong2"),        # an everyday word (种, 过, 都) as a surname: a full name and a cue
     ("过晓燕说，这是好事。", 0, "guo1"),
     ("范曾先生", 1, "zeng1"),           # 曾 in a given name reads as the surname does
+    ("记者燕丽华在会场采访。", 2, "yan1"),  # an everyday-word surname: a role before a very name-like full name
+    ("秘国华表示，同意。", 0, "bi4"),     # ... or speech after a full name
+    ("（记者相文，通讯员李明）", 3, "xiang4"),
+    ("获奖的有相杰、赵丽和燕伟。", 4, "xiang4"),  # ... or an item of a list of names
+    ("获奖的有相杰、赵丽和燕伟。", 10, "yan1"),
+    ("单永康秘书来了", 0, "shan4"),       # 秘书 is a post
 ])
 def test_auto_finds_names_from_context(text, i, want):
     assert num(text)[i] == want
@@ -77,6 +83,8 @@ def test_auto_finds_names_from_context(text, i, want):
     ("第二年，任宁远将军。", 4, "ren4"),   # 任 before a post: "served as"
     ("盖伦的著作流传很广。", 0, "gai4"),   # 盖 starts transliterations (Galen) as often as names
     ("她冲我眨眼，要妹子回答。", 6, "yao4"),  # an everyday word (妹子) as the given name of 要
+    ("亚行行长黑田东彦说", 4, "hei1"),    # a role before, but the name goes on (a Japanese name of four)
+    ("他能来、我能去", 1, "neng2"),         # a list's item is a name alone
 ])
 def test_auto_leaves_everyday_words(text, i, want):
     assert num(text)[i] == want

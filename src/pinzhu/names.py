@@ -53,7 +53,7 @@ TITLES = tuple(sorted(set(
     "先生 女士 小姐 老师 教授 同志 师傅 大夫 医生 护士 经理 主任 书记 局长 部长 院长 校长 主席 总理 省长 市长 "
     "县长 镇长 村长 厂长 处长 科长 所长 站长 社长 会长 司令 总统 董事长 总经理 总裁 老板 队长 班长 连长 团长 师长 "
     "军长 博士 律师 记者 编辑 导演 将军 太太 夫人 阿姨 叔叔 伯伯 大爷 大妈 大娘 大哥 大姐 爷爷 奶奶 姥姥 老先生 "
-    "工程师 会计 掌柜 先生们 警官 法官 委员 议员 大使 教练 主编 代表 老爷 少爷 姑娘 同学 师兄 师姐 师弟 师妹 主管 组长 助理 "
+    "工程师 会计 秘书 掌柜 先生们 警官 法官 委员 议员 大使 教练 主编 代表 老爷 少爷 姑娘 同学 师兄 师姐 师弟 师妹 主管 组长 助理 "
     "兄 姐 哥 嫂 婶 叔 伯 总 董 工 老".split()), key=len, reverse=True))
 # Titles a bare surname takes (曾老师, 单先生): personal address only — a post after a bare
 # surname is as often the object of a verb (任总统 "served as president", 第16任总统).
@@ -436,9 +436,10 @@ def _is_name(text: str, i: int, s: str, src, words: _Words, d: NameData, lex: An
             if not _whole(j, k, words):
                 continue  # the given name must be whole words of its own: not 单纯, not 曾经理
             score = _given_score(text[j:k], d)
-            if score < (EDGE_MIN if cue_only else GIVEN_MIN[g]):  # 都, 要, 过: very name-like
-                continue
-            if cue_only and g == 1 and d.surnames.get(text[j], (0, False))[1]:
+            titled = cue_only and (_cue(text, TITLES, k, words) or _cue(text, SPEECH, k, words))
+            if score < (EDGE_MIN if cue_only and not titled else GIVEN_MIN[g]):
+                continue  # 都, 要, 过: very name-like, unless a title or speech follows (洗国华介绍)
+            if cue_only and g == 1 and d.surnames.get(text[j], (0, False))[1] and titled:
                 continue  # 问过林老师: a verb's 过 before 林老师, not Guō Lín
             if g == MAX_GIVEN and (text[j:k] in _vocabulary() or cue_only and _everyday(text[j:k], lex)):
                 if cue_before and not named_by and not cue_only:
@@ -454,15 +455,17 @@ def _is_name(text: str, i: int, s: str, src, words: _Words, d: NameData, lex: An
             return True  # 姓单。 老单，
         if g == 0 and address and _cue(text, SPEECH, k, words):
             return True  # 老单说
-        if g and cue_before and not named_by and (
-                not cue_only or k == n or not _han(text[k]) or text.startswith(JOIN, k)):
+        if g and cue_before and not named_by and (not cue_only or k == n or not _han(text[k])
+                                                  or text.startswith(JOIN, k) or g == 2 and score >= EDGE_MIN
+                                                  and _name_ends(text, k, words)):
             return True  # 记者曾小明, 航天员解晓明, 责任编辑：仇立新; 记者相文， (not 同学都挺纳闷)
         if g == 0 and named_by:
             return True  # 姓曾的
-        if g and not cue_only and score >= EDGE_MIN and _kinds().get(text[j:k]) not in ("place", "org", "name") \
+        if g and score >= EDGE_MIN and _kinds().get(text[j:k]) not in ("place", "org", "name") \
                 and (k == n or text[k] not in TRANSLITERATION) and not _place_after(text, k) \
                 and not (s in POST_VERBS and _cue(text, TITLES, k, words)) \
-                and ((edge and not (g == 1 and s in FOREIGN_START)) or _listed_with(text, i, k, words, d)):
+                and ((edge and not cue_only and not (g == 1 and s in FOREIGN_START))
+                     or _listed_with(text, i, k, words, d, whole=cue_only)):
             # 单晓红昨天去了杭州; 查思雨、刘凯; not 任云南…校长, 盖雷布伦森林, 莘庄站, 任宁远将军, 盖伦的
             return True
     return False
@@ -505,9 +508,24 @@ def _role_before(text: str, i: int, words: _Words) -> bool:
     return t - a >= 3  # a word of three or more characters ending so (not 大家, 国家, 员工)
 
 
-def _listed_with(text: str, i: int, k: int, words: _Words, d: NameData) -> bool:
+def _name_ends(text: str, k: int, words: _Words) -> bool:
+    """The name ends before ``text[k]``: a function word or a word of two or more characters follows
+    (记者燕晓梅在现场; not 行长黑田东彦, a name of four)."""
+    return k == len(text) or text[k] in NOT_GIVEN or words.span(k)[1] - k >= 2
+
+
+def _list_item(text: str, i: int, k: int) -> bool:
+    """``text[i:k]`` stands alone between the list's joining words and punctuation (种明、陈思琪)."""
+    return (i == 0 or text[i - 1] in EDGE or text.endswith(JOIN, 0, i) or text.endswith(LEFT_WEAK, 0, i)) \
+        and (k == len(text) or text[k] in EDGE or text.startswith(JOIN, k))
+
+
+def _listed_with(text: str, i: int, k: int, words: _Words, d: NameData, whole: bool = False) -> bool:
     """``text[i:k]`` is an item of a list whose next or previous item is a name too: 查思雨、刘凯;
-    种明、陈思琪、缪峰; 张立和覃思敏 (the joining word a word of its own: not 和解)."""
+    种明、陈思琪、缪峰; 张立和覃思敏 (the joining word a word of its own: not 和解). ``whole``: the
+    item must be the name alone (for a surname that is an everyday word: 相海、赵成)."""
+    if whole and not _list_item(text, i, k):
+        return False
     for w in JOIN:
         if text.startswith(w, k) and _whole(k, k + len(w), words) and _name_from(text, k + len(w), words, d):
             return True
