@@ -89,6 +89,10 @@ JOIN = ("、", "和", "与", "及", "同")
 # Words after which a clause's subject or a verb's object often starts (由盖文杰负责, 等区伟回来):
 # a name there needs the name-like given name of a name at a clause's start.
 LEFT_WEAK = ("由", "等", "让", "请", "叫", "给", "跟", "对", "向", "被", "把", "有", "是")
+# Words that follow a clause's subject (被, 把, 在, 已经): a name at a clause's start followed by one
+# needs only the name-likeness a cue asks for (任立刚被任命, 解建帮忙 is not, 查东这小子).
+SUBJECT_NEXT = ("被", "把", "在", "正在", "将", "已", "已经", "也", "又", "还", "就", "便", "才", "一直", "从", "向",
+                "对", "给", "让", "这", "会", "要", "能", "正", "却", "刚", "曾经", "一边", "不", "没", "没有")
 # Closing quotation marks: after a sentence's last punctuation, a name there is who spoke.
 QUOTE_END = frozenset("”」』’")
 # By-line roles that stand before a colon or slash only (文／解冰, 图／罗平).
@@ -461,13 +465,17 @@ def _is_name(text: str, i: int, s: str, src, words: _Words, d: NameData, lex: An
             return True  # 记者曾小明, 航天员解晓明, 责任编辑：仇立新; 记者相文， (not 同学都挺纳闷)
         if g == 0 and named_by:
             return True  # 姓曾的
-        if g and score >= EDGE_MIN and _kinds().get(text[j:k]) not in ("place", "org", "name") \
+        if g and _kinds().get(text[j:k]) not in ("place", "org", "name") \
                 and (k == n or text[k] not in TRANSLITERATION) and not _place_after(text, k) \
-                and not (s in POST_VERBS and _cue(text, TITLES, k, words)) \
-                and ((edge and not cue_only and not (g == 1 and s in FOREIGN_START))
-                     or _listed_with(text, i, k, words, d, whole=cue_only)):
-            # 单晓红昨天去了杭州; 查思雨、刘凯; not 任云南…校长, 盖雷布伦森林, 莘庄站, 任宁远将军, 盖伦的
-            return True
+                and not (s in POST_VERBS and _cue(text, TITLES, k, words)):
+            # Its place alone: 单晓红昨天去了杭州, 任立刚被任命; 查思雨、刘凯; not 任云南…校长,
+            # 盖雷布伦森林, 莘庄站, 任宁远将军, 盖伦的
+            if edge and not cue_only and not (g == 1 and s in FOREIGN_START) and \
+                    (score >= EDGE_MIN or _cue(text, SUBJECT_NEXT, k, words)
+                     and _given_score(text[j:k], d, each=0.0) >= GIVEN_MIN[g]):  # (no unnamely character: 莘庄站就)
+                return True
+            if score >= EDGE_MIN and _listed_with(text, i, k, words, d, whole=cue_only):
+                return True
     return False
 
 
