@@ -43,7 +43,9 @@ def num(text, **kw):
     ("获奖的有相杰、赵丽和燕伟。", 4, "xiang4"),  # ... or an item of a list of names
     ("获奖的有相杰、赵丽和燕伟。", 10, "yan1"),
     ("单永康秘书来了", 0, "shan4"),       # 秘书 is a post
-    ("昨天，查建在会上发言。", 3, "zha1"),  # a clause's start and a word that follows a subject (在, 被, 把)
+    ("昨天，查建在会上发言。", 3, "zha1"),
+    ("经审讯，单某如实交代了。", 4, "shan4"),  # a person named by surname and 某 only
+    ("而区晓明在会上发言。", 1, "ou1"),     # 而 starts a clause  # a clause's start and a word that follows a subject (在, 被, 把)
 ])
 def test_auto_finds_names_from_context(text, i, want):
     assert num(text)[i] == want
@@ -86,7 +88,8 @@ def test_auto_finds_names_from_context(text, i, want):
     ("她冲我眨眼，要妹子回答。", 6, "yao4"),  # an everyday word (妹子) as the given name of 要
     ("亚行行长黑田东彦说", 4, "hei1"),    # a role before, but the name goes on (a Japanese name of four)
     ("他能来、我能去", 1, "neng2"),         # a list's item is a name alone
-    ("昨天，查建会上发言。", 3, "cha2"),    # a clause's start alone: a given name less name-like than 建 needs
+    ("昨天，查建会上发言。", 3, "cha2"),
+    ("他曾某年去过北京。", 1, "ceng2"),     # 某年 is a word: not 曾某    # a clause's start alone: a given name less name-like than 建 needs
 ])
 def test_auto_leaves_everyday_words(text, i, want):
     assert num(text)[i] == want

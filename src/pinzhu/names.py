@@ -59,7 +59,7 @@ TITLES = tuple(sorted(set(
 # surname is as often the object of a verb (任总统 "served as president", 第16任总统).
 ADDRESS_TITLES = tuple(sorted(set(
     "先生 女士 小姐 老师 师傅 大夫 太太 夫人 阿姨 叔叔 伯伯 大爷 大妈 大娘 大哥 大姐 爷爷 奶奶 老板 同学 老先生 "
-    "同志 总 董 老 姐 哥 嫂 婶 叔 伯 兄 工".split()), key=len, reverse=True))
+    "同志 总 董 老 姐 哥 嫂 婶 叔 伯 兄 工 某 某某".split()), key=len, reverse=True))  # 曾某: a person named by surname only
 # Verbs of speech and report after a full name (单田芳说); never after a bare surname (曾说 céng).
 SPEECH = tuple(sorted(set(
     "说 表示 指出 认为 介绍 告诉 回忆 强调 透露 称 说道 笑道 问道 答道 道 问 答 曰 回答 解释 补充 坦言 直言 "
@@ -88,7 +88,7 @@ BYLINE = frozenset("：:／/")
 JOIN = ("、", "和", "与", "及", "同")
 # Words after which a clause's subject or a verb's object often starts (由盖文杰负责, 等区伟回来):
 # a name there needs the name-like given name of a name at a clause's start.
-LEFT_WEAK = ("由", "等", "让", "请", "叫", "给", "跟", "对", "向", "被", "把", "有", "是")
+LEFT_WEAK = ("由", "等", "让", "请", "叫", "给", "跟", "对", "向", "被", "把", "有", "是", "而")
 # Words that follow a clause's subject (被, 把, 在, 已经): a name at a clause's start followed by one
 # needs only the name-likeness a cue asks for (任立刚被任命, 解建帮忙 is not, 查东这小子).
 SUBJECT_NEXT = ("被", "把", "在", "正在", "将", "已", "已经", "也", "又", "还", "就", "便", "才", "一直", "从", "向",
