@@ -33,7 +33,9 @@ positions "auto" reads apart from "off", how many it makes right and wrong, and 
 position with its context, both readings, the label and where the label comes from (``own``:
 the source set's own label, CPP's or g2pL's; ``reviewed``: a blind reviewer; ``consensus``: three
 systems agreed, pinzhu among them, so a name all three misread keeps the everyday reading as its
-label). ``--write`` also writes the list to ``benchmarks/NAMES_DIFFS.md``.
+label). Then the positions whose label is a surname's own reading that both modes read otherwise
+(names "auto" misses, and everyday words that take that reading: 曲奇 qū). ``--write`` also
+writes the lists to ``benchmarks/NAMES_DIFFS.md``.
 """
 
 from __future__ import annotations
@@ -275,8 +277,11 @@ DIFF_SETS = ("tatoeba_dev", "g2pl_dev_full", "cpp_dev_full", "tatoeba_train", "g
 
 def diffs(set_names: tuple[str, ...] = DIFF_SETS) -> list[str]:
     """Every labelled position where "auto" and "off" read apart, on dev and train sets only."""
+    from pinzhu import names
+
     sc = scorer()
     chars = surname_chars()
+    reading = {k: v[0][0] for k, v in names.data().surnames.items() if len(k) == 1 and k in chars}
     summary = ["| set | sentences read (holding a surname character) | changed | auto right | off right | "
                "neither | net (errors off - auto) | of them own or reviewed labels: auto right / off right |",
                "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
@@ -291,7 +296,8 @@ def diffs(set_names: tuple[str, ...] = DIFF_SETS) -> list[str]:
         off, auto = pinzhu_read(texts, "off"), pinzhu_read(texts, "auto")
         changed = good = bad = neither = 0
         sure = [0, 0]  # auto right, off right, where the label is the set's own or a reviewer's
-        out = []
+        out: list[str] = []
+        missed: list[str] = []  # labelled with the surname reading, read otherwise by both
         for row, a, b in zip(rows, off, auto):
             text = row["text"]
             own = row.get("cpp_index", row.get("g2pl_index"))
@@ -299,6 +305,11 @@ def diffs(set_names: tuple[str, ...] = DIFF_SETS) -> list[str]:
             labels = dict(zip((m.start() for m in HAN.finditer(text)), row["pinyin"]))
             for i, gold in labels.items():
                 if a[i] == b[i]:
+                    if text[i] in reading and sc.norm(gold) == reading[text[i]] and \
+                            not sc.lenient_equal(text[i], sc.norm(gold), sc.norm(b[i])):
+                        src = "own" if i == own else "reviewed" if i in reviewed else "consensus"
+                        missed.append(f"    {name} {row['id']}: {text[max(0, i - 10):i]}[{text[i]}]{text[i + 1:i + 10]}  "
+                                      f"auto {b[i]}, label {gold} ({src})")
                     continue
                 changed += 1
                 ok_a = sc.lenient_equal(text[i], sc.norm(gold), sc.norm(a[i]))
@@ -315,6 +326,9 @@ def diffs(set_names: tuple[str, ...] = DIFF_SETS) -> list[str]:
         summary.append(f"| {name} | {len(rows)} | {changed} | {good} | {bad} | {neither} | {good - bad:+d} | "
                        f"{sure[0]} / {sure[1]} |")
         detail += [f"### {name}", ""] + out + [""]
+        if missed:
+            detail += [f"Labelled with the surname reading, read otherwise by auto and off alike (a name missed, "
+                       f"or that reading in an everyday word: 曲奇 qū, 薄膜 bó):", ""] + missed + [""]
     return summary + [""] + detail
 
 
