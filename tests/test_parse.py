@@ -148,3 +148,35 @@ def test_pieces_are_what_their_definition_says():
             assert _pieces(sp) == _pieces_by_definition(sp), w
             checked += 1
     assert checked > 2500
+
+
+# The fit search runs from the characters' readings (parse._fit_guided) and remembers answers by
+# the characters it read (parse._SuffixMemo); both must give what the search over every
+# spellable syllable (parse._fit_pieces) gives, ties included, whatever came before.
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from pinzhu import parse as _parse_mod  # noqa: E402
+
+_CHARS = "西安先行银长绿女吕了的地得一不为和着看重朝差儿哪那阿哦嗯呣你好中国发展發學"
+_WRITTEN = ["xian", "xi'an", "Xī'ān", "xīān", "yínháng", "yin2hang2", "hang2", "zhǎng", "chang", "lv4", "lü",
+            "lu:4", "nǚ", "nu3", "le", "liǎo", "de", "dì", "děi", "yī", "bù", "wèi", "he", "hè", "huó", "zhe",
+            "zháo", "kàn", "zhòng", "chóng", "cháo", "zhāo", "chà", "chāi", "ér", "nǎr", "nà", "na", "ā", "ó",
+            "ng", "ǹg", "m", "n2", "nǐhǎo", "ni3 hao3", "zhōngguó", "fāzhǎn", "xué", "xue2", "a", "e", "o"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(run=st.text(alphabet=_CHARS, max_size=8), written=st.sampled_from(_WRITTEN))
+def test_guided_fit_and_its_memo_equal_the_full_search(run, written):
+    sp = _parse_mod._spell(written)
+    want = _parse_mod._fit_pieces(run, sp, None, False)
+    assert _parse_mod._match(run, written, None) == want
+    assert _parse_mod._match(run, written, None) == want          # the remembered answer
+    assert _parse_mod._match("中" + run, written, None) == _parse_mod._fit_pieces("中" + run, sp, None, False)
+
+
+def test_memo_knows_where_the_run_began():
+    # 安 alone can't take xi'an; after 西 it can: an answer found at the run's start is not
+    # reused for a longer run.
+    assert _parse_mod._match("安", "xi'an", None) is None
+    assert _parse_mod._match("西安", "xi'an", None) == (2, ("xi5", "an5"), False, False)

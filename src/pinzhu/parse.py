@@ -437,7 +437,7 @@ def _match(run: str, written: str, user_dict: UserDict | None,
     without a user dictionary, in the dictionary's own memo with one (a cache that held
     dictionaries would keep every one a server was ever sent)."""
     if user_dict is None or not user_dict.entries:
-        return _match_plain(run, written, whole)
+        return _match_plain(run, written, whole) if whole else _match_word(run, written)
     memo = user_dict.memo.setdefault("parse.match", {})
     key = (run, written, whole)
     hit = memo.get(key, memo)
@@ -446,6 +446,57 @@ def _match(run: str, written: str, user_dict: UserDict | None,
             memo.clear()
         hit = memo[key] = _fit_written(run, written, user_dict, whole)
     return hit
+
+
+class _SuffixMemo:
+    """Fits of written pinyin remembered by the characters the search actually read.
+
+    A word annotation's run (the Han characters before its bracket) is mostly new text, so a
+    cache keyed on the whole run rarely hits; but the search reads only a few characters at its
+    end (``银行`` of ``我们去银行``), and gives the same answer for any run that ends with them.
+    So each answer is kept with that suffix (and whether the search also saw the run begin
+    there), and a later run that ends with it gets the answer without a search. Only fits
+    without a user dictionary: the lexicon never changes. Bounded: forgotten at ``size``.
+    """
+
+    def __init__(self, size: int) -> None:
+        self.size, self.count = size, 0
+        self.seen: dict[str, list[tuple[str, bool, tuple | None]]] = {}
+
+    def get(self, run: str, written: str, n: int) -> tuple | None | _SuffixMemo:
+        for suffix, at_start, result in self.seen.get(written, ()):
+            if run.endswith(suffix) and (not at_start or len(suffix) == n or len(run) == len(suffix)):
+                return result
+        return self
+
+    def put(self, written: str, suffix: str, at_start: bool, result: tuple | None) -> None:
+        if self.count >= self.size:
+            self.seen.clear()
+            self.count = 0
+        entries = self.seen.setdefault(written, [])
+        if len(entries) < 16:
+            entries.append((suffix, at_start, result))
+            self.count += 1
+
+
+_WORD_FITS = _SuffixMemo(1 << 17)
+
+
+def _match_word(run: str, written: str) -> tuple[int, tuple[str, ...], bool, bool] | None:
+    """:func:`_match` of a word annotation without a user dictionary (not ``whole``)."""
+    sp = _spell(written)
+    if sp is None:
+        return None
+    n = len(sp.letters)
+    hit = _WORD_FITS.get(run, written, n)
+    if hit is not _WORD_FITS:
+        return hit
+    tail = run[-n:]
+    if sp.zhuyin or "儿" in tail or "兒" in tail:
+        return _match_plain(run, written, False)
+    result, first, at_start = _fit_guided(tail, sp, _layout(written), None, False)
+    _WORD_FITS.put(written, tail[first:], at_start, result)
+    return result
 
 
 @lru_cache(maxsize=65536)
@@ -458,6 +509,102 @@ def _fit_written(run: str, written: str, user_dict: UserDict | None,
     sp = _spell(written)
     if sp is None:
         return None
+    if not sp.zhuyin and "儿" not in run and "兒" not in run:
+        return _fit_guided(run, sp, _layout(written), user_dict, whole)[0]
+    return _fit_pieces(run, sp, user_dict, whole)
+
+
+@lru_cache(maxsize=65536)
+def _layout(written: str) -> tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...], tuple[bool, ...]]:
+    """What :func:`_pieces` derives from a spelling, for :func:`_fit_guided`: the first hard
+    boundary after each letter, marks before each position and the last one's tone, and the
+    positions no syllable may end at (a digit inside a run of letters)."""
+    sp = _spell(written)
+    assert sp is not None
+    n, hard = len(sp.letters), sp.hard
+    nxt = [n + 1] * (n + 1)
+    for i in range(n - 1, -1, -1):
+        nxt[i] = i + 1 if i + 1 in hard else nxt[i + 1]
+    count, last = [0] * (n + 1), [0] * (n + 1)
+    for k, t in enumerate(sp.mark_at):
+        count[k + 1], last[k + 1] = count[k] + (t > 0), t or last[k]
+    blocked = tuple(bool(j < n and sp.digit_at[j] and j not in hard) for j in range(n + 1))
+    return tuple(nxt), tuple(count), tuple(last), blocked
+
+
+def _fit_guided(run: str, sp: _Spelled, layout: tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...],
+                tuple[bool, ...]], user_dict: UserDict | None,
+                whole: bool) -> tuple[tuple[int, tuple[str, ...], bool, bool] | None, int, bool]:
+    """:func:`_fit_pieces` for a run without 儿 (no erhua to try), the same answer found from the
+    other side: a character's few readings propose the syllables that can end at a position,
+    instead of every syllable the letters could spell being listed first. The search, its order
+    (longer syllables first) and its ranking are :func:`_fit_pieces`' own, so ties go the same way.
+
+    Also says what the search read: from which index of the (shortened) run on, and whether it
+    reached the run's start (:class:`_SuffixMemo`)."""
+    letters, hard, digit_at = sp.letters, sp.hard, sp.digit_at
+    n = len(letters)
+    if whole and len(run) > n:
+        return None, 0, True
+    run = run[-n:]
+    nxt, count, last, blocked = layout
+    longest = _max_len()
+    best: tuple[tuple[int, int, int], int, tuple[str, ...]] | None = None
+    first, at_start = len(run), False
+
+    def walk(j: int, c: int, syls: list[str], ugly: int, exact: int) -> None:
+        nonlocal best, first, at_start
+        if j == 0:
+            if whole and c:
+                return
+            key = (exact, -ugly, -len(syls))
+            if best is None or key > best[0]:
+                best = (key, len(run) - c, tuple(reversed(syls)))
+            return
+        if len(syls) >= MAX_SYLLABLES or blocked[j]:
+            return
+        if c == 0:
+            at_start = True
+            return
+        if c <= first:
+            first = c - 1
+        r = _readings(run[c - 1], user_dict)
+        found = []
+        for b, tones in r.items():
+            i = j - len(b)
+            if i < 0:
+                continue
+            if letters.startswith(b, i):
+                found.append((i, b, tones))
+            elif b[1:2] == "v" and b[:1] in "ln":  # lü written lu (when lu is no reading of its own)
+                u = b[0] + "u" + b[2:]
+                if u not in r and letters.startswith(u, i):
+                    found.append((i, b, tones))
+        if len(found) > 1:
+            found.sort(key=_first)
+        for i, fit, tones in found:
+            if j - i > longest or nxt[i] < j:
+                continue
+            m = count[j] - count[i]
+            digit = digit_at[j]
+            if m > 1 or (m and digit):
+                continue
+            tone = last[j] if m else (digit or 5)
+            walk(i, c - 1, syls + [f"{fit}{tone}"],
+                 ugly + (1 if i > 0 and i not in hard and letters[i] in "aoeê" else 0), exact + (tone in tones))
+
+    walk(n, len(run), [], 0, 0)
+    if whole:
+        first, at_start = 0, True
+    return None if best is None else (best[1], best[2], False, best[0][0] == len(best[2])), first, at_start
+
+
+def _first(item: tuple) -> object:
+    return item[0]
+
+
+def _fit_pieces(run: str, sp: _Spelled, user_dict: UserDict | None,
+                whole: bool) -> tuple[int, tuple[str, ...], bool, bool] | None:
     ends = _pieces(sp)
     if whole and len(run) > len(sp.letters):
         return None
