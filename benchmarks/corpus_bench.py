@@ -5,9 +5,11 @@ own process, timed, peak RSS from wait4. Checks: the parts are byte-identical ac
 annotated document comes back as its exact clean text (scripts/make_corpus.py's truth), malformed
 lines become error records, and how far strip moves dedup similarity (character 5-gram Jaccard to
 the clean text, before and after). Memory: peak RSS of ``--jobs 1`` on one ~50 MB file and on
-the whole ~200 MB corpus. Writes benchmarks/CORPUS.md.
+the whole ~200 MB corpus, and for every path the peak PSS of its whole process tree (Ray's own
+processes included). Writes benchmarks/CORPUS.md.
 
     python benchmarks/corpus_bench.py --corpus /tmp/pinzhu-corpus   # made if missing
+    python benchmarks/corpus_bench.py --rounds 3 --baseline /tmp/base/src   # paired, against an earlier pinzhu
 """
 
 from __future__ import annotations
@@ -29,18 +31,81 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def run_cli(args: list[str]) -> dict:
-    """Run ``pinzhu corpus ...`` in a fresh process; its summary, wall time and peak RSS."""
+def _children() -> tuple[dict[int, list[int]], dict[int, int]]:
+    """Each process's children, and each process's CPU time so far (clock ticks, user + system)."""
+    kids: dict[int, list[int]] = {}
+    ticks: dict[int, int] = {}
+    for d in os.listdir("/proc"):
+        if d.isdigit():
+            try:
+                with open(f"/proc/{d}/stat", "rb") as f:
+                    fields = f.read().rsplit(b")", 1)[1].split()
+                ppid = int(fields[1])
+                ticks[int(d)] = int(fields[11]) + int(fields[12])
+            except (OSError, ValueError, IndexError):
+                continue
+            kids.setdefault(ppid, []).append(int(d))
+    return kids, ticks
+
+
+def tree_pss_kb(root: int, cpu: dict[int, int] | None = None) -> tuple[int, int]:
+    """PSS (kB) summed over ``root`` and all its descendants (Ray's raylet, GCS, agents and
+    workers included: they are the driver's descendants), and how many processes that is.
+    ``cpu``: each process's CPU ticks so far are recorded in it."""
+    (kids, ticks), todo, total, n = _children(), [root], 0, 0
+    while todo:
+        pid = todo.pop()
+        todo += kids.get(pid, [])
+        if cpu is not None and pid in ticks:
+            cpu[pid] = max(cpu.get(pid, 0), ticks[pid])
+        try:
+            with open(f"/proc/{pid}/smaps_rollup", "rb") as f:
+                for line in f:
+                    if line.startswith(b"Pss:"):
+                        total += int(line.split()[1])
+                        n += 1
+                        break
+        except OSError:
+            pass
+    return total, n
+
+
+def run_cli(args: list[str], env: dict[str, str] | None = None) -> dict:
+    """Run ``pinzhu corpus ...`` in a fresh process; its summary, wall time, CPU time (user + sys of
+    the process and the children it waited for), peak RSS of the largest process (wait4), and
+    peak PSS of the whole process tree (sampled every 0.2 s)."""
+    import threading
+
     t0 = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-m", "pinzhu", "corpus", *args, "--no-progress"],
-                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
+    peak = [0, 0]
+    ticks: dict[int, int] = {}
+    stop = threading.Event()
+
+    def sample() -> None:
+        while not stop.wait(0.2):
+            pss, n = tree_pss_kb(proc.pid, ticks)
+            if pss > peak[0]:
+                peak[:] = [pss, n]
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
     out = proc.stdout.read()
     _, status, usage = os.wait4(proc.pid, 0)
+    stop.set()
+    sampler.join()
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != 0:
         raise SystemExit(f"pinzhu corpus {' '.join(args)} failed with {proc.returncode}")
     summary = json.loads(out.decode().strip().splitlines()[-1])
-    return {**summary, "wall": round(time.perf_counter() - t0, 2), "peak_rss_mb": round(usage.ru_maxrss / 1024, 1)}
+    # CPU: the process tree's, sampled (a pool's workers are not the command's to wait for), or
+    # wait4's where that is more (it counts the last 0.2 s too).
+    tree_cpu = sum(ticks.values()) / os.sysconf("SC_CLK_TCK")
+    return {**summary, "wall": round(time.perf_counter() - t0, 2),
+            "cpu": round(max(usage.ru_utime + usage.ru_stime, tree_cpu), 2),
+            "peak_rss_mb": round(usage.ru_maxrss / 1024, 1), "peak_pss_mb": round(peak[0] / 1024, 1),
+            "processes": peak[1]}
 
 
 def digest(out: Path) -> dict[str, str]:
@@ -115,6 +180,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--work", default="/tmp/pinzhu-corpus-bench")
     ap.add_argument("--size-mb", type=float, default=200.0)
     ap.add_argument("--no-ray", action="store_true")
+    ap.add_argument("--rounds", type=int, default=1,
+                    help="run every path this many times, interleaved (others share the machine): medians, "
+                         "and ratios as the median of each round's ratio")
+    ap.add_argument("--baseline", metavar="SRC",
+                    help="the src folder of an earlier pinzhu (git archive REV src | tar -x -C DIR, and its built "
+                         ".so files copied in): its --jobs 1 runs in every round too, for the before/after ratio")
     ap.add_argument("--report", default=str(ROOT / "benchmarks" / "CORPUS.md"))
     args = ap.parse_args(argv)
     corpus, work = Path(args.corpus), Path(args.work)
@@ -124,49 +195,97 @@ def main(argv: list[str] | None = None) -> int:
     shutil.rmtree(work, ignore_errors=True)
     files = sorted((corpus / "corpus").glob("*.jsonl"))
     size_mb = sum(f.stat().st_size for f in files) / 1e6
-    runs = {}
-    paths = [("local --jobs 1", []), ("local --jobs 2", ["--jobs", "2"])]
+    paths: list[tuple[str, list[str], dict[str, str] | None]] = [("local --jobs 1", [], None)]
+    if args.baseline:
+        paths.append(("baseline --jobs 1", [], {**os.environ, "PYTHONPATH": str(Path(args.baseline).resolve())}))
+    paths.append(("local --jobs 2", ["--jobs", "2"], None))
     if not args.no_ray:
-        paths.append(("ray (2 actors)", ["--engine", "ray", "--jobs", "2"]))
-    for name, extra in paths:
-        out = work / name.split()[0] / (extra[-1] if extra else "1")
-        runs[name] = run_cli(["strip", str(corpus / "corpus"), str(out), *extra])
-        runs[name]["out"] = out
-        print(name, {k: v for k, v in runs[name].items() if k != "out"}, file=sys.stderr)
+        paths.append(("ray (2 actors)", ["--engine", "ray", "--jobs", "2"], None))
+    samples: dict[str, list[dict]] = {name: [] for name, _, _ in paths}
+    digests: dict[str, list[dict[str, str]]] = {name: [] for name, _, _ in paths}
+    for r in range(args.rounds):
+        for name, extra, env in paths:
+            out = work / name.replace(" ", "_").replace("(", "").replace(")", "")
+            shutil.rmtree(out, ignore_errors=True)
+            res = run_cli(["strip", str(corpus / "corpus"), str(out), *extra], env)
+            samples[name].append(res)
+            digests[name].append(digest(out))
+            print(f"round {r + 1}", name, res, file=sys.stderr)
     one = files[0]
     mem_small = run_cli(["strip", str(one), str(work / "mem-small")])
-    ref = digest(runs["local --jobs 1"]["out"])
-    identical = {name: digest(r["out"]) == ref for name, r in runs.items()}
-    c = check(runs["local --jobs 1"]["out"], corpus, corpus / "truth.jsonl.gz")
-    write_report(Path(args.report), size_mb, one.stat().st_size / 1e6, runs, identical, mem_small, c)
+    ref = digests["local --jobs 1"][0]
+    identical = {name: all(d == ref for d in ds) for name, ds in digests.items()}
+    c = check(work / "local_--jobs_1", corpus, corpus / "truth.jsonl.gz")
+    runs = {name: _median_run(rs) for name, rs in samples.items()}
+    write_report(Path(args.report), size_mb, one.stat().st_size / 1e6, runs, samples, identical, mem_small, c,
+                 args.rounds, args.baseline)
     print(Path(args.report).read_text(encoding="utf-8"))
     return 0 if all(identical.values()) and c["exact"] == c["annotated"] else 1
 
 
-def write_report(path: Path, size_mb: float, small_mb: float, runs: dict, identical: dict, mem_small: dict,
-                 c: dict) -> None:
+def _median_run(rs: list[dict]) -> dict:
+    out = dict(rs[0])
+    for k in ("wall", "cpu", "peak_rss_mb", "peak_pss_mb"):
+        out[k] = statistics.median(r[k] for r in rs)
+    out["wall_range"] = (min(r["wall"] for r in rs), max(r["wall"] for r in rs))
+    return out
+
+
+def _ratio(samples: dict[str, list[dict]], a: str, b: str, key: str) -> tuple[float, float, float]:
+    """Median, min and max over the rounds of a's ``key`` / b's, round by round (paired)."""
+    rs = [x[key] / y[key] for x, y in zip(samples[a], samples[b])]
+    return statistics.median(rs), min(rs), max(rs)
+
+
+def write_report(path: Path, size_mb: float, small_mb: float, runs: dict, samples: dict, identical: dict,
+                 mem_small: dict, c: dict, rounds: int, baseline: str | None) -> None:
     r1 = runs["local --jobs 1"]
+    cmd = "python benchmarks/corpus_bench.py" + (f" --rounds {rounds}" if rounds > 1 else "") + (
+        " --baseline SRC" if baseline else "")
     lines = [
         "# Corpus mode: strip at corpus scale",
         "",
-        f"Generated by `python benchmarks/corpus_bench.py` on {time.strftime('%Y-%m-%d')}, "
+        f"Generated by `{cmd}` on {time.strftime('%Y-%m-%d')}, "
         f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}. Corpus: "
         f"`python scripts/make_corpus.py --size-mb 200 --seed 0` ({size_mb:.0f} MB of JSONL in 4 files, "
         f"{r1['documents']:,} lines; {c['annotated']:,} documents with pinyin inserted in 10 styles, "
         f"{c['traditional_annotated']:,} of them traditional; {c['malformed']} malformed lines).",
         "",
-        "| path | wall s | docs/s | MB/s | M chars/s | speed-up | output = jobs 1 |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | --- |",
+        f"Each path ran {rounds} time{'s' if rounds > 1 else ''}, interleaved (the machine is shared: wall times move "
+        "with the load); the table gives medians.",
+        "",
+        "| path | wall s | CPU s | MB/s | MB per CPU s | docs/s | peak PSS, all processes | speed-up | output = jobs 1 |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
     for name, r in runs.items():
-        lines.append(f"| {name} | {r['wall']:.1f} | {r['documents'] / r['wall']:,.0f} | {size_mb / r['wall']:.2f} | "
-                     f"{r['chars'] / r['wall'] / 1e6:.2f} | {r1['wall'] / r['wall']:.2f}× | "
-                     f"{'identical' if identical[name] else 'DIFFERENT'} |")
+        lo, hi = r["wall_range"]
+        span = f" ({lo:.1f}–{hi:.1f})" if rounds > 1 else ""
+        cpu = f"{r['cpu']:.1f}"
+        per_cpu = f"{size_mb / r['cpu']:.2f}"
+        lines.append(f"| {name} | {r['wall']:.1f}{span} | {cpu} | {size_mb / r['wall']:.2f} | {per_cpu} | "
+                     f"{r['documents'] / r['wall']:,.0f} | {r['peak_pss_mb']:.0f} MB ({r['processes']} processes) | "
+                     f"{r1['wall'] / r['wall']:.2f}× | {'identical' if identical[name] else 'DIFFERENT'} |")
     lines += [
         "",
-        "Wall time is the whole command (start-up, planning, Ray's start included); M chars/s counts the "
-        "text fields' characters.",
+        "Wall time is the whole command (start-up, planning, Ray's start included); CPU s is user + system time "
+        "of the command's whole process tree (sampled every 0.2 s; Ray's own processes included); MB per CPU s "
+        "is the throughput per core, whatever else ran on the machine. PSS (proportional set size: shared pages split between "
+        "the processes that share them) is summed over the command's whole process tree, Ray's raylet, GCS, "
+        "agents and workers included, sampled every 0.2 s.",
         "",
+    ]
+    if "ray (2 actors)" in runs:
+        w = _ratio(samples, "ray (2 actors)", "local --jobs 2", "wall")
+        m = _ratio(samples, "ray (2 actors)", "local --jobs 2", "peak_pss_mb")
+        lines += [f"- Ray ÷ `--jobs 2`: wall **{w[0]:.2f}×** ({w[1]:.2f}–{w[2]:.2f} over {rounds} paired rounds), "
+                  f"peak PSS **{m[0]:.2f}×** ({m[1]:.2f}–{m[2]:.2f}).", ""]
+    if baseline:
+        cpu = _ratio(samples, "baseline --jobs 1", "local --jobs 1", "cpu")
+        wall = _ratio(samples, "baseline --jobs 1", "local --jobs 1", "wall")
+        lines += [f"- `--jobs 1` against the baseline (an earlier pinzhu's src, same corpus, same rounds): "
+                  f"**{cpu[0]:.2f}×** less CPU ({cpu[1]:.2f}–{cpu[2]:.2f}), {wall[0]:.2f}× less wall time "
+                  f"({wall[1]:.2f}–{wall[2]:.2f}).", ""]
+    lines += [
         "## Correctness",
         "",
         f"- Annotated documents restored to their exact clean text: **{c['exact']:,} / {c['annotated']:,}**.",
@@ -186,13 +305,13 @@ def write_report(path: Path, size_mb: float, small_mb: float, runs: dict, identi
         "",
         "## Memory (streaming)",
         "",
-        "| input | peak RSS |",
-        "| --- | ---: |",
-        f"| one file, {small_mb:.0f} MB | {mem_small['peak_rss_mb']:.0f} MB |",
-        f"| whole corpus, {size_mb:.0f} MB | {r1['peak_rss_mb']:.0f} MB |",
+        "| input | peak RSS | peak PSS |",
+        "| --- | ---: | ---: |",
+        f"| one file, {small_mb:.0f} MB | {mem_small['peak_rss_mb']:.0f} MB | {mem_small['peak_pss_mb']:.0f} MB |",
+        f"| whole corpus, {size_mb:.0f} MB | {r1['peak_rss_mb']:.0f} MB | {r1['peak_pss_mb']:.0f} MB |",
         "",
         "`--jobs 1`, one process. Records are streamed a line at a time and written through; memory "
-        "is the lexicon and model, not the input.",
+        "is the lexicon and model (and bounded caches of fits), not the input.",
         "",
     ]
     path.write_text("\n".join(lines), encoding="utf-8")
