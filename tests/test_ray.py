@@ -1,4 +1,4 @@
-"""Ray Data engine on a real local Ray instance (pip install '.[ray]'): its output equals the local
+"""The Ray engine (plain actors) on a real local Ray instance (pip install '.[ray]'): its output equals the local
 runner's. One Ray start for the module (about 10 s on 2 cores); the corpora are small."""
 
 from __future__ import annotations

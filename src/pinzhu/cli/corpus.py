@@ -2,7 +2,7 @@
 
 IN is a JSONL file (plain, .gz or .zst), a Parquet file, a folder of them or a glob; OUT is a
 folder of ``part-NNNNN.jsonl`` shards, each written atomically. ``--resume`` finishes a killed
-job; ``--jobs N`` runs N processes; ``--engine ray`` runs the same shards on Ray Data. A JSON
+job; ``--jobs N`` runs N processes; ``--engine ray`` runs the same shards on Ray actors. A JSON
 summary line goes to stdout, progress to stderr. Bad records become error records, not failures.
 """
 

@@ -3,7 +3,7 @@
 The core (:mod:`.transforms`) is engine-free: a pure batch transform ``dict[str, list] ->
 dict[str, list]`` per job, with per-record error isolation. Around it: :mod:`.sources` (files to
 deterministic shards, streamed), :mod:`.runner` (resumable sharded output on local processes),
-:mod:`.ray_engine` (the same shards on Ray Data), and :mod:`.adapters` (data-juicer, datatrove,
+:mod:`.ray_engine` (the same shards on Ray actors), and :mod:`.adapters` (data-juicer, datatrove,
 NeMo Curator). docs/corpus.md has recipes.
 
 >>> from pinzhu.corpus import CorpusOptions, batch_transform

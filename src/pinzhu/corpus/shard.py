@@ -73,7 +73,7 @@ class RunOptions(Options):
                               low=1, metavar="N", surfaces=_CLI)
     resume: bool = option(False, "keep the finished shards of an earlier run into OUT, redo the rest",
                           surfaces=_CLI)
-    engine: str = option("local", "local processes or Ray Data", choices=("local", "ray"), surfaces=_CLI)
+    engine: str = option("local", "local processes or Ray actors", choices=("local", "ray"), surfaces=_CLI)
     address: str | None = option(None, "ray: address of an existing cluster (default: start a local one)",
                                  metavar="ADDR", surfaces=_CLI)
     progress: bool | None = option(None, "a progress bar (None: when stderr is a terminal)", surfaces=())
