@@ -12,11 +12,13 @@ from pinzhu.segment import _segcore
 # Surnames (those with a reading of their own, compound ones, everyday ones), given-name
 # characters, titles, speech verbs, cues before names, address prefixes, persons jieba lists,
 # words holding surnames, punctuation and Latin; lists, quotations, by-lines, roles, words before
-# a clause's subject, given names of two words, a rare character, a place.
+# a clause's subject, given names of two words, a rare character, a place; 某, words after a subject,
+# a place's last character, a post after 任, a transliteration, the given name of a name before.
 ALPHABET = list("单曾区仇查解朴盖万俟尉迟长孙诸葛欧阳王李张毛泽东庆红晓东田芳小明英燕") + \
     ["先生", "老师", "小姐", "说", "表示", "记者", "姓", "名叫", "老", "小", "阿", "同学", "总", "的", "是"] + \
     list("位经长纯理人家，。 ab1") + ["曾庆红", "单位", "区长", "查尔斯", "长孙无忌", "万俟卨"] + \
-    ["、", "和", "”", "：", "／", "航天员", "责任编辑", "由", "国栋", "立新", "思雨", "昨天", "去了", "主管", "脲", "云南", "都", "过", "种", "要", "林老师", "春林"]
+    ["、", "和", "”", "：", "／", "航天员", "责任编辑", "由", "国栋", "立新", "思雨", "昨天", "去了", "主管", "脲", "云南", "都", "过", "种", "要", "林老师", "春林"] + \
+    ["某", "而", "被", "在", "秘书", "站", "庄", "妹子", "任", "将军", "盖", "伦", "佩华", "燕", "洗", "三人"]
 TEXTS = st.lists(st.sampled_from(ALPHABET), max_size=14).map("".join)
 
 
