@@ -482,9 +482,9 @@ class _SuffixMemo:
 _WORD_FITS = _SuffixMemo(1 << 17)
 
 
-def _match_word(run: str, written: str) -> tuple[int, tuple[str, ...], bool, bool] | None:
+def _match_word(run: str, written: str, sp: _Spelled | None = None) -> tuple[int, tuple[str, ...], bool, bool] | None:
     """:func:`_match` of a word annotation without a user dictionary (not ``whole``)."""
-    sp = _spell(written)
+    sp = sp or _spell(written)
     if sp is None:
         return None
     n = len(sp.letters)
@@ -494,7 +494,7 @@ def _match_word(run: str, written: str) -> tuple[int, tuple[str, ...], bool, boo
     tail = run[-n:]
     if sp.zhuyin or "儿" in tail or "兒" in tail:
         return _match_plain(run, written, False)
-    result, first, at_start = _fit_guided(tail, sp, _layout(written), None, False)
+    result, first, at_start = _fit_guided(tail, sp, None, False)
     _WORD_FITS.put(written, tail[first:], at_start, result)
     return result
 
@@ -510,31 +510,11 @@ def _fit_written(run: str, written: str, user_dict: UserDict | None,
     if sp is None:
         return None
     if not sp.zhuyin and "儿" not in run and "兒" not in run:
-        return _fit_guided(run, sp, _layout(written), user_dict, whole)[0]
+        return _fit_guided(run, sp, user_dict, whole)[0]
     return _fit_pieces(run, sp, user_dict, whole)
 
 
-@lru_cache(maxsize=65536)
-def _layout(written: str) -> tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...], tuple[bool, ...]]:
-    """What :func:`_pieces` derives from a spelling, for :func:`_fit_guided`: the first hard
-    boundary after each letter, marks before each position and the last one's tone, and the
-    positions no syllable may end at (a digit inside a run of letters)."""
-    sp = _spell(written)
-    assert sp is not None
-    n, hard = len(sp.letters), sp.hard
-    nxt = [n + 1] * (n + 1)
-    for i in range(n - 1, -1, -1):
-        nxt[i] = i + 1 if i + 1 in hard else nxt[i + 1]
-    count, last = [0] * (n + 1), [0] * (n + 1)
-    for k, t in enumerate(sp.mark_at):
-        count[k + 1], last[k + 1] = count[k] + (t > 0), t or last[k]
-    blocked = tuple(bool(j < n and sp.digit_at[j] and j not in hard) for j in range(n + 1))
-    return tuple(nxt), tuple(count), tuple(last), blocked
-
-
-def _fit_guided(run: str, sp: _Spelled, layout: tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...],
-                tuple[bool, ...]], user_dict: UserDict | None,
-                whole: bool) -> tuple[tuple[int, tuple[str, ...], bool, bool] | None, int, bool]:
+def _fit_guided(run: str, sp: _Spelled, user_dict: UserDict | None, whole: bool) -> tuple[tuple[int, tuple[str, ...], bool, bool] | None, int, bool]:
     """:func:`_fit_pieces` for a run without 儿 (no erhua to try), the same answer found from the
     other side: a character's few readings propose the syllables that can end at a position,
     instead of every syllable the letters could spell being listed first. The search, its order
@@ -542,13 +522,13 @@ def _fit_guided(run: str, sp: _Spelled, layout: tuple[tuple[int, ...], tuple[int
 
     Also says what the search read: from which index of the (shortened) run on, and whether it
     reached the run's start (:class:`_SuffixMemo`)."""
-    letters, hard, digit_at = sp.letters, sp.hard, sp.digit_at
+    letters, hard, digit_at, mark_at = sp.letters, sp.hard, sp.digit_at, sp.mark_at
     n = len(letters)
     if whole and len(run) > n:
         return None, 0, True
     run = run[-n:]
-    nxt, count, last, blocked = layout
     longest = _max_len()
+    plain = user_dict is None or not user_dict.entries
     best: tuple[tuple[int, int, int], int, tuple[str, ...]] | None = None
     first, at_start = len(run), False
 
@@ -561,14 +541,15 @@ def _fit_guided(run: str, sp: _Spelled, layout: tuple[tuple[int, ...], tuple[int
             if best is None or key > best[0]:
                 best = (key, len(run) - c, tuple(reversed(syls)))
             return
-        if len(syls) >= MAX_SYLLABLES or blocked[j]:
-            return
+        digit = digit_at[j]
+        if len(syls) >= MAX_SYLLABLES or (digit and j < n and j not in hard):
+            return  # (a digit inside a run of letters ends no syllable)
         if c == 0:
             at_start = True
             return
         if c <= first:
             first = c - 1
-        r = _readings(run[c - 1], user_dict)
+        r = _char_readings(run[c - 1]) if plain else _readings(run[c - 1], user_dict)
         found = []
         for b, tones in r.items():
             i = j - len(b)
@@ -581,15 +562,15 @@ def _fit_guided(run: str, sp: _Spelled, layout: tuple[tuple[int, ...], tuple[int
                 if u not in r and letters.startswith(u, i):
                     found.append((i, b, tones))
         if len(found) > 1:
-            found.sort(key=_first)
+            found.sort()  # longer syllables first, as _pieces lists them (one per start)
         for i, fit, tones in found:
-            if j - i > longest or nxt[i] < j:
-                continue
-            m = count[j] - count[i]
-            digit = digit_at[j]
+            if j - i > longest or (hard and any(k in hard for k in range(i + 1, j))):
+                continue  # too long, or across an apostrophe, space, hyphen or digit
+            marks = mark_at[i:j]
+            m = j - i - marks.count(0)
             if m > 1 or (m and digit):
                 continue
-            tone = last[j] if m else (digit or 5)
+            tone = max(marks) if m else (digit or 5)
             walk(i, c - 1, syls + [f"{fit}{tone}"],
                  ugly + (1 if i > 0 and i not in hard and letters[i] in "aoeê" else 0), exact + (tone in tones))
 
@@ -597,10 +578,6 @@ def _fit_guided(run: str, sp: _Spelled, layout: tuple[tuple[int, ...], tuple[int
     if whole:
         first, at_start = 0, True
     return None if best is None else (best[1], best[2], False, best[0][0] == len(best[2])), first, at_start
-
-
-def _first(item: tuple) -> object:
-    return item[0]
 
 
 def _fit_pieces(run: str, sp: _Spelled, user_dict: UserDict | None,
@@ -756,10 +733,12 @@ def _word(text: str, op: int, cl: int, written: str, run: tuple[str, list[int]],
     if sp is None:
         return None
     chars, where = run
-    m = _match(chars[-len(sp.letters):], written, user_dict)
+    plain = user_dict is None or not user_dict.entries
+    n = len(sp.letters)
+    m = _match_word(chars[-n:], written, sp) if plain else _match(chars[-n:], written, user_dict)
     if m is None and extend is not None:
         chars, where = extend()
-        m = _match(chars[-len(sp.letters):], written, user_dict)
+        m = _match_word(chars[-n:], written, sp) if plain else _match(chars[-n:], written, user_dict)
     if m is None:
         return None
     n, syls, erhua, all_read = m
