@@ -189,20 +189,27 @@ class _Spelled:
     zhuyin: bool = False
 
 
-_LOOKALIKE = {"\u0261": "g", "\u0251": "a"}  # script ɡ and ɑ, as Chinese textbooks print pinyin
+_LOOKALIKE = str.maketrans({"\u0261": "g", "\u0251": "a"})  # script ɡ and ɑ, as Chinese textbooks print pinyin
 
 
 @lru_cache(maxsize=65536)
 def _spell(written: str) -> _Spelled | None:
     if _ZHUYIN_ONLY.fullmatch(written):
         return _spell_zhuyin(written)
+    if written.isascii():
+        if written.isalpha():  # plain letters (toneless pinyin, English): no loop
+            low = written.lower()
+            n = len(low)
+            return _Spelled(low, (0,) * n, (0,) * (n + 1), frozenset(), False, low != written)
+        decomposed = written
+    else:
+        decomposed = unicodedata.normalize("NFD", written).translate(_LOOKALIKE)
     letters: list[str] = []
     marks: list[int] = []
     digits: dict[int, int] = {}
     hard: set[int] = set()
     upper = False
-    for ch in unicodedata.normalize("NFD", written):
-        ch = _LOOKALIKE.get(ch, ch)
+    for ch in decomposed:
         if "a" <= ch <= "z" or "A" <= ch <= "Z":
             upper = upper or ch.isupper()
             letters.append(ch.lower())
@@ -488,9 +495,9 @@ def _match_word(run: str, written: str, sp: _Spelled | None = None) -> tuple[int
     if sp is None:
         return None
     n = len(sp.letters)
-    hit = _WORD_FITS.get(run, written, n)
-    if hit is not _WORD_FITS:
-        return hit
+    for suffix, at_start, hit in _WORD_FITS.seen.get(written, ()):  # _SuffixMemo.get, inline: the hot path
+        if run.endswith(suffix) and (not at_start or len(suffix) == n or len(run) == len(suffix)):
+            return hit
     tail = run[-n:]
     if sp.zhuyin or "儿" in tail or "兒" in tail:
         return _match_plain(run, written, False)
@@ -571,8 +578,15 @@ def _fit_guided(run: str, sp: _Spelled, user_dict: UserDict | None, whole: bool)
             if m > 1 or (m and digit):
                 continue
             tone = max(marks) if m else (digit or 5)
+            if i == 0:  # every letter read: a candidate answer (walk(0, ...), inline)
+                if whole and c > 1:
+                    continue
+                key = (exact + (tone in tones), -ugly, -len(syls) - 1)
+                if best is None or key > best[0]:
+                    best = (key, len(run) - c + 1, (f"{fit}{tone}", *reversed(syls)))
+                continue
             walk(i, c - 1, syls + [f"{fit}{tone}"],
-                 ugly + (1 if i > 0 and i not in hard and letters[i] in "aoeê" else 0), exact + (tone in tones))
+                 ugly + (1 if i not in hard and letters[i] in "aoeê" else 0), exact + (tone in tones))
 
     walk(n, len(run), [], 0, 0)
     if whole:
