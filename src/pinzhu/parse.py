@@ -239,8 +239,8 @@ def _spell(written: str) -> _Spelled | None:
     if not letters:
         return None
     n = len(letters)
-    return _Spelled("".join(letters), tuple(marks), tuple(digits.get(i, 0) for i in range(n + 1)),
-                    frozenset(hard), any(marks) or bool(digits), upper)
+    digit_at = tuple([digits.get(i, 0) for i in range(n + 1)]) if digits else (0,) * (n + 1)
+    return _Spelled("".join(letters), tuple(marks), digit_at, frozenset(hard), any(marks) or bool(digits), upper)
 
 
 def _spell_zhuyin(written: str) -> _Spelled | None:
@@ -571,7 +571,7 @@ def _fit_guided(run: str, sp: _Spelled, user_dict: UserDict | None, whole: bool)
         if len(found) > 1:
             found.sort()  # longer syllables first, as _pieces lists them (one per start)
         for i, fit, tones in found:
-            if j - i > longest or (hard and any(k in hard for k in range(i + 1, j))):
+            if j - i > longest or (hard and not hard.isdisjoint(range(i + 1, j))):
                 continue  # too long, or across an apostrophe, space, hyphen or digit
             marks = mark_at[i:j]
             m = j - i - marks.count(0)
@@ -975,6 +975,7 @@ def _parse(text: str, user_dict: UserDict | None) -> list[Annotation]:
     out: list[Annotation] = []
     direct: dict[int, Annotation] = {}     # close -> annotation right after its characters
     readings: dict[int, Annotation] = {}   # open -> sentence reading
+    plain = user_dict is None or not user_dict.entries
     for op, cl, content in _candidates(text):
         a: Annotation | None = None
         if not content:  # glued: 戏谑xuè
@@ -997,10 +998,31 @@ def _parse(text: str, user_dict: UserDict | None) -> list[Annotation]:
             continue
         brackets = text[op] + text[cl - 1]
         anchor_char = text[before]
-        if _is_han(anchor_char):
+        if _HAN_RE.match(anchor_char):
             sp = _spell(content) if len(content) <= MAX_WRITTEN else None  # None: not one word's pinyin
             n = len(sp.letters) if sp else len(content)
-            run = _run(text, before, n, None)
+            if sp is not None and plain:
+                # The common case, inline (_run, _word): the Han run before the bracket fits.
+                lo = before + 1 - n
+                tail = _HAN_TAIL.search(text, lo if lo > 0 else 0, before + 1)
+                first = tail.start() if tail else before + 1
+                chars = text[first:before + 1]
+                m = _match_word(chars, content, sp)
+                if m is not None:
+                    k, syls, erhua, all_read = m
+                    pos = tuple(range(before + 1 - k, before + 1))
+                    a = Annotation(pos[0], before + 1, op, cl, chars[len(chars) - k:], content, syls, sp.toned,
+                                   sp.capitalised, brackets, erhua, True,
+                                   not sp.toned and not _neutral(text, pos, syls, all_read), pos, lead,
+                                   cl if lead == op else _trail(text, cl, lead, op), "word",
+                                   "zhuyin" if sp.zhuyin else "pinyin")
+                    out.append(a)
+                    if before + 1 == op or all(_INNER_RE.match(text, k) for k in range(before + 1, op)):
+                        direct[cl] = a
+                    continue
+                run = (chars, range(first, before + 1))
+            else:
+                run = _run(text, before, n, None)
             if sp is not None:
                 a = _word(text, op, cl, content, run, lead, user_dict, brackets, "word", sp,
                           lambda: _run(text, before, n, direct))
