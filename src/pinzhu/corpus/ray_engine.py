@@ -6,8 +6,8 @@ Two ways in:
   :class:`ShardWorker` actor loads the lexicon and model once and writes whole shards (cut by
   bytes, :mod:`.sources`) into ``part-NNNNN.jsonl`` as the local runner does. So the output is
   byte-identical to ``--jobs N``, ``--resume`` works, and a malformed line becomes an error record
-  with its line number. The driver hands each actor its next shard as soon as one finishes (two
-  queued per actor, so an actor never waits for the driver); only a shard's description goes
+  with its line number. The driver hands each actor its next shard as soon as one finishes
+  (largest first); only a shard's description goes
   out and its counts come back: records never pass through Ray's object store. (Ray Data cost
   1.4-1.5x the wall time of ``--jobs 2`` and 3.4x its memory on 2 cores: its executor, helper
   actors and per-block tasks; ``ray.data.read_json`` also fails a whole read on one malformed
@@ -117,9 +117,6 @@ def _cause(e: BaseException) -> BaseException:
     return e
 
 
-# Shards queued at each actor: one running and one waiting, so an actor goes from one shard to
-# the next without a round trip to the driver.
-QUEUED = 2
 
 
 def run_ray(todo: list[Shard], options: CorpusOptions, out: str, run: RunOptions,
@@ -136,17 +133,19 @@ def run_ray(todo: list[Shard], options: CorpusOptions, out: str, run: RunOptions
         actors, per = actor_resources(cpus, run.jobs, len(todo))
         worker = ray.remote(ShardWorker).options(num_cpus=per, max_restarts=-1, max_task_retries=TASK_RETRIES)
         pool = [worker.remote(options, out, run) for _ in range(actors)]
-        queue = deque(todo)
+        # Largest shards first (the last shard of a file is mostly smaller), and an actor gets its
+        # next shard only when it is free: a shard queued behind a busy actor while another
+        # stands idle would lengthen the run's tail by up to a shard.
+        queue = deque(sorted(todo, key=lambda s: -s.count))
         running: dict[Any, tuple[Any, Shard]] = {}
 
         def feed(actor: Any) -> None:
             shard = queue.popleft()
             running[actor.process.remote(shard)] = (actor, shard)
 
-        for _ in range(QUEUED):
-            for actor in pool:
-                if queue:
-                    feed(actor)
+        for actor in pool:
+            if queue:
+                feed(actor)
         try:
             while running:
                 ready, _ = ray.wait(list(running), num_returns=1)
