@@ -361,6 +361,28 @@ def test_engine_checks_its_arguments():
     assert e.pinyin("", ()) == [] and e.pinyin_many([], ()) == []
 
 
+@pytest.mark.skipif(_segcore is None, reason="C extension not built")
+def test_result_lists_of_strings_leave_the_cycle_collector_alone():
+    """Issue #18: the lists the one-call engine returns hold only str and None, so they are not
+    tracked by the cycle collector (a batch of 30,000 tracked lists set off collections that
+    walked every object of the process); a style table holding a tracked object keeps them
+    tracked, since such a list could then be part of a cycle."""
+    import gc
+
+    from pinzhu.segment import bound_engine
+
+    lex = default_lexicon()
+    e = bound_engine(lex.index, None, lex.tables(), True)
+    plain = tuple(lex.syllables)
+    many = pinzhu.pinyin_many(["银行", "abc 行长"])
+    assert many == [["yín", "háng"], [None, None, None, None, "háng", "zhǎng"]]
+    assert not any(gc.is_tracked(x) for x in many) and not gc.is_tracked(pinzhu.pinyin("银行"))
+    assert not gc.is_tracked(e.styled(plain)("银行")) and not gc.is_tracked(e.pinyin_many(["银行"], plain)[0])
+    boxed = tuple([s] for s in lex.syllables)  # tracked entries: a list of them may hold a cycle
+    assert gc.is_tracked(e.styled(boxed)("银行")) and gc.is_tracked(e.pinyin_many(["银行"], boxed)[0])
+    assert e.styled(boxed)("银行") == [boxed[i] for i in read("银行", use_model=False).syl.tolist()]
+
+
 def test_the_shipped_model_loads_its_weights_when_a_text_first_needs_them():
     """Start-up (issue #18): the engine binds the model's characters at once and reads its
     weights only when a text first asks the model; the answers are the eager model's."""

@@ -247,7 +247,11 @@ class Engine:
         syllable id) pairs;
         the C engine calls it only where ``first`` (bits per code point, see
         ``pinzhu.names.hook_table``) says it could change something, so most texts never leave
-        C. (Without the C engine the hook runs on every text: same answer.)"""
+        C. (Without the C engine the hook runs on every text: same answer.)
+
+        Where every entry of ``style`` is a str or None, the C engine's lists are not tracked by
+        the cycle collector (they cannot be part of a cycle), as CPython does for tuples of
+        such objects: many tracked lists set off collections that walk the whole process."""
         style = tuple(style)
         if self.one_call:
             return self.core.styled(style) if hook is None else self.core.styled(style, first, hook)
