@@ -469,3 +469,18 @@ def test_c_index_lookups_equal_the_python_twin_on_a_small_index(text):
     p = read_arrays(py_index, None, codepoints(text), tables)
     for name in ("syl", "src", "prob", "flags"):
         assert np.array_equal(getattr(c, name), getattr(p, name)), name
+
+
+@pytest.mark.skipif(_segcore is None, reason="C extension not built")
+@pytest.mark.parametrize("words, message", [
+    (["ab", "aa"], r"unique and sorted \(word 1\)"),
+    (["ab", "ab"], r"unique and sorted \(word 1\)"),
+    (["abc", "ab"], r"unique and sorted \(word 1\)"),
+    (["a", "", "b"], r"word 1 is empty"),
+])
+def test_c_index_refuses_words_that_are_not_sorted_and_unique(words, message):
+    """The index checks its words in the same pass that builds it (its lookups rely on the order)."""
+    cps = np.frombuffer("".join(words).encode("utf-32-le"), dtype="<u4")
+    offsets = np.concatenate([[0], np.cumsum([len(w) for w in words])]).astype(np.int32)
+    with pytest.raises(ValueError, match=message):
+        _segcore.Index(cps, offsets, np.zeros(len(words), np.float32), np.ones(len(cps), np.uint16))

@@ -119,28 +119,20 @@ static void Index_dealloc(IndexObject *self) {
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
 
-static int build_bigrams(IndexObject *self) {
-    Py_ssize_t distinct = 0;
-    for (Py_ssize_t w = 0; w < self->n_words; w++)
-        if (word_len(self, w) >= 2 && (w == 0 || word_len(self, w - 1) < 2 || char_at(self, w - 1, 0) != char_at(self, w, 0)
-                                      || char_at(self, w - 1, 1) != char_at(self, w, 1)))
-            distinct++;
+/* The two-character prefix table from the groups [gs[g], ge[g]) of words sharing their first
+ * two characters. */
+static int build_bigrams(IndexObject *self, const int32_t *gs, const int32_t *ge, Py_ssize_t distinct) {
     int bits = 4;
     while (((Py_ssize_t)1 << bits) < 2 * distinct + 2) bits++;   /* load factor <= 1/2 */
     self->bigram_bits = bits;
     self->bigrams = PyMem_Calloc((size_t)1 << bits, sizeof(Bigram));
     if (!self->bigrams) { PyErr_NoMemory(); return -1; }
     uint64_t mask = ((uint64_t)1 << bits) - 1;
-    Py_ssize_t w = 0;
-    while (w < self->n_words) {
-        if (word_len(self, w) < 2) { w++; continue; }
-        uint32_t c0 = char_at(self, w, 0), c1 = char_at(self, w, 1);
-        Py_ssize_t e = w + 1;
-        while (e < self->n_words && word_len(self, e) >= 2 && char_at(self, e, 0) == c0 && char_at(self, e, 1) == c1) e++;
+    for (Py_ssize_t g = 0; g < distinct; g++) {
+        uint32_t c0 = char_at(self, gs[g], 0), c1 = char_at(self, gs[g], 1);
         uint64_t h = bigram_hash(c0, c1, bits);
         while (self->bigrams[h].hi != 0) h = (h + 1) & mask;
-        self->bigrams[h] = (Bigram){c0, c1, (int32_t)w, (int32_t)e};
-        w = e;
+        self->bigrams[h] = (Bigram){c0, c1, gs[g], ge[g]};
     }
     return 0;
 }
@@ -167,29 +159,47 @@ static int Index_init(IndexObject *self, PyObject *args, PyObject *kwds) {
         PyErr_SetString(PyExc_ValueError, "Index: offsets, scores and syls do not agree with cps");
         return -1;
     }
+    /* One pass over the words (start-up pays for it: issue #18): check they are sorted and
+     * unique, fill first[], and find the groups sharing their first two characters. */
+    self->first = PyMem_Malloc((TSIZE + 1) * sizeof(int32_t));
+    int32_t *gs = PyMem_Malloc((size_t)(self->n_words + 1) * 2 * sizeof(int32_t));
+    if (!self->first || !gs) { PyMem_Free(gs); PyErr_NoMemory(); return -1; }
+    int32_t *ge = gs + self->n_words + 1;
+    const uint32_t *cp = self->cps;
+    const int32_t *off = self->offsets;
+    Py_ssize_t distinct = 0;
+    int64_t filled = -1;   /* first[0 .. filled] are set */
+    int32_t prev_len = 0;
     for (Py_ssize_t w = 0; w < self->n_words; w++) {
-        int32_t len = word_len(self, w);
+        const uint32_t *word = cp + off[w];
+        int32_t len = off[w + 1] - off[w];
         if (len < 1) {
             PyErr_Format(PyExc_ValueError, "Index: word %zd is empty", w);
+            PyMem_Free(gs);
             return -1;
         }
+        int32_t k = 0;
         if (w > 0) {   /* strictly sorted by code points, shorter prefix first */
-            int32_t lp = word_len(self, w - 1), n = lp < len ? lp : len, k = 0;
-            while (k < n && char_at(self, w - 1, k) == char_at(self, w, k)) k++;
-            if (k < n ? char_at(self, w - 1, k) > char_at(self, w, k) : lp >= len) {
+            const uint32_t *prev = cp + off[w - 1];
+            int32_t n = prev_len < len ? prev_len : len;
+            while (k < n && prev[k] == word[k]) k++;
+            if (k < n ? prev[k] > word[k] : prev_len >= len) {
                 PyErr_Format(PyExc_ValueError, "Index: words must be unique and sorted (word %zd)", w);
+                PyMem_Free(gs);
                 return -1;
             }
         }
+        for (int64_t c = filled + 1; c <= (int64_t)word[0] && c <= TSIZE; c++) self->first[c] = (int32_t)w;
+        if ((int64_t)word[0] > filled) filled = word[0] < TSIZE ? (int64_t)word[0] : TSIZE;
+        int in_group = distinct > 0 && ge[distinct - 1] == (int32_t)w && len >= 2 && prev_len >= 2 && k >= 2;
+        if (in_group) ge[distinct - 1] = (int32_t)w + 1;
+        else if (len >= 2) { gs[distinct] = (int32_t)w; ge[distinct] = (int32_t)w + 1; distinct++; }
+        prev_len = len;
     }
-    self->first = PyMem_Malloc((TSIZE + 1) * sizeof(int32_t));
-    if (!self->first) { PyErr_NoMemory(); return -1; }
-    Py_ssize_t w = 0;
-    for (uint32_t c = 0; c <= TSIZE; c++) {
-        while (w < self->n_words && char_at(self, w, 0) < c) w++;
-        self->first[c] = (int32_t)w;
-    }
-    return build_bigrams(self);
+    for (int64_t c = filled + 1; c <= TSIZE; c++) self->first[c] = (int32_t)self->n_words;
+    int rc = build_bigrams(self, gs, ge, distinct);
+    PyMem_Free(gs);
+    return rc;
 }
 
 static PyObject *Index_lookup(IndexObject *self, PyObject *args) {
