@@ -264,7 +264,7 @@ static inline uint32_t clip(const Tables *tb, uint32_t c) {
  * (1 Han, 2 the model should decide) and, unless out_prob is NULL, probability. route and
  * choice: scratch of n + 1 each. */
 static void segment(const Tables *tb, const IndexObject *ix, const IndexObject *ux, const uint32_t *t, Py_ssize_t n,
-                    double *route, int32_t *choice, uint16_t *out_syl, uint8_t *out_src, float *out_prob,
+                    double *route, int64_t *choice, uint16_t *out_syl, uint8_t *out_src, float *out_prob,
                     uint8_t *out_flags) {
     /* double: a float32 sum from the end of a long text (~ -10 per character) loses the
      * differences between word scores (ulp 0.06 at 100k characters), so segmentation drifted
@@ -281,7 +281,10 @@ static void segment(const Tables *tb, const IndexObject *ix, const IndexObject *
             __builtin_prefetch(&ix->bigrams[bigram_hash(t[i - PREFETCH], t[i - PREFETCH + 1], ix->bigram_bits)]);
         uint32_t c = t[i];
         double best = (double)tb->cs[clip(tb, c)] + route[i + 1];
-        int32_t bc = -1;
+        /* choice: -1 the character alone; a lexicon word: its first syllable in syls << 32 | its
+         * length (read here anyway, so the pass below misses no cache on the word's offsets);
+         * a user word: -(id + 2) */
+        int64_t bc = -1;
         /* lexicon words: two characters or more */
         Py_ssize_t lo, hi;
         if (i + 1 < n && bigram_range(ix, c, t[i + 1], &lo, &hi)) {
@@ -289,7 +292,7 @@ static void segment(const Tables *tb, const IndexObject *ix, const IndexObject *
                 /* [lo, hi): the words of length >= len matching t[i .. i+len) */
                 if (word_len(ix, lo) == len) {
                     double sc = (double)ix->scores[lo] + route[i + len];
-                    if (sc > best) { best = sc; bc = (int32_t)lo; }
+                    if (sc > best) { best = sc; bc = ((int64_t)ix->offsets[lo] << 32) | (int64_t)len; }
                     lo++;
                 }
                 if (i + len >= n) break;
@@ -302,7 +305,7 @@ static void segment(const Tables *tb, const IndexObject *ix, const IndexObject *
             for (Py_ssize_t len = 1; lo < hi; len++) {
                 if (word_len(ux, lo) == len) {
                     double sc = (double)USER_BONUS + route[i + len];
-                    if (sc > best) { best = sc; bc = -(int32_t)(lo + 2); }
+                    if (sc > best) { best = sc; bc = -(int64_t)(lo + 2); }
                     lo++;
                 }
                 if (i + len >= n) break;
@@ -310,11 +313,12 @@ static void segment(const Tables *tb, const IndexObject *ix, const IndexObject *
             }
         }
         route[i] = best;
+        if (bc >= 0) __builtin_prefetch(&ix->syls[bc >> 32]);   /* for the pass below */
         choice[i] = bc;
     }
     Py_ssize_t i = 0;
     while (i < n) {
-        int32_t bc = choice[i];
+        int64_t bc = choice[i];
         if (bc == -1) {
             uint32_t k = clip(tb, t[i]);
             uint8_t f = tb->cflags[k];
@@ -326,12 +330,19 @@ static void segment(const Tables *tb, const IndexObject *ix, const IndexObject *
             i++;
             continue;
         }
-        const IndexObject *x = bc >= 0 ? ix : ux;
-        int32_t id = bc >= 0 ? bc : -(bc + 2);
-        int32_t start = x->offsets[id], len = x->offsets[id + 1] - start;
+        const uint16_t *syls;
+        int32_t len;
+        if (bc >= 0) {
+            syls = ix->syls + (bc >> 32);
+            len = (int32_t)(bc & 0xFFFFFFFF);
+        } else {
+            int32_t id = (int32_t)(-(bc + 2));
+            syls = ux->syls + ux->offsets[id];
+            len = word_len(ux, id);
+        }
         for (int32_t k = 0; k < len; k++) {
             uint8_t f = tb->cflags[clip(tb, t[i + k])];
-            out_syl[i + k] = (f & 1) ? x->syls[start + k] : 0;
+            out_syl[i + k] = (f & 1) ? syls[k] : 0;
             out_src[i + k] = (uint8_t)((bc >= 0 ? SRC_WORD : SRC_USER) | (k > 0 ? SRC_CONT : 0));
             if (out_prob) out_prob[i + k] = 1.0f;
             out_flags[i + k] = f & 1;
@@ -380,7 +391,7 @@ static PyObject *seg_read(PyObject *mod, PyObject *args) {
     nb = 11;
     IndexObject *ix = (IndexObject *)ixo, *ux = NULL;
     PyObject *result = NULL;
-    double *route = NULL; int32_t *choice = NULL;
+    double *route = NULL; int64_t *choice = NULL;
     Py_ssize_t mapped = 0;
     if (!ix->held) {
         PyErr_SetString(PyExc_TypeError, "Index is not initialised");
@@ -404,8 +415,8 @@ static PyObject *seg_read(PyObject *mod, PyObject *args) {
     }
     Tables tb = {b[1].buf, b[3].buf, b[2].buf, b[4].buf, b[5].buf, nt};
     route = PyMem_Malloc((size_t)(n + 1) * sizeof(double));
-    /* choice[i]: word id chosen at i (>= 0 lexicon, <= -2 user word -(id+2)), -1 single char */
-    choice = PyMem_Malloc((size_t)(n + 1) * sizeof(int32_t));
+    /* choice[i]: what was chosen at i (see segment) */
+    choice = PyMem_Malloc((size_t)(n + 1) * sizeof(int64_t));
     if (!route || !choice) { PyErr_NoMemory(); goto done; }
     Py_BEGIN_ALLOW_THREADS
     mapped = map_u32(&tb, b[0].buf, n, b[10].buf);
@@ -603,14 +614,14 @@ static int engine_load_model(EngineObject *self) {
  * short texts, else on the heap. */
 #define INLINE_CHARS 256
 #define INLINE_SLOTS 8
-#define SCRATCH_BYTES(c, sl) ((c) * (4 + 8 + 4 + 2 + 1 + 1 + 8 + 8 + 4 * (sl) + 4) + 64)
+#define SCRATCH_BYTES(c, sl) ((c) * (4 + 8 + 8 + 2 + 1 + 1 + 8 + 8 + 4 * (sl) + 4) + 64)
 
 typedef struct {
     Py_ssize_t cap, mapped;
     void *heap;
     uint32_t *t;
     double *route;
-    int32_t *choice;
+    int64_t *choice;
     uint16_t *syl;
     uint8_t *src, *flags;
     int64_t *pos, *hints;
@@ -647,8 +658,8 @@ static int scratch_fit(Scratch *s, Py_ssize_t n, int slots) {
     s->route = (double *)block; block += c * 8;
     s->pos = (int64_t *)block; block += c * 8;
     s->hints = (int64_t *)block; block += c * 8;
+    s->choice = (int64_t *)block; block += c * 8;
     s->t = (uint32_t *)block; block += c * 4;
-    s->choice = (int32_t *)block; block += c * 4;
     s->ci = (int32_t *)block; block += c * 4;
     s->z = (float *)block; block += c * sl * 4;
     s->syl = (uint16_t *)block; block += c * 2;
@@ -1006,13 +1017,13 @@ static PyObject *Engine_read(EngineObject *self, PyObject *args) {
     if (!PyArg_ParseTuple(args, "Uw*w*w*w*w*", &text, &b[0], &b[1], &b[2], &b[3], &b[4])) return NULL;
     PyObject *result = NULL;
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
-    double *route = NULL; int32_t *choice = NULL;
+    double *route = NULL; int64_t *choice = NULL;
     if (b[0].len != n * 2 || b[1].len != n || b[2].len != n * 4 || b[3].len != n || b[4].len != n * 4) {
         PyErr_SetString(PyExc_ValueError, "read: output buffers must hold one item per code point");
         goto done;
     }
     route = PyMem_Malloc((size_t)(n + 1) * sizeof(double));
-    choice = PyMem_Malloc((size_t)(n + 1) * sizeof(int32_t));
+    choice = PyMem_Malloc((size_t)(n + 1) * sizeof(int64_t));
     if (!route || !choice) { PyErr_NoMemory(); goto done; }
     Py_ssize_t mapped = map_str(&self->tb, text, b[4].buf);
     Py_BEGIN_ALLOW_THREADS
