@@ -470,12 +470,6 @@ class _SuffixMemo:
         self.size, self.count = size, 0
         self.seen: dict[str, list[tuple[str, bool, tuple | None]]] = {}
 
-    def get(self, run: str, written: str, n: int) -> tuple | None | _SuffixMemo:
-        for suffix, at_start, result in self.seen.get(written, ()):
-            if run.endswith(suffix) and (not at_start or len(suffix) == n or len(run) == len(suffix)):
-                return result
-        return self
-
     def put(self, written: str, suffix: str, at_start: bool, result: tuple | None) -> None:
         if self.count >= self.size:
             self.seen.clear()
@@ -495,7 +489,7 @@ def _match_word(run: str, written: str, sp: _Spelled | None = None) -> tuple[int
     if sp is None:
         return None
     n = len(sp.letters)
-    for suffix, at_start, hit in _WORD_FITS.seen.get(written, ()):  # _SuffixMemo.get, inline: the hot path
+    for suffix, at_start, hit in _WORD_FITS.seen.get(written, ()):  # the memo's lookup (kept here: the hot path)
         if run.endswith(suffix) and (not at_start or len(suffix) == n or len(run) == len(suffix)):
             return hit
     tail = run[-n:]
