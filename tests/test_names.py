@@ -45,7 +45,8 @@ def num(text, **kw):
     ("单永康秘书来了", 0, "shan4"),       # 秘书 is a post
     ("昨天，查建在会上发言。", 3, "zha1"),
     ("经审讯，单某如实交代了。", 4, "shan4"),  # a person named by surname and 某 only
-    ("而区晓明在会上发言。", 1, "ou1"),     # 而 starts a clause  # a clause's start and a word that follows a subject (在, 被, 把)
+    ("而区晓明在会上发言。", 1, "ou1"),     # 而 starts a clause
+    ("单镇说，这是好事。", 0, "shan4"),     # 镇 alone is a given name (towns take two characters)  # a clause's start and a word that follows a subject (在, 被, 把)
 ])
 def test_auto_finds_names_from_context(text, i, want):
     assert num(text)[i] == want
@@ -83,6 +84,8 @@ def test_auto_finds_names_from_context(text, i, want):
     ("宣华夫人挣脱了", 1, "hua2"),
     ("翁覃溪先生曾集诗", 1, "tan2"),
     ("换乘后，莘庄站就到了。", 4, "xin1"),  # a place: a station's name, not a person's
+    ("明天，莘庄有集市。", 3, "xin1"),      # a village: a surname and 庄 (李庄, 莘庄), no given name
+    ("单桥镇下辖十个村。", 0, "dan1"),      # a town: two characters and 镇, not the given name 桥镇
     ("第二年，任宁远将军。", 4, "ren4"),   # 任 before a post: "served as"
     ("盖伦的著作流传很广。", 0, "gai4"),   # 盖 starts transliterations (Galen) as often as names
     ("她冲我眨眼，要妹子回答。", 6, "yao4"),  # an everyday word (妹子) as the given name of 要

@@ -116,6 +116,12 @@ NOT_BEFORE_NAME = frozenset(ADDRESS) | frozenset(NOT_GIVEN) | frozenset("".join(
 GIVEN_AS_SURNAME = frozenset("曾")
 # Last characters of places and facilities: a name followed by one is a place (莘庄站, 徐闵线).
 PLACE_END = frozenset("站线路街镇村县市乡桥港岛寺庙塔庄屯湾峰岭州省宫殿府城阁亭洲坡")
+# Last characters of places that end a two-character "given name" (金垭镇, 温梁村, 黄梅县): the rest
+# of a place's name (a town, village, county… of three characters), not a given name.
+PLACE_SUFFIX = frozenset("镇村县乡区市省港街巷站")
+# Villages named after a clan: a surname and one of these (李庄, 卢村, 张屯, 刘寨, 赵营; 莘庄): a
+# one-character "given name" that is one of these names a village (蒋镇 is a name: towns take two).
+CLAN_PLACE = frozenset("庄村屯寨营")
 # Surnames that are verbs taking a post as object: 任 "served as" (任宁远将军): a post after the full
 # name is no cue, only personal address (任杰先生) or speech.
 POST_VERBS = frozenset("任")
@@ -413,7 +419,7 @@ def _is_name(text: str, i: int, s: str, src, words: _Words, d: NameData, lex: An
         # A person jieba lists (曾庆红), read by the lexicon without its surname reading; only a
         # full two-character given name: jieba tags many two-character words as names (燕麦, 华亭).
         return text[j] != text[j - 1] and _given_score(text[j:wb], d, each=LISTED_MIN) >= LISTED_MIN \
-            and not _place_after(text, wb) and not _inside_name(text, i, words, d)  # not 蒙蒙亮
+            and not _place(text, j, wb) and not _inside_name(text, i, words, d)  # not 蒙蒙亮
     if wa != i or wb != j:
         return False  # inside a word: 单位, 曾经, 区长
     if _inside_name(text, i, words, d):
@@ -466,7 +472,7 @@ def _is_name(text: str, i: int, s: str, src, words: _Words, d: NameData, lex: An
         if g == 0 and named_by:
             return True  # 姓曾的
         if g and _kinds().get(text[j:k]) not in ("place", "org", "name") \
-                and (k == n or text[k] not in TRANSLITERATION) and not _place_after(text, k) \
+                and (k == n or text[k] not in TRANSLITERATION) and not _place(text, j, k) \
                 and not (s in POST_VERBS and _cue(text, TITLES, k, words)):
             # Its place alone: 单晓红昨天去了杭州, 任立刚被任命; 查思雨、刘凯; not 任云南…校长,
             # 盖雷布伦森林, 莘庄站, 任宁远将军, 盖伦的
@@ -490,9 +496,12 @@ def _inside_name(text: str, i: int, words: _Words, d: NameData) -> bool:
     return d.surnames.get(p, (0, False))[1] or d.given.get(p, float("-inf")) >= EDGE_MIN
 
 
-def _place_after(text: str, k: int) -> bool:
-    """A place's or facility's last character follows the name (莘庄站, 徐闵线): it names a place."""
-    return k < len(text) and text[k] in PLACE_END
+def _place(text: str, j: int, k: int) -> bool:
+    """The given name ``text[j:k]`` is the rest of a place's or facility's name: a place's last
+    character follows it (莘庄站, 徐闵线) or ends it (金垭镇, 莘庄)."""
+    if k < len(text) and text[k] in PLACE_END:
+        return True
+    return text[j:k] in CLAN_PLACE or (k - j == MAX_GIVEN and text[k - 1] in PLACE_SUFFIX)
 
 
 def _everyday(word: str, lex: Any) -> bool:
