@@ -754,29 +754,34 @@ static int engine_ready(EngineObject *self) {
 }
 
 /* A stage after the engine, in Python, that may change a few syllables (the names stage: a
- * surname read as a surname). first: per code point, bits saying where the stage could
+ * surname read as a surname). first: per code point, uint16 bits saying where the stage could
  * apply (pinzhu.names.hook_table): 1 a one-character surname, 2 the first of a two-character
- * one, 4 a character that may start a cue after it, 8 one that may end a cue before it, 16
- * one a given name may hold, 32 one a given name may start with, 64 the second character of a
- * two-character surname. The hook runs only where a
- * surname starts a word two characters longer than itself whose last two may be a given name
- * (not a reduplication), or a word of its own length at the text's start or with
- * a cue right before it, right after it, or after one or two given-name characters; it gets
- * (the text as read, the sources as bytes, those positions) and returns (position, syllable
- * id) pairs. */
+ * one, 4 a character that may start a cue after it, 8 one that may end a cue before it (or an
+ * edge: punctuation), 16 one a given name may hold, 32 one a given name may start with, 64 the
+ * second character of a two-character surname, 128 one a one-character given name may be (name-like
+ * enough alone), 256 a one-character surname that needs a cue around a full name, 512 one that
+ * may end a cue before a name that is more than an edge (a role, 姓, a joining word), 1024 姓. The hook
+ * runs only where a surname starts a word two characters longer than itself whose last two may be
+ * a given name (not a reduplication), or a word of its own length that one of the detection's
+ * rules could take as a name: a cue right after it, or after a given name of one or two whole
+ * words; a cue before it, with a given name after or none; the text's start or an edge, with a
+ * given name after (see hook_positions). It gets (the text as read, the sources as bytes, those
+ * positions) and returns (position, syllable id) pairs. */
 typedef struct {
-    const uint8_t *first;
+    const uint16_t *first;
     Py_ssize_t first_len;
     PyObject *hook;
 } After;
 
-static inline uint8_t after_bits(const After *af, uint32_t c) {
+static inline uint16_t after_bits(const After *af, uint32_t c) {
     return c < (uint32_t)af->first_len ? af->first[c] : 0;
 }
 
 /* Where the stage could apply (see After): word starts, written to pos; how many. t: the text
- * as read, src: the sources (SRC_CONT marks a word's later characters). */
-static Py_ssize_t hook_positions(const uint8_t *first, Py_ssize_t first_len, const uint32_t *t, const uint8_t *src,
+ * as read, src: the sources (SRC_CONT marks a word's later characters). Each test is one the
+ * detection (pinzhu.names._is_name) cannot say yes without: tests/test_names_hook.py holds it
+ * to that. */
+static Py_ssize_t hook_positions(const uint16_t *first, Py_ssize_t first_len, const uint32_t *t, const uint8_t *src,
                                  Py_ssize_t n, int64_t *pos) {
     After a = {first, first_len, NULL};
     const After *af = &a;
@@ -785,20 +790,32 @@ static Py_ssize_t hook_positions(const uint8_t *first, Py_ssize_t first_len, con
         Py_ssize_t e = i + 1;
         while (e < n && (src[e] & SRC_CONT)) e++;
         Py_ssize_t len = e - i;
-        uint8_t f = after_bits(af, t[i]);
-        if ((f & 2) && !(i + 1 < n && (after_bits(af, t[i + 1]) & 64))) f &= (uint8_t)~2;   /* no compound */
+        uint16_t f = after_bits(af, t[i]);
+        if ((f & 2) && !(i + 1 < n && (after_bits(af, t[i + 1]) & 64))) f &= (uint16_t)~2;   /* no compound */
         int maybe = 0;
-        if (((f & 1) && len == 3) || ((f & 2) && len == 4)) {   /* a listed person: a given name of two */
+        if ((((f & 1) && len == 3) && !(f & 256)) || ((f & 2) && len == 4)) {   /* a listed person: a given name of two */
             Py_ssize_t j = e - 2;
-            maybe = (after_bits(af, t[j]) & 32) && (after_bits(af, t[j + 1]) & 16) && t[j] != t[j - 1];
+            uint16_t g0 = after_bits(af, t[j]), g1 = after_bits(af, t[j + 1]);
+            maybe = (g0 & 32) && (g0 & 128) && (g1 & 16) && (g1 & 128) && t[j] != t[j - 1];
         }
         if (!maybe && (((f & 1) && len == 1) || ((f & 2) && len == 2))) {   /* a surname on its own */
-            uint8_t x = e < n ? after_bits(af, t[e]) : 0, y = e + 1 < n ? after_bits(af, t[e + 1]) : 0;
-            uint8_t z = e + 2 < n ? after_bits(af, t[e + 2]) : 0;
-            maybe = i == 0 || (after_bits(af, t[i - 1]) & 8)      /* the text's start, a cue before */
-                    || (x & 4)                                      /* a cue right after */
-                    || ((x & 32) && (y & 4))                        /* a given name, then a cue */
-                    || ((x & 32) && (y & 16) && (z & 4));
+            uint16_t x = e < n ? after_bits(af, t[e]) : 0, y = e + 1 < n ? after_bits(af, t[e + 1]) : 0;
+            uint16_t z = e + 2 < n ? after_bits(af, t[e + 2]) : 0;
+            uint16_t before = i > 0 ? after_bits(af, t[i - 1]) : 0;
+            /* a given name of one or two whole words right after it */
+            int given1 = (x & 32) && (x & 128) && (e + 1 >= n || !(src[e + 1] & SRC_CONT));
+            int given2 = (x & 32) && (y & 16) && e + 1 < n && (e + 2 >= n || !(src[e + 2] & SRC_CONT));
+            int cue = (before & 512) != 0;                   /* a role, 姓, an address, a joining word */
+            int edge = i == 0 || (before & 8);               /* or the start of a clause */
+            if ((given1 && (y & 4)) || (given2 && (z & 4)))   /* a given name, then a cue */
+                maybe = 1;
+            else if (len == 1 && (f & 256))                    /* 都, 要: a full name after a cue, nothing less */
+                maybe = cue && (given1 || given2);
+            else
+                maybe = (x & 4)                                /* a cue right after */
+                        || (before & 1024)                     /* 姓单曾: named so, whatever follows */
+                        || (cue && (given1 || given2 || !(x & 16)))   /* 记者曾小明, 老单。 */
+                        || (edge && (given1 || given2));       /* 单晓红昨天… */
         }
         if (maybe) pos[m++] = i;
         i = e;
@@ -995,12 +1012,12 @@ static PyObject *Engine_styled(EngineObject *self, PyObject *args) {
     if (hook != Py_None) {
         if (PyObject_GetBuffer(first, &st->first, PyBUF_C_CONTIGUOUS) < 0) { Py_DECREF(st); return NULL; }
         Py_INCREF(first); st->first_obj = first;
-        if (st->first.itemsize != 1) {
-            PyErr_SetString(PyExc_ValueError, "styled: first must be one byte per code point");
+        if (st->first.itemsize != 2) {
+            PyErr_SetString(PyExc_ValueError, "styled: first must be uint16, one per code point");
             Py_DECREF(st); return NULL;
         }
         st->after.first = st->first.buf;
-        st->after.first_len = st->first.len;
+        st->after.first_len = st->first.len / 2;
         Py_INCREF(hook); st->after.hook = hook;
     }
     return (PyObject *)st;
@@ -1077,22 +1094,31 @@ static PyTypeObject EngineType = {
     .tp_doc = "The reading engine's tables, indexes and model, bound once (see the file header).",
 };
 
-/* hook_positions(first u8, text u32, src u8) -> [positions]: where the stage after the engine
+/* hook_positions(first u16, text u32, src u8) -> [positions]: where the stage after the engine
  * could apply (see After), for a Reading made elsewhere (pinzhu.names.detect). */
 static PyObject *seg_hook_positions(PyObject *mod, PyObject *args) {
     Py_buffer b[3];
     memset(b, 0, sizeof b);
-    if (!PyArg_ParseTuple(args, "y*y*y*", &b[0], &b[1], &b[2])) return NULL;
+    PyObject *first;
+    if (!PyArg_ParseTuple(args, "Oy*y*", &first, &b[1], &b[2])) return NULL;
+    if (PyObject_GetBuffer(first, &b[0], PyBUF_C_CONTIGUOUS) < 0) {
+        PyBuffer_Release(&b[1]); PyBuffer_Release(&b[2]);
+        return NULL;
+    }
     PyObject *out = NULL;
     int64_t *pos = NULL;
     Py_ssize_t n = b[2].len;
+    if (b[0].itemsize != 2) {
+        PyErr_SetString(PyExc_ValueError, "hook_positions: first must be uint16, one per code point");
+        goto done;
+    }
     if (b[1].len != n * 4) {
         PyErr_SetString(PyExc_ValueError, "hook_positions: text (uint32) and src (uint8) must have the same length");
         goto done;
     }
     pos = PyMem_Malloc((size_t)(n + 1) * sizeof(int64_t));
     if (!pos) { PyErr_NoMemory(); goto done; }
-    Py_ssize_t m = hook_positions(b[0].buf, b[0].len, b[1].buf, b[2].buf, n, pos);
+    Py_ssize_t m = hook_positions(b[0].buf, b[0].len / 2, b[1].buf, b[2].buf, n, pos);
     out = PyList_New(m);
     for (Py_ssize_t k = 0; out && k < m; k++) {
         PyObject *v = PyLong_FromSsize_t((Py_ssize_t)pos[k]);
@@ -1107,7 +1133,7 @@ done:
 
 static PyMethodDef module_methods[] = {
     {"hook_positions", seg_hook_positions, METH_VARARGS,
-     "hook_positions(first, text_u32, src_u8) -> positions where the stage after the engine could apply"},
+     "hook_positions(first_u16, text_u32, src_u8) -> positions where the stage after the engine could apply"},
     {"read", seg_read, METH_VARARGS,
      "read(index, user_index, text, char_score, default_syl, default_share, cflags, t2s, "
      "out_syl, out_src, out_prob, out_flags, out_norm) -> number of characters mapped"},

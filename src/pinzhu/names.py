@@ -330,19 +330,23 @@ def _detect(text: str, src: Any, syl: Any, lex: Any, at: list[int] | None = None
 
 def hook_table(lex: Any) -> np.ndarray:
     """Per code point, what the one-call engine checks before it calls :func:`auto_syllables`
-    (uint8 bits): 1 a character :func:`_detect` examines that may be a one-character surname,
+    (uint16 bits): 1 a character :func:`_detect` examines that may be a one-character surname,
     2 the first character of a compound surname it examines, 64 the second of one, 4 the first
     character of a cue after a name (TITLES, ADDRESS_TITLES, SPEECH, JOIN), 8 the last character
-    of a cue before one (BEFORE, 姓, an address prefix, a role's last character, a joining word,
-    punctuation: EDGE), 16 a character a given name may hold (:func:`_given_score`), 32 one a
-    given name may start with.
+    of a cue before one or of an edge (BEFORE, 姓, an address prefix, a role's last character, a
+    joining word, punctuation: EDGE, LEFT_WEAK), 512 the same but for edges (what makes
+    ``cue_before``, ``address``, ``named_by`` or a list before), 16 a character a given name may
+    hold (:func:`_given_score`), 32 one it may start with, 128 a character that may be a given
+    name of one character or of a listed person (its score reaches GIVEN_MIN[1] and LISTED_MIN), 256 a one-character surname that is
+    ``cue_only`` (都, 要: a full name with a cue, nothing less), 1024 姓 (``named_by``).
 
     The engine calls the hook only where :func:`_is_name` could say yes: a surname starting a
-    word two characters longer than itself whose last two may be a given name (a listed
-    person, not a reduplication), or a word of its own length with a cue ending right before
-    it (or the text's start), or a cue starting right after it or after one or two given-name
-    characters. A rule that looks at other characters must mark them here (tests/test_names_hook.py holds the hooked
-    path equal to the Reading's)."""
+    word two characters longer than itself whose last two may be a listed person's given name
+    (not a reduplication), or a word of its own length with a cue right after it or after a given
+    name of one or two whole words, a cue before it (followed by a given name, or by none), or
+    the text's start or an edge before it and a given name after it. A rule that looks at other
+    characters must mark them here (tests/test_names_hook.py holds the hooked path equal to the
+    Reading's)."""
     return _hook_table(lex)
 
 
@@ -350,7 +354,7 @@ def hook_table(lex: Any) -> np.ndarray:
 def _hook_table(lex: Any) -> np.ndarray:
     d = data()
     single, compound, _ = _tables(lex)
-    t = np.zeros(TABLE_SIZE, dtype=np.uint8)
+    t = np.zeros(TABLE_SIZE, dtype=np.uint16)
     t[single > 0] |= 1
     t[compound] |= 2
     for k, (_, auto) in d.surnames.items():
@@ -358,17 +362,30 @@ def _hook_table(lex: Any) -> np.ndarray:
             t[ord(k)] |= 1  # a compound's first character that is a surname alone too (长 of 长孙)
         if auto and len(k) == 2 and compound[ord(k[0])]:
             t[ord(k[1])] |= 64
+        if len(k) == 1 and k in d.cue_only:
+            t[ord(k)] |= 256
     for w in TITLES + ADDRESS_TITLES + SPEECH + JOIN:
         t[ord(w[0])] |= 4
     for w in (*BEFORE, *BYLINE_ROLES, "姓", *ADDRESS, *JOIN, *ROLE_END, *EDGE, *BYLINE, *LEFT_WEAK, *QUOTE_END):
         t[ord(w[-1])] |= 8  # (the start of the text counts too: _segcore)
+    for w in (*BEFORE, "姓", *ADDRESS, *JOIN, *ROLE_END, *BYLINE, *QUOTE_END):
+        t[ord(w[-1])] |= 512  # _role_before, named_by, address, _listed_with's word before
+    t[ord("姓")] |= 1024  # named_by: a bare surname after it is one, whatever follows
     common = _common()
+    han = np.zeros(TABLE_SIZE, dtype=bool)
     for lo, hi in HAN_RANGES:
-        t[lo:min(hi, TABLE_SIZE - 2) + 1] |= 48  # any Han character may be in a given name, but
+        han[lo:min(hi, TABLE_SIZE - 2) + 1] = True
+    t[han] |= 48 | 128  # any Han character may be in a given name, but
     for c in TRANSLITERATION | {c for c in common if d.given.get(c, float("-inf")) < CHAR_MIN}:
-        t[ord(c)] &= ~np.uint8(48)  # ... transliteration and common unnamely ones
+        t[ord(c)] &= ~np.uint16(48 | 128)  # ... transliteration and common unnamely ones
+    alone = min(GIVEN_MIN[1], LISTED_MIN)  # a given name of one character, or each of a listed person's
+    if RARE < alone:
+        t[han] &= ~np.uint16(128)
+    for c in common:
+        if d.given.get(c, float("-inf")) < alone:
+            t[ord(c)] &= ~np.uint16(128)
     for c in NOT_GIVEN:
-        t[ord(c)] &= ~np.uint8(32)  # and these never start one
+        t[ord(c)] &= ~np.uint16(32)  # and these never start one
     t.setflags(write=False)
     return t
 
