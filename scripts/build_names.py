@@ -2,13 +2,14 @@
 
 Two kinds of line, ``kind<TAB>...``:
 
-* ``surname<TAB>单<TAB>shan4<TAB>auto|cue|form`` — surnames and their readings as surnames (单 shàn,
+* ``surname<TAB>单<TAB>shan4<TAB>auto|rare|cue|form`` — surnames and their readings as surnames (单 shàn,
   解 xiè, 曾 zēng, 万俟 mòqí, 尉迟 yùchí, 长孙 zhǎngsūn, 王 wáng …). Source: pinyin-pro's surname
   table (npm ``pinyin-pro@3.29.4``, ``dist/esm/data/surname.mjs``, MIT), plus ``EXTRA`` below (surnames of 《现代汉语词典》 that table
   lacks). ``form`` marks surnames read as such only when the text is known to be a name
   (``person_names="surname"``/``"head"``): their surname reading is contested in use
   (``FORM_ONLY``); ``cue`` those "auto" reads so only with a cue around a full name, their
-  characters everyday words far more often than surnames (``CUE_ONLY``).
+  characters everyday words far more often than surnames (``CUE_ONLY``); ``rare`` those that start
+  jieba's person names ten times more rarely than their share of running text (``RARE_START``).
 * ``given<TAB>芳<TAB>2.31`` — how much likelier a character is in a given name than in running
   text (log ratio of its share of given-name characters in jieba's person names to its share of
   text in the lexicon's unigram model); characters scoring above ``GIVEN_FLOOR``: name-like ones
@@ -47,6 +48,12 @@ FORM_ONLY = set("那宁")
 # "auto" reads them as surnames only with a cue around a full name (记者过家和, 种小满说), never
 # from a sentence's start or a list alone, nor a bare surname (那先生 is "that man").
 CUE_ONLY = set("都要能过相六哈撒钻重朝长万黑洗种秘祭蔚燕薄")
+# Rare surnames (``rare``), measured rather than listed: a one-character surname that starts jieba's
+# person names at least ten times more rarely than its character's share of running text (log ratio
+# below this: 繁 Pó -3.0, 召 Shào -3.3, 句 Gōu -3.5, 员 Yùn -5.3, 行 Xíng -2.4; not 区 Ōu -2.1, 单 Shàn
+# 0.9, 曾 Zēng 1.7): its character alone is far more often an everyday word (繁荫数亩, 行胜于言), so
+# "auto" wants more than its place at a clause's start with a one-character given name.
+RARE_START = math.log(0.1)
 MIN_GIVEN = 3        # a character seen fewer times in given names gets no score
 TOP_SURNAMES = 300   # given-name statistics come from names starting with these (less tag noise)
 GIVEN_FLOOR = -1.0   # scores at or below this are not written (function words: 在 -3.2, 被 -3.4)
@@ -108,9 +115,12 @@ def main() -> None:
             rows.append((word, int(freq)))
     starts = Counter(w[0] for w, _ in rows if len(w) <= 3)
     common = {c for c, _ in starts.most_common(TOP_SURNAMES)}
+    text_share = char_shares(lex)
+    n_starts = sum(starts.values())
+    rare = {k for k in surnames if len(k) == 1 and text_share[ord(k)] > 0 and k not in FORM_ONLY
+            and math.log((starts[k] + 0.5) / n_starts) - math.log(text_share[ord(k)]) < RARE_START}
     given = Counter(c for w, _ in rows if len(w) <= 3 and w[0] in common for c in w[1:])
     total = sum(given.values())
-    text_share = char_shares(lex)
     scores = {}
     for c, n in given.items():
         if n < MIN_GIVEN or ord(c) >= len(text_share) or text_share[ord(c)] <= 0:
@@ -119,7 +129,7 @@ def main() -> None:
         if score > GIVEN_FLOOR:
             scores[c] = round(score, 2)
 
-    flag = {**{k: "form" for k in FORM_ONLY}, **{k: "cue" for k in CUE_ONLY}}
+    flag = {**{k: "rare" for k in rare}, **{k: "form" for k in FORM_ONLY}, **{k: "cue" for k in CUE_ONLY}}
     lines = [f"surname\t{k}\t{' '.join(v)}\t{flag.get(k, 'auto')}" for k, v in surnames.items()]
     lines += [f"given\t{c}\t{s}" for c, s in sorted(scores.items())]
     header = [f"Surname readings from npm {PINYIN_PRO} (MIT) and 《现代汉语词典》; given-name characters and person",

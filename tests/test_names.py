@@ -46,7 +46,8 @@ def num(text, **kw):
     ("昨天，查建在会上发言。", 3, "zha1"),
     ("经审讯，单某如实交代了。", 4, "shan4"),  # a person named by surname and 某 only
     ("而区晓明在会上发言。", 1, "ou1"),     # 而 starts a clause
-    ("单镇说，这是好事。", 0, "shan4"),     # 镇 alone is a given name (towns take two characters)  # a clause's start and a word that follows a subject (在, 被, 把)
+    ("单镇说，这是好事。", 0, "shan4"),
+    ("召明在家里看书。", 0, "shao4"),       # a rare surname at a clause's start, a word after a subject after it     # 镇 alone is a given name (towns take two characters)  # a clause's start and a word that follows a subject (在, 被, 把)
 ])
 def test_auto_finds_names_from_context(text, i, want):
     assert num(text)[i] == want
@@ -85,7 +86,8 @@ def test_auto_finds_names_from_context(text, i, want):
     ("翁覃溪先生曾集诗", 1, "tan2"),
     ("换乘后，莘庄站就到了。", 4, "xin1"),  # a place: a station's name, not a person's
     ("明天，莘庄有集市。", 3, "xin1"),      # a village: a surname and 庄 (李庄, 莘庄), no given name
-    ("单桥镇下辖十个村。", 0, "dan1"),      # a town: two characters and 镇, not the given name 桥镇
+    ("单桥镇下辖十个村。", 0, "dan1"),
+    ("古树参天，繁荫满地。", 5, "fan2"),    # a rare surname (繁 Pó) and one character at a clause's start: a word      # a town: two characters and 镇, not the given name 桥镇
     ("第二年，任宁远将军。", 4, "ren4"),   # 任 before a post: "served as"
     ("盖伦的著作流传很广。", 0, "gai4"),   # 盖 starts transliterations (Galen) as often as names
     ("她冲我眨眼，要妹子回答。", 6, "yao4"),  # an everyday word (妹子) as the given name of 要
@@ -178,6 +180,12 @@ def test_cli_and_http_take_the_option():
     assert got.status_code == 200 and got.json()["pinyin"][0] == "shan4"
     bad = client.post("/v1/pinyin", json={"text": "单", "person_names": "bogus"})
     assert bad.status_code == 422 and "person_names" in json.dumps(bad.json())
+
+
+def test_rare_surnames_are_measured_not_listed():
+    d = names.data()  # names start with 繁, 召, 员 ten times more rarely than text holds them; not so 区, 单
+    assert {"繁", "召", "员"} <= d.rare and not {"区", "单", "曾"} & d.rare
+    assert not d.rare & d.cue_only  # the stricter rule wins
 
 
 def test_the_data_has_the_compound_surnames():

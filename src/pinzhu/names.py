@@ -128,7 +128,8 @@ POST_VERBS = frozenset("任")
 # A surname whose character starts foreign names about as often as Chinese ones (盖伦 Galen, 盖瑞
 # Gary, 盖茨 Gates; jieba 0.42.1 tags 24 names starting with 盖 as transliterations against 74 as
 # Chinese, at most one for most surnames "auto" reads at a clause's start): a one-character given
-# name after it, with only its place to go on, is as likely a transliteration.
+# name after it, with only its place to go on, is as likely a transliteration. So for a rare surname
+# (``NameData.rare``) unless a word that follows a subject follows it (召伟在…): 繁荫数亩 is 繁 "lush".
 FOREIGN_START = frozenset("盖")
 # A two-character word this common (log probability in segmentation) is no given name for a
 # surname that is an everyday word itself (要妹子回答; 妹子 -11.1, 海燕 -13.4).
@@ -149,12 +150,14 @@ RARE = 0.5
 
 @dataclass(frozen=True)
 class NameData:
-    """Surnames (``word -> (syllables, auto)``), given-name character scores, and the surnames
-    "auto" reads only with a cue around a full name (everyday words: 都, 要, 能, 过, 种)."""
+    """Surnames (``word -> (syllables, auto)``), given-name character scores, the surnames
+    "auto" reads only with a cue around a full name (everyday words: 都, 要, 能, 过, 种), and the
+    rare ones (繁, 召, 员: names start with them ten times more rarely than text holds them)."""
 
     surnames: dict[str, tuple[tuple[str, ...], bool]]
     given: dict[str, float]
     cue_only: frozenset[str] = frozenset()
+    rare: frozenset[str] = frozenset()
 
     def surname_at(self, text: str, i: int, *, auto_only: bool) -> str | None:
         """The surname starting at ``text[i]`` (a compound one first), or None."""
@@ -172,18 +175,20 @@ def data() -> NameData:
     text = read_text("names.tsv")
     surnames: dict[str, tuple[tuple[str, ...], bool]] = {}
     given: dict[str, float] = {}
-    cue_only = set()
+    cue_only, rare = set(), set()
     for line in text.splitlines():
         if not line or line.startswith("#"):
             continue
         kind, *rest = line.split("\t")
         if kind == "surname":
-            surnames[rest[0]] = (tuple(rest[1].split()), rest[2] in ("auto", "cue"))
+            surnames[rest[0]] = (tuple(rest[1].split()), rest[2] in ("auto", "cue", "rare"))
             if rest[2] == "cue":
                 cue_only.add(rest[0])
+            elif rest[2] == "rare":
+                rare.add(rest[0])
         elif kind == "given":
             given[rest[0]] = float(rest[1])
-    return NameData(surnames, given, frozenset(cue_only))
+    return NameData(surnames, given, frozenset(cue_only), frozenset(rare))
 
 
 @lru_cache(maxsize=1)
@@ -493,7 +498,8 @@ def _is_name(text: str, i: int, s: str, src, words: _Words, d: NameData, lex: An
                 and not (s in POST_VERBS and _cue(text, TITLES, k, words)):
             # Its place alone: 单晓红昨天去了杭州, 任立刚被任命; 查思雨、刘凯; not 任云南…校长,
             # 盖雷布伦森林, 莘庄站, 任宁远将军, 盖伦的
-            if edge and not cue_only and not (g == 1 and s in FOREIGN_START) and \
+            if edge and not cue_only and not (g == 1 and (s in FOREIGN_START or s in d.rare and not _cue(
+                    text, SUBJECT_NEXT, k, words))) and \
                     (score >= EDGE_MIN or _cue(text, SUBJECT_NEXT, k, words)
                      and _given_score(text[j:k], d, each=0.0) >= GIVEN_MIN[g]):  # (no unnamely character: 莘庄站就)
                 return True
