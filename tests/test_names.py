@@ -188,6 +188,14 @@ def test_rare_surnames_are_measured_not_listed():
     assert not d.rare & d.cue_only  # the stricter rule wins
 
 
+def test_common_surnames_beyond_the_readings_table():
+    from pinzhu.read import read
+
+    d = names.data()  # 冼, 岳, 闫: surnames whose reading is their character's, so no table of readings lists them
+    assert {"冼": ("xian3",), "岳": ("yue4",), "闫": ("yan2",)}.items() <= {k: v[0] for k, v in d.surnames.items()}.items()
+    assert names.detect(read("记者冼志明和单晓东报道"), every=True) == [(2, "冼"), (6, "单")]
+
+
 def test_the_data_has_the_compound_surnames():
     d = names.data()
     for k, want in [("万俟", ("mo4", "qi2")), ("尉迟", ("yu4", "chi2")), ("单", ("shan4",)), ("解", ("xie4",))]:
