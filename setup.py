@@ -1,4 +1,4 @@
-"""Only the C extensions live here (segmentation and model scores); everything else is in pyproject.toml.
+"""Only the C extensions live here (segmentation, model scores, strip's scan); everything else is in pyproject.toml.
 
 The extensions are optional at build time: where no C compiler is available the package installs
 without them; pinzhu.segment falls back to its pure-Python twin and pinzhu.model to numpy (same
@@ -32,6 +32,7 @@ setup(
     ext_modules=[Extension("pinzhu._segcore", ["src/pinzhu/_segcore.c"], depends=["src/pinzhu/_modelcore.h"],
                            extra_compile_args=["-O3"]),
                  Extension("pinzhu._modelcore", ["src/pinzhu/_modelcore.c"], depends=["src/pinzhu/_modelcore.h"],
-                           extra_compile_args=["-O3"])],
+                           extra_compile_args=["-O3"]),
+                 Extension("pinzhu._parsecore", ["src/pinzhu/_parsecore.c"], extra_compile_args=["-O3"])],
     cmdclass={"build_ext": OptionalBuildExt},
 )

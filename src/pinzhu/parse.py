@@ -51,6 +51,11 @@ from typing import Callable, NamedTuple
 from .lexicon import HAN_CLASS, UserDict, default_lexicon
 from .syllables import to_zhuyin
 
+try:  # strip's scan in C (see _parsecore.c); scan_py below is its twin, and the rest runs without it
+    from . import _parsecore
+except ImportError:  # pragma: no cover - built wherever a compiler was available
+    _parsecore = None
+
 HAN = HAN_CLASS  # the Han ranges, written once (lexicon.HAN_RANGES)
 _HAN_RE = re.compile(f"[{HAN}]")
 
@@ -73,8 +78,10 @@ _WORD_CHARS = f"{_LETTER}{_COMB}0-9'’‘ʼ: \\-"
 _SENTENCE_PUNCT = ",.?!;…，。？！；：、\"“”«»"
 _BOPOMOFO = "\u3105-\u312f\u31a0-\u31bf\u02c9\u02ca\u02c7\u02cb\u02d9"
 MAX_WRITTEN, MAX_SENTENCE = 80, 400       # characters in a word annotation, in a sentence reading
-_BRACKET = re.compile(f"[(（\\[［【]([{_WORD_CHARS}{_SENTENCE_PUNCT}]{{1,{MAX_SENTENCE}}}"
-                      f"|[{_BOPOMOFO} \u3000]{{1,{MAX_WRITTEN}}})[)）\\]］】]")
+_OPENERS, _CLOSERS = "(（[［【", ")）]］】"
+_IN_WORD = f"[{_WORD_CHARS}{_SENTENCE_PUNCT}]"    # what a bracket of pinyin (or a sentence reading) holds
+_IN_ZHUYIN = f"[{_BOPOMOFO} \u3000]"             # or of zhuyin
+_BRACKET = re.compile(f"[(（\\[［【]({_IN_WORD}{{1,{MAX_SENTENCE}}}|{_IN_ZHUYIN}{{1,{MAX_WRITTEN}}})[)）\\]］】]")
 _PAIRS = {"(": ")）", "（": ")）", "[": "]］", "［": "]］", "【": "】"}
 _ANY_BRACKET_RE = re.compile("[()（）\\[\\]［］【】]")
 _WORD_ONLY = re.compile(f"[{_WORD_CHARS}]+")
@@ -696,7 +703,7 @@ def _trail(text: str, close: int, lead: int, op: int) -> int:
 _HAN_TAIL = re.compile(f"[{HAN}]+\\Z")
 
 
-def _run(text: str, a: int, limit: int, direct: dict[int, Annotation] | None) -> tuple[str, list[int]]:
+def _run(text: str, a: int, limit: int, direct: dict[int, int] | None) -> tuple[str, list[int]]:
     """The Han characters (and their positions, in text order) an annotation anchored at ``a``
     may cover, at most ``limit``: the plain run of Han characters before it; with ``direct``,
     also skipping zero-width characters and variation selectors and crossing an annotation found
@@ -715,7 +722,7 @@ def _run(text: str, a: int, limit: int, direct: dict[int, Annotation] | None) ->
         elif _INNER_RE.match(text, i):
             i -= 1
         elif i + 1 in direct:
-            i = direct[i + 1].open - 1
+            i = direct[i + 1] - 1  # (direct: close -> open)
         else:
             break
     out.reverse()
@@ -967,77 +974,84 @@ def _parse(text: str, user_dict: UserDict | None) -> list[Annotation]:
     """Every annotation in ``text``, in order, whatever strip's options: one pass, left to right
     (an annotation found directly after its characters lets the next one read across it)."""
     out: list[Annotation] = []
-    direct: dict[int, Annotation] = {}     # close -> annotation right after its characters
+    direct: dict[int, int] = {}            # close -> open of an annotation right after its characters
     readings: dict[int, Annotation] = {}   # open -> sentence reading
     plain = user_dict is None or not user_dict.entries
     for op, cl, content in _candidates(text):
-        a: Annotation | None = None
-        if not content:  # glued: 戏谑xuè
-            written = text[op:cl]
-            sp = _spell(written)
-            if sp is None or not sp.toned:
-                continue
-            anchor = op - 1
-            while anchor >= 0 and _INNER_RE.match(text, anchor):
-                anchor -= 1
-            n = len(sp.letters)
-            a = _word(text, op, cl, written, _run(text, anchor, n, None), op, user_dict, "", "glued", sp,
-                      lambda: _run(text, anchor, n, direct))
-            if a is not None:
-                out.append(a)
-                direct[cl] = a
-            continue
-        before, lead = _gap(text, op)
-        if before < 0:
-            continue
-        brackets = text[op] + text[cl - 1]
-        anchor_char = text[before]
-        if _HAN_RE.match(anchor_char):
-            sp = _spell(content) if len(content) <= MAX_WRITTEN else None  # None: not one word's pinyin
-            n = len(sp.letters) if sp else len(content)
-            if sp is not None and plain:
-                # The common case, inline (_run, _word): the Han run before the bracket fits.
-                lo = before + 1 - n
-                tail = _HAN_TAIL.search(text, lo if lo > 0 else 0, before + 1)
-                first = tail.start() if tail else before + 1
-                chars = text[first:before + 1]
-                m = _match_word(chars, content, sp)
-                if m is not None:
-                    k, syls, erhua, all_read = m
-                    pos = tuple(range(before + 1 - k, before + 1))
-                    a = Annotation(pos[0], before + 1, op, cl, chars[len(chars) - k:], content, syls, sp.toned,
-                                   sp.capitalised, brackets, erhua, True,
-                                   not sp.toned and not _neutral(text, pos, syls, all_read), pos, lead,
-                                   cl if lead == op else _trail(text, cl, lead, op), "word",
-                                   "zhuyin" if sp.zhuyin else "pinyin")
-                    out.append(a)
-                    if before + 1 == op or all(_INNER_RE.match(text, k) for k in range(before + 1, op)):
-                        direct[cl] = a
-                    continue
-                run = (chars, range(first, before + 1))
-            else:
-                run = _run(text, before, n, None)
-            if sp is not None:
-                a = _word(text, op, cl, content, run, lead, user_dict, brackets, "word", sp,
-                          lambda: _run(text, before, n, direct))
-            if a is None:
-                a = _sentence(text, op, cl, content, before + 1, lead, user_dict, brackets, readings)
-            if a is None and sp is None:
-                a = _gloss_mix(text, op, cl, content, run, lead, user_dict, brackets)
-            if a is None and sp is not None:
-                a = _mismatch(text, op, cl, content, run, lead, brackets)
-        elif anchor_char in _SENTENCE_END:
-            a = _sentence(text, op, cl, content, before + 1, lead, user_dict, brackets, readings)
-        if a is None:
-            continue
-        out.append(a)
-        if a.kind == "word":
-            if a.matches and not a.gloss and (a.end == op or all(
-                    _INNER_RE.match(text, k) for k in range(a.end, op))):
-                direct[cl] = a
-        elif a.kind == "sentence":
-            readings[a.open] = a
+        a = _at(text, op, cl, content, user_dict, plain, direct, readings)
+        if a is not None:
+            out.append(a)
     return out
+
+
+def _at(text: str, op: int, cl: int, content: str, user_dict: UserDict | None, plain: bool,
+        direct: dict[int, int], readings: dict[int, Annotation]) -> Annotation | None:
+    """The annotation at one candidate of :func:`_candidates` (content "": glued), or None; notes
+    it in ``direct`` or ``readings`` for the candidates after it."""
+    a: Annotation | None = None
+    if not content:  # glued: 戏谑xuè
+        written = text[op:cl]
+        sp = _spell(written)
+        if sp is None or not sp.toned:
+            return None
+        anchor = op - 1
+        while anchor >= 0 and _INNER_RE.match(text, anchor):
+            anchor -= 1
+        n = len(sp.letters)
+        a = _word(text, op, cl, written, _run(text, anchor, n, None), op, user_dict, "", "glued", sp,
+                  lambda: _run(text, anchor, n, direct))
+        if a is not None:
+            direct[cl] = a.open
+        return a
+    before, lead = _gap(text, op)
+    if before < 0:
+        return None
+    brackets = text[op] + text[cl - 1]
+    anchor_char = text[before]
+    if _HAN_RE.match(anchor_char):
+        sp = _spell(content) if len(content) <= MAX_WRITTEN else None  # None: not one word's pinyin
+        n = len(sp.letters) if sp else len(content)
+        if sp is not None and plain:
+            # The common case, inline (_run, _word): the Han run before the bracket fits.
+            lo = before + 1 - n
+            tail = _HAN_TAIL.search(text, lo if lo > 0 else 0, before + 1)
+            first = tail.start() if tail else before + 1
+            chars = text[first:before + 1]
+            m = _match_word(chars, content, sp)
+            if m is not None:
+                k, syls, erhua, all_read = m
+                pos = tuple(range(before + 1 - k, before + 1))
+                a = Annotation(pos[0], before + 1, op, cl, chars[len(chars) - k:], content, syls, sp.toned,
+                               sp.capitalised, brackets, erhua, True,
+                               not sp.toned and not _neutral(text, pos, syls, all_read), pos, lead,
+                               cl if lead == op else _trail(text, cl, lead, op), "word",
+                               "zhuyin" if sp.zhuyin else "pinyin")
+                if before + 1 == op or all(_INNER_RE.match(text, k) for k in range(before + 1, op)):
+                    direct[cl] = op
+                return a
+            run = (chars, range(first, before + 1))
+        else:
+            run = _run(text, before, n, None)
+        if sp is not None:
+            a = _word(text, op, cl, content, run, lead, user_dict, brackets, "word", sp,
+                      lambda: _run(text, before, n, direct))
+        if a is None:
+            a = _sentence(text, op, cl, content, before + 1, lead, user_dict, brackets, readings)
+        if a is None and sp is None:
+            a = _gloss_mix(text, op, cl, content, run, lead, user_dict, brackets)
+        if a is None and sp is not None:
+            a = _mismatch(text, op, cl, content, run, lead, brackets)
+    elif anchor_char in _SENTENCE_END:
+        a = _sentence(text, op, cl, content, before + 1, lead, user_dict, brackets, readings)
+    if a is None:
+        return None
+    if a.kind == "word":
+        if a.matches and not a.gloss and (a.end == op or all(
+                _INNER_RE.match(text, k) for k in range(a.end, op))):
+            direct[cl] = a.open
+    elif a.kind == "sentence":
+        readings[a.open] = a
+    return a
 
 
 def find_pinyin(text: str, *, user_dict: UserDict | None = None) -> list[Annotation]:
@@ -1067,6 +1081,160 @@ def find_annotations(text: str, *, names: bool = False, toneless: bool = True, g
     if not names and toneless and not glosses:  # the defaults, inline: the corpus path
         return [a for a in found if a.matches and not a.gloss and (not a.untoned or not a.capitalised)]
     return [a for a in found if a.stripped_by(names=names, toneless=toneless, glosses=glosses)]
+
+
+# --- strip's fast path: the common annotation decided in one scan -----------------------------------
+
+# Character classes of the expressions above, as bits of _parsecore's table.
+_F_HAN, _F_SPACING, _F_MARK, _F_INNER, _F_CJKP, _F_WORD, _F_ZHUYIN, _F_OPEN, _F_CLOSE, _F_END = (1 << k for k in range(10))
+_SP_UPPER, _SP_DIGIT, _SP_SEP = 0x800, 0x1000, 0x2000
+
+
+def _classes() -> tuple[tuple[int, str], ...]:
+    return ((_F_HAN, f"[{HAN}]"), (_F_SPACING, _SPACING_RE.pattern), (_F_MARK, _MARK_RE.pattern),
+            (_F_INNER, _INNER_RE.pattern), (_F_CJKP, _CJK_PUNCT_RE.pattern), (_F_WORD, _IN_WORD),
+            (_F_ZHUYIN, _IN_ZHUYIN), (_F_OPEN, f"[{re.escape(_OPENERS)}]"), (_F_CLOSE, f"[{re.escape(_CLOSERS)}]"),
+            (_F_END, f"[{re.escape(_SENTENCE_END)}]"))
+
+
+def _spell_code(ch: str) -> int:
+    """How :func:`_spell` reads ``ch`` inside a written annotation, when that doesn't depend on
+    the characters around it: a letter a-z (its tone mark, capitalised), a digit 0-5, a
+    separator; 0 for anything else (zhuyin, ``ê``, ``:``, a combining mark alone: Python decides)."""
+    if ch in "012345":
+        return _SP_DIGIT | (5 if ch == "0" else int(ch))
+    if ch in _SEPARATORS:
+        return _SP_SEP
+    sp = _spell.__wrapped__(ch)
+    if sp is None or len(sp.letters) != 1 or not "a" <= sp.letters <= "z" or sp.hard or any(sp.digit_at):
+        return 0
+    return ord(sp.letters) | sp.mark_at[0] << 8 | (_SP_UPPER if sp.capitalised else 0)
+
+
+@lru_cache(maxsize=1)
+def _tables() -> tuple[bytes, bytes]:
+    """The scanner's per-code-point tables over the BMP: character classes, and spellings."""
+    import numpy as np
+
+    bmp = "".join(map(chr, range(0x10000)))
+    flags = np.zeros(0x10000, dtype=np.uint16)
+    for bit, pattern in _classes():
+        for m in re.finditer(pattern + "+", bmp):
+            flags[m.start():m.end()] |= bit
+    spell = np.zeros(0x10000, dtype=np.uint16)
+    for m in re.finditer(_IN_WORD, bmp):
+        spell[m.start()] = _spell_code(m.group())
+    return flags.tobytes(), spell.tobytes()
+
+
+def _reading_bases(ch: str) -> tuple[str, ...]:
+    return tuple(_char_readings(ch))
+
+
+@lru_cache(maxsize=1)
+def _scanner() -> object | None:
+    """The C scanner with its tables bound (None without the extension)."""
+    if _parsecore is None:
+        return None
+    return _parsecore.Scanner(*_tables(), _reading_bases, _max_len(), MAX_SYLLABLES, MAX_WRITTEN, MAX_GAP,
+                              MAX_SENTENCE)
+
+
+def _decide(text: str, op: int, cl: int, content: str) -> tuple | None | bool:
+    """The twin of _parsecore's ``decide``: (cut_start, cut_end, open, close, direct) for an
+    annotation :func:`_at` finds on its inline path and strip removes, None where it finds none
+    for sure, True where Python must decide (:func:`_at`)."""
+    before, lead = _gap(text, op)
+    if before < 0:
+        return None
+    anchor = text[before]
+    if not _HAN_RE.match(anchor):
+        return True if anchor in _SENTENCE_END else None
+    if len(content) > MAX_WRITTEN or not all(_spell_code(ch) for ch in content):
+        return True
+    sp = _spell(content)
+    if sp is None or sp.zhuyin or (sp.capitalised and not sp.toned):
+        return True  # (capitalised and untoned: a name gloss, or a neutral syllable: _neutral decides)
+    lo = before + 1 - len(sp.letters)
+    tail = _HAN_TAIL.search(text, lo if lo > 0 else 0, before + 1)
+    chars = text[tail.start():before + 1]  # type: ignore[union-attr]  (text[before] is Han)
+    if "儿" in chars or "兒" in chars or _match_word(chars, content, sp) is None:
+        return True
+    direct = all(_INNER_RE.match(text, k) for k in range(before + 1, op))
+    return lead, cl if lead == op else _trail(text, cl, lead, op), op, cl, direct
+
+
+def scan_py(text: str) -> str | list[tuple]:
+    """Pure-Python twin of ``_parsecore.Scanner.strip``: ``text`` stripped (strip's defaults, no
+    user dictionary) when every bracket is decided on the common path, else each bracket in order,
+    as (cut_start, cut_end, open, close, direct) when decided, (open, close, content) when not.
+    Glued pinyin is not looked for (:func:`stripped` does that first).
+
+    >>> scan_py("这(zhè)是"), scan_py("湖北(Hubei)的(de)")
+    ('这是', [(2, 9, 'Hubei'), (10, 14, 10, 14, True)])
+    """
+    items: list[tuple] = []
+    undecided = False
+    for m in _BRACKET.finditer(text):
+        op, cl = m.start(), m.end()
+        if text[cl - 1] not in _PAIRS[text[op]]:
+            continue
+        got = _decide(text, op, cl, m.group(1))
+        if got is True:
+            undecided = True
+            items.append((op, cl, m.group(1)))
+        elif got is not None:
+            items.append(got)
+    return items if undecided else _cut(text, [(item[0], item[1]) for item in items])
+
+
+def _glued(text: str) -> bool:
+    return bool((_TONED_RE.search(text) or _LETTER_DIGIT_RE.search(text)) and _GLUED.search(text))
+
+
+def stripped(text: str) -> str:
+    """``strip(text)`` with strip's default options and no user dictionary: the corpus path. The
+    brackets the scanner decides (in C where built, else :func:`scan_py`) are cut without an
+    Annotation made; the rest, and any text with glued pinyin, go through :func:`_at` as in
+    :func:`find_annotations` — the same cuts (tests/test_parse.py holds them equal).
+
+    >>> stripped("银行(yínháng)在湖北(Hubei)，發(fā)展(fāzhǎn)")
+    '银行在湖北(Hubei)，發展'
+    """
+    if _glued(text):
+        return _cut(text, [(a.cut_start, a.cut_end) for a in find_annotations(text)])
+    scanner = _scanner()
+    got = scanner.strip(text) if scanner is not None else scan_py(text)  # type: ignore[attr-defined]
+    if isinstance(got, str):
+        return got
+    cuts: list[tuple[int, int]] = []
+    direct: dict[int, int] = {}
+    readings: dict[int, Annotation] = {}
+    for item in got:
+        if len(item) == 5:
+            cut_start, cut_end, op, cl, is_direct = item
+            cuts.append((cut_start, cut_end))
+            if is_direct:
+                direct[cl] = op
+            continue
+        a = _at(text, item[0], item[1], item[2], None, True, direct, readings)
+        if a is not None and a.matches and not a.gloss and (not a.untoned or not a.capitalised):
+            cuts.append((a.cut_start, a.cut_end))
+    return _cut(text, cuts)
+
+
+def _cut(text: str, cuts: list[tuple[int, int]]) -> str:
+    """``text`` without the spans, in order; a span that starts inside one already cut is left."""
+    if not cuts:
+        return text
+    out, pos = [], 0
+    for cut_start, cut_end in cuts:
+        if cut_start < pos:
+            continue  # never cut twice
+        out.append(text[pos:cut_start])
+        pos = cut_end
+    out.append(text[pos:])
+    return "".join(out)
 
 
 def guard_positions(text: str, user_dict: UserDict | None = None) -> list[int]:

@@ -25,7 +25,7 @@ from .audit import Finding, ReadsFinding, _check
 from .config import DEFAULT, STRIP, Config, StripOptions
 from ._callable import make_callable
 from .options import resolve
-from .parse import find_annotations, find_pinyin
+from .parse import find_annotations, find_pinyin, stripped
 
 
 def strip(text: str, *, config: Config | None = None, options: StripOptions | None = None, **changes: Any) -> str:
@@ -45,6 +45,8 @@ def strip(text: str, *, config: Config | None = None, options: StripOptions | No
     '学习新课文。你好吗？'
     """
     cfg, opts = resolve(changes, (config or DEFAULT, Config), (options or STRIP, StripOptions), where="strip")
+    if not opts.names and opts.toneless and not opts.glosses and (cfg.user_dict is None or not cfg.user_dict.entries):
+        return stripped(text)  # the defaults: the common annotations cut in one scan (the corpus path)
     found = find_annotations(text, names=opts.names, toneless=opts.toneless, glosses=opts.glosses,
                              user_dict=cfg.user_dict)
     if not found:
