@@ -260,6 +260,30 @@ static inline uint32_t clip(const Tables *tb, uint32_t c) {
     return c < (uint32_t)tb->nt ? c : (uint32_t)tb->nt - 1;
 }
 
+/* The stages that prepare position p before the loop of segment() gets there (see there). */
+#define STAGE2 8
+#define STAGE3 4
+#define RING 16   /* > STAGE2: a range is read before its slot is written again */
+
+static inline void stage2(const Tables *tb, const IndexObject *ix, const uint32_t *t, Py_ssize_t n, Py_ssize_t p,
+                          Py_ssize_t *ring_lo, Py_ssize_t *ring_hi) {
+    Py_ssize_t lo = 0, hi = 0;
+    if (p + 1 < n && bigram_range(ix, t[p], t[p + 1], &lo, &hi)) {
+        __builtin_prefetch(&ix->offsets[lo]);
+        __builtin_prefetch(&ix->scores[lo]);
+    } else {
+        lo = hi = 0;
+    }
+    ring_lo[p & (RING - 1)] = lo;
+    ring_hi[p & (RING - 1)] = hi;
+    __builtin_prefetch(&tb->cs[clip(tb, t[p])]);
+}
+
+static inline void stage3(const IndexObject *ix, Py_ssize_t p, const Py_ssize_t *ring_lo, const Py_ssize_t *ring_hi) {
+    Py_ssize_t lo = ring_lo[p & (RING - 1)];
+    if (lo < ring_hi[p & (RING - 1)]) __builtin_prefetch(&ix->cps[ix->offsets[lo] + 2]);
+}
+
 /* Segment t[0..n) (code points as read) and write each character's syllable, source, flags
  * (1 Han, 2 the model should decide) and, unless out_prob is NULL, probability. route and
  * choice: scratch of n + 1 each. */
@@ -270,15 +294,23 @@ static void segment(const Tables *tb, const IndexObject *ix, const IndexObject *
      * differences between word scores (ulp 0.06 at 100k characters), so segmentation drifted
      * with the text's length */
     route[n] = 0.0;
-    /* The two-character prefix hash is the loop's cache miss (a table of megabytes, one probe
-     * per position): the slots of the first PREFETCH positions are asked for now (a short line
-     * has few more), then each PREFETCH positions ahead, so they have arrived when the loop
-     * gets there. */
+    /* The loop's cache misses, each on the one before it: the two-character prefix hash (a table
+     * of megabytes, one probe per position), then the words it points to (their offsets and
+     * scores, then their code points, which narrow() searches). So each position is prepared in
+     * stages ahead of the loop: its slot asked for PREFETCH positions ahead; probed STAGE2 ahead
+     * (the slot has arrived; the range kept in a ring) and the range's offsets and scores asked
+     * for; STAGE3 ahead, its first word's code points asked for. The positions a short line
+     * starts with (the loop runs backwards) get their stages before the loop. */
+    Py_ssize_t ring_lo[RING], ring_hi[RING];
     for (Py_ssize_t i = n - 2; i >= 0 && i >= n - 1 - PREFETCH; i--)
         __builtin_prefetch(&ix->bigrams[bigram_hash(t[i], t[i + 1], ix->bigram_bits)]);
+    for (Py_ssize_t p = n - 1; p >= 0 && p >= n - STAGE2; p--) stage2(tb, ix, t, n, p, ring_lo, ring_hi);
+    for (Py_ssize_t p = n - 1; p >= 0 && p >= n - STAGE3; p--) stage3(ix, p, ring_lo, ring_hi);
     for (Py_ssize_t i = n - 1; i >= 0; i--) {
         if (i >= PREFETCH)
             __builtin_prefetch(&ix->bigrams[bigram_hash(t[i - PREFETCH], t[i - PREFETCH + 1], ix->bigram_bits)]);
+        if (i >= STAGE2) stage2(tb, ix, t, n, i - STAGE2, ring_lo, ring_hi);
+        if (i >= STAGE3) stage3(ix, i - STAGE3, ring_lo, ring_hi);
         uint32_t c = t[i];
         double best = (double)tb->cs[clip(tb, c)] + route[i + 1];
         /* choice: -1 the character alone; a lexicon word: its first syllable in syls << 32 | its
@@ -286,8 +318,8 @@ static void segment(const Tables *tb, const IndexObject *ix, const IndexObject *
          * a user word: -(id + 2) */
         int64_t bc = -1;
         /* lexicon words: two characters or more */
-        Py_ssize_t lo, hi;
-        if (i + 1 < n && bigram_range(ix, c, t[i + 1], &lo, &hi)) {
+        Py_ssize_t lo = ring_lo[i & (RING - 1)], hi = ring_hi[i & (RING - 1)];
+        if (lo < hi) {   /* bigram_range(ix, c, t[i + 1]), found by stage2 */
             for (Py_ssize_t len = 2; lo < hi; len++) {
                 /* [lo, hi): the words of length >= len matching t[i .. i+len) */
                 if (word_len(ix, lo) == len) {
