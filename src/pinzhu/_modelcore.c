@@ -126,6 +126,20 @@ static void score(const Model *md, const uint32_t *cps, Py_ssize_t n, const int6
         int32_t ci = md->rowmap[c0 < 0x10000 ? c0 : 0x10000];
         out_ci[j] = ci;
         Py_ssize_t cr = ci < 0 ? 0 : ci;
+        /* The dense part's reads (the embedding rows at the offsets, the start of the character's
+         * block of V) asked for now, so they arrive while the sparse part waits for its rows;
+         * the rest of V streams in behind its start. */
+        if (md->dense) {
+            for (Py_ssize_t q = 0; q < Fd; q++) {
+                Py_ssize_t at = p + md->flat[q];
+                if (at >= 0 && at < n) {
+                    uint64_t c = folded(cps, n, at, fold);
+                    if (c < 0x10000) __builtin_prefetch(md->emb + (Py_ssize_t)md->eidx[c] * dim);
+                }
+            }
+            const char *vb = (const char *)(md->V + cr * GD * slots);
+            for (int l = 0; l < 4; l++) __builtin_prefetch(vb + 64 * l);
+        }
         /* sparse part: every template hashed with the target, one int8 row each. The rows are
          * hashed first and fetched after, so the table's cache misses overlap (an int sum: the
          * order does not change it). */
