@@ -369,30 +369,34 @@ def _hook_table(lex: Any) -> np.ndarray:
             t[ord(k[1])] |= 64
         if len(k) == 1 and k in d.cue_only:
             t[ord(k)] |= 256
-    for w in TITLES + ADDRESS_TITLES + SPEECH + JOIN:
-        t[ord(w[0])] |= 4
-    for w in (*BEFORE, *BYLINE_ROLES, "姓", *ADDRESS, *JOIN, *ROLE_END, *EDGE, *BYLINE, *LEFT_WEAK, *QUOTE_END):
-        t[ord(w[-1])] |= 8  # (the start of the text counts too: _segcore)
-    for w in (*BEFORE, "姓", *ADDRESS, *JOIN, *ROLE_END, *BYLINE, *QUOTE_END):
-        t[ord(w[-1])] |= 512  # _role_before, named_by, address, _listed_with's word before
+    # (each rule one array operation: start-up builds this table, issue #18)
+    t[_cps(w[0] for w in TITLES + ADDRESS_TITLES + SPEECH + JOIN)] |= 4
+    t[_cps(w[-1] for w in (*BEFORE, *BYLINE_ROLES, "姓", *ADDRESS, *JOIN, *ROLE_END, *EDGE, *BYLINE, *LEFT_WEAK,
+                           *QUOTE_END))] |= 8  # (the start of the text counts too: _segcore)
+    # _role_before, named_by, address, _listed_with's word before
+    t[_cps(w[-1] for w in (*BEFORE, "姓", *ADDRESS, *JOIN, *ROLE_END, *BYLINE, *QUOTE_END))] |= 512
     t[ord("姓")] |= 1024  # named_by: a bare surname after it is one, whatever follows
     common = _common()
     han = np.zeros(TABLE_SIZE, dtype=bool)
     for lo, hi in HAN_RANGES:
         han[lo:min(hi, TABLE_SIZE - 2) + 1] = True
     t[han] |= 48 | 128  # any Han character may be in a given name, but
-    for c in TRANSLITERATION | {c for c in common if d.given.get(c, float("-inf")) < CHAR_MIN}:
-        t[ord(c)] &= ~np.uint16(48 | 128)  # ... transliteration and common unnamely ones
+    given = d.given.get
+    inf = float("-inf")
+    # ... transliteration and common unnamely ones
+    t[_cps(TRANSLITERATION | {c for c in common if given(c, inf) < CHAR_MIN})] &= ~np.uint16(48 | 128)
     alone = min(GIVEN_MIN[1], LISTED_MIN)  # a given name of one character, or each of a listed person's
     if RARE < alone:
         t[han] &= ~np.uint16(128)
-    for c in common:
-        if d.given.get(c, float("-inf")) < alone:
-            t[ord(c)] &= ~np.uint16(128)
-    for c in NOT_GIVEN:
-        t[ord(c)] &= ~np.uint16(32)  # and these never start one
+    t[_cps(c for c in common if given(c, inf) < alone)] &= ~np.uint16(128)
+    t[_cps(NOT_GIVEN)] &= ~np.uint16(32)  # and these never start one
     t.setflags(write=False)
     return t
+
+
+def _cps(chars: Any) -> np.ndarray:
+    """The code points of ``chars`` (an iterable of characters), as an index array."""
+    return np.array([ord(c) for c in chars], dtype=np.int64)
 
 
 @lru_cache(maxsize=1)
