@@ -22,7 +22,6 @@ tone). ``None`` means "no hint" (the model then leans on context and its prior a
 from __future__ import annotations
 
 import functools
-import json
 import os
 from typing import Sequence
 
@@ -282,6 +281,8 @@ class PolyphoneModel:
         # a path, or its arrays already read: stored members memory-mapped, deflated ones
         # inflated (pinzhu.shipped)
         z = source if isinstance(source, dict) else load_npz(source)
+        import json  # here: the first call needs only shipped_outline (start-up, issue #18)
+
         config = json.loads(bytes(z["config"]).decode("utf-8"))
         rd = bytes(z["readings"]).decode("utf-8").split("\n")
         readings = [tuple(line.split(" ")) for line in rd]
@@ -406,5 +407,10 @@ def load_default() -> PolyphoneModel:
 def shipped_outline() -> tuple[frozenset[str], int]:
     """The characters the shipped model decides and its reading slots, read without its weights
     (the reading engine binds them at once and loads the weights when a text first needs them)."""
-    z = shipped.load("model.npz", only=("chars", "config"))
-    return frozenset(chr(int(c)) for c in z["chars"]), int(json.loads(bytes(z["config"]).decode("utf-8"))["slots"])
+    z = shipped.load("model.npz", only=("chars", "prior", "config"))
+    chars = frozenset(chr(int(c)) for c in z["chars"])
+    if "prior" in z:  # (characters, slots): the slots without parsing the config (and importing json)
+        return chars, int(z["prior"].shape[1])
+    import json
+
+    return chars, int(json.loads(bytes(z["config"]).decode("utf-8"))["slots"])
