@@ -47,7 +47,9 @@ def num(text, **kw):
     ("经审讯，单某如实交代了。", 4, "shan4"),  # a person named by surname and 某 only
     ("而区晓明在会上发言。", 1, "ou1"),     # 而 starts a clause
     ("单镇说，这是好事。", 0, "shan4"),
-    ("召明在家里看书。", 0, "shao4"),       # a rare surname at a clause's start, a word after a subject after it     # 镇 alone is a given name (towns take two characters)  # a clause's start and a word that follows a subject (在, 被, 把)
+    ("召明在家里看书。", 0, "shao4"),
+    ("那天我见到了单立新和妻子。", 6, "shan4"),  # kin joined to the full name: a person
+    ("后来区振华夫妇回到了家乡。", 2, "ou1"),   # ... or a couple       # a rare surname at a clause's start, a word after a subject after it     # 镇 alone is a given name (towns take two characters)  # a clause's start and a word that follows a subject (在, 被, 把)
 ])
 def test_auto_finds_names_from_context(text, i, want):
     assert num(text)[i] == want
@@ -87,7 +89,8 @@ def test_auto_finds_names_from_context(text, i, want):
     ("换乘后，莘庄站就到了。", 4, "xin1"),  # a place: a station's name, not a person's
     ("明天，莘庄有集市。", 3, "xin1"),      # a village: a surname and 庄 (李庄, 莘庄), no given name
     ("单桥镇下辖十个村。", 0, "dan1"),
-    ("古树参天，繁荫满地。", 5, "fan2"),    # a rare surname (繁 Pó) and one character at a clause's start: a word      # a town: two characters and 镇, not the given name 桥镇
+    ("古树参天，繁荫满地。", 5, "fan2"),
+    ("他们都和妻子一起来了。", 2, "dou1"),      # kin after a bare surname (and 都 needs more)    # a rare surname (繁 Pó) and one character at a clause's start: a word      # a town: two characters and 镇, not the given name 桥镇
     ("第二年，任宁远将军。", 4, "ren4"),   # 任 before a post: "served as"
     ("盖伦的著作流传很广。", 0, "gai4"),   # 盖 starts transliterations (Galen) as often as names
     ("她冲我眨眼，要妹子回答。", 6, "yao4"),  # an everyday word (妹子) as the given name of 要

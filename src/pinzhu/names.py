@@ -6,7 +6,7 @@ The stage after the engine (:mod:`pinzhu.read`) and before the spoken rules, run
 * ``"auto"`` (default): where the text names a person, the surname at the start of the name
   takes its surname reading. A name is a surname followed by a given name of up to two
   characters, found from context: a title after it (单先生, 曾老师, 区小姐), a verb of speech after
-  the full name (单田芳说), a cue before it (姓单, 名叫解缙, 记者曾小明), or a name jieba lists as a
+  the full name (单田芳说), kin joined to it (单立新和妻子, 区振华夫妇), a cue before it (姓单, 名叫解缙, 记者曾小明), or a name jieba lists as a
   person (曾庆红) whose given name reads like one. A surname inside a word of the lexicon (单位,
   曾经, 区长) is never touched, nor a word of the user dictionary.
 * ``"surname"``: the text is a name, or names (a form field): every run of Han characters
@@ -134,7 +134,11 @@ FOREIGN_START = frozenset("盖")
 # A two-character word this common (log probability in segmentation) is no given name for a
 # surname that is an everyday word itself (要妹子回答; 妹子 -11.1, 海燕 -13.4).
 EVERYDAY = -12.0
-AFTER = TITLES + SPEECH  # any cue that can follow a name
+# Kin after a full name, joined to it (曾国雄和妻子…, 单晓东与儿子) or as a couple (仇立新夫妇): a person.
+KIN = tuple(sorted(set(
+    "妻子 丈夫 儿子 女儿 父亲 母亲 爸爸 妈妈 夫人 太太 老伴 家人 孩子 女友 男友 未婚妻 未婚夫".split()), key=len, reverse=True))
+COUPLE = ("夫妇", "夫妻")
+AFTER = TITLES + SPEECH + COUPLE  # any cue that can follow a name (and JOIN, before kin or a name)
 # How name-like a given name must be (the mean of its characters' scores, data/names.tsv: the
 # log of how much likelier in given names than in running text; a rare character counts RARE):
 # with a cue (a title, a role, a verb of speech), GIVEN_MIN (two characters: no less likely in
@@ -370,7 +374,7 @@ def _hook_table(lex: Any) -> np.ndarray:
         if len(k) == 1 and k in d.cue_only:
             t[ord(k)] |= 256
     # (each rule one array operation: start-up builds this table, issue #18)
-    t[_cps(w[0] for w in TITLES + ADDRESS_TITLES + SPEECH + JOIN)] |= 4
+    t[_cps(w[0] for w in TITLES + ADDRESS_TITLES + SPEECH + JOIN + COUPLE)] |= 4
     t[_cps(w[-1] for w in (*BEFORE, *BYLINE_ROLES, "姓", *ADDRESS, *JOIN, *ROLE_END, *EDGE, *BYLINE, *LEFT_WEAK,
                            *QUOTE_END))] |= 8  # (the start of the text counts too: _segcore)
     # _role_before, named_by, address, _listed_with's word before
@@ -487,6 +491,8 @@ def _is_name(text: str, i: int, s: str, src, words: _Words, d: NameData, lex: An
             return True
         if g and _cue(text, SPEECH, k, words):
             return True
+        if g and not cue_only and (_cue(text, COUPLE, k, words) or _kin_after(text, k, words)):
+            return True
         if g == 0 and (cue_before or address) and (k == n or not _han(text[k])):
             return True  # 姓单。 老单，
         if g == 0 and address and _cue(text, SPEECH, k, words):
@@ -509,6 +515,14 @@ def _is_name(text: str, i: int, s: str, src, words: _Words, d: NameData, lex: An
                 return True
             if score >= EDGE_MIN and _listed_with(text, i, k, words, d, whole=cue_only):
                 return True
+    return False
+
+
+def _kin_after(text: str, k: int, words: _Words) -> bool:
+    """A joining word and a kin word follow (和妻子, 与儿子), each a whole word."""
+    for w in JOIN[1:]:  # (not 、: a list of roles)
+        if text.startswith(w, k) and _whole(k, k + len(w), words):
+            return _cue(text, KIN, k + len(w), words)
     return False
 
 
