@@ -27,6 +27,8 @@ TEXTS = st.lists(st.sampled_from(ALPHABET), max_size=14).map("".join)
 @given(TEXTS, st.booleans())
 @example("姓单曾", False)  # named so, whatever follows (a bare surname before a Han character)
 @example("记者单田芳说", False)
+@example("老单说", False)  # after a bare surname, a title it takes, or speech after an address
+@example("单先生，", False)
 def test_the_c_check_never_hides_a_name(text, traditional):
     """Every name the detection finds starts where the engine's check would call its hook."""
     from pinzhu.segment import hook_positions

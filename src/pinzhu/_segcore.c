@@ -792,7 +792,9 @@ static int engine_ready(EngineObject *self) {
  * edge: punctuation), 16 one a given name may hold, 32 one a given name may start with, 64 the
  * second character of a two-character surname, 128 one a one-character given name may be (name-like
  * enough alone), 256 a one-character surname that needs a cue around a full name, 512 one that
- * may end a cue before a name that is more than an edge (a role, 姓, a joining word), 1024 姓. The hook
+ * may end a cue before a name that is more than an edge (a role, 姓, a joining word), 1024 姓,
+ * 2048 one that may start a title a bare surname takes, 4096 one that may start a verb of
+ * speech, 8192 a prefix of address (老单说: a bare surname speaks only after one). The hook
  * runs only where a surname starts a word two characters longer than itself whose last two may be
  * a given name (not a reduplication), or a word of its own length that one of the detection's
  * rules could take as a name: a cue right after it, or after a given name of one or two whole
@@ -844,7 +846,8 @@ static Py_ssize_t hook_positions(const uint16_t *first, Py_ssize_t first_len, co
             else if (len == 1 && (f & 256))                    /* 都, 要: a full name after a cue, nothing less */
                 maybe = cue && (given1 || given2);
             else
-                maybe = (x & 4)                                /* a cue right after */
+                maybe = (x & 2048)                             /* a title right after: 单先生 */
+                        || ((x & 4096) && (before & 8192))     /* 老单说 */
                         || (before & 1024)                     /* 姓单曾: named so, whatever follows */
                         || (cue && (given1 || given2 || !(x & 16)))   /* 记者曾小明, 老单。 */
                         || (edge && (given1 || given2));       /* 单晓红昨天… */

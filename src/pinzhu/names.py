@@ -347,7 +347,9 @@ def hook_table(lex: Any) -> np.ndarray:
     ``cue_before``, ``address``, ``named_by`` or a list before), 16 a character a given name may
     hold (:func:`_given_score`), 32 one it may start with, 128 a character that may be a given
     name of one character or of a listed person (its score reaches GIVEN_MIN[1] and LISTED_MIN), 256 a one-character surname that is
-    ``cue_only`` (都, 要: a full name with a cue, nothing less), 1024 姓 (``named_by``).
+    ``cue_only`` (都, 要: a full name with a cue, nothing less), 1024 姓 (``named_by``), 2048 the
+    first character of a title a bare surname takes (ADDRESS_TITLES), 4096 that of a verb of speech,
+    8192 a prefix of address (ADDRESS): after a bare surname, only these make a cue.
 
     The engine calls the hook only where :func:`_is_name` could say yes: a surname starting a
     word two characters longer than itself whose last two may be a listed person's given name
@@ -380,6 +382,9 @@ def _hook_table(lex: Any) -> np.ndarray:
     # _role_before, named_by, address, _listed_with's word before
     t[_cps(w[-1] for w in (*BEFORE, "姓", *ADDRESS, *JOIN, *ROLE_END, *BYLINE, *QUOTE_END))] |= 512
     t[ord("姓")] |= 1024  # named_by: a bare surname after it is one, whatever follows
+    t[_cps(w[0] for w in ADDRESS_TITLES)] |= 2048  # what a bare surname takes after it: 单先生,
+    t[_cps(w[0] for w in SPEECH)] |= 4096  # or speech after an address (老单说)
+    t[_cps(ADDRESS)] |= 8192
     common = _common()
     han = np.zeros(TABLE_SIZE, dtype=bool)
     for lo, hi in HAN_RANGES:
