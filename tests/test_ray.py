@@ -119,3 +119,51 @@ def test_a_ray_worker_killed_mid_shard_still_gives_every_record_once(local_ray, 
     ids = [r["id"] for r in read_parts(out)]
     assert sorted(ids) == list(range(3000)) and s.documents == 3000
     assert not list(out.glob(".*.tmp"))
+
+
+_LEAN_HEAD = r"""
+import json, os, sys
+from pinzhu.corpus.ray_engine import init_ray
+
+def tree():
+    kids = {}
+    for d in os.listdir("/proc"):
+        if d.isdigit():
+            try:
+                with open(f"/proc/{d}/stat", "rb") as f:
+                    ppid = int(f.read().rsplit(b")", 1)[1].split()[1])
+                with open(f"/proc/{d}/cmdline", "rb") as f:
+                    cmd = f.read().replace(b"\0", b" ").decode(errors="replace")
+            except (OSError, ValueError, IndexError):
+                continue
+            kids.setdefault(ppid, []).append((int(d), cmd))
+    todo, out = [os.getpid()], []
+    while todo:
+        for pid, cmd in kids.get(todo.pop(), []):
+            todo.append(pid)
+            out.append(cmd)
+    return out
+
+stop = init_ray(None, 1)
+import ray
+during = tree()
+ok = ray.get(ray.remote(lambda: 21 * 2).remote())
+stop()
+print(json.dumps({"during": during, "after": tree(), "ok": ok, "initialized": ray.is_initialized()}))
+"""
+
+
+def test_a_ray_it_starts_itself_runs_without_the_monitors_and_stops_whole():
+    # Its own Ray (not the module's: a process of its own): GCS and raylet, no autoscaler monitor
+    # and no log monitor, tasks run, and stop() leaves no process behind.
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-c", _LEAN_HEAD], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr[-2000:]
+    got = json.loads(out.stdout.strip().splitlines()[-1])
+    assert got["ok"] == 42 and not got["initialized"]
+    during = " ".join(got["during"])
+    assert "gcs_server" in during and "raylet" in during
+    assert "log_monitor" not in during and "autoscaler" not in during and "monitor.py" not in during
+    assert not [c for c in got["after"] if "ray" in c], got["after"]
