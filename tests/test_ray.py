@@ -167,3 +167,20 @@ def test_a_ray_it_starts_itself_runs_without_the_monitors_and_stops_whole():
     assert "gcs_server" in during and "raylet" in during
     assert "log_monitor" not in during and "autoscaler" not in during and "monitor.py" not in during
     assert not [c for c in got["after"] if "ray" in c], got["after"]
+
+
+def test_the_cli_on_a_ray_of_its_own_writes_what_local_jobs_write(corpus, tmp_path):
+    # --engine ray without a running Ray: it starts its own (no monitors), writes the local
+    # runner's parts, and leaves no Ray process behind.
+    import subprocess
+    import sys
+
+    d, _ = corpus
+    outs = {}
+    for name, extra in (("local", []), ("ray", ["--engine", "ray", "--jobs", "2"])):
+        out = tmp_path / name
+        got = subprocess.run([sys.executable, "-m", "pinzhu", "corpus", "strip", str(d), str(out), "--no-progress",
+                              "--shard-size", "8000", *extra], capture_output=True, text=True, timeout=180)
+        assert got.returncode == 0, got.stderr[-2000:]
+        outs[name] = parts_bytes(out)
+    assert outs["ray"] == outs["local"] and outs["local"]
