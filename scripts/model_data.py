@@ -84,9 +84,9 @@ def labelled_sentences(paths: list[Path], exclude: frozenset[str] = frozenset())
         source = path.name.split(".")[0]
         rows = load_jsonl(path)
         if rows and "text" not in rows[0]:  # a labels-only set: its text comes from its package
-            import label_text
+            import text_sources
 
-            texts = label_text.texts_by_id(source)
+            texts = text_sources.texts_by_id(source)
             rows = [dict(r, text=texts[r["id"]]) for r in rows]
         for row in rows:
             text = row["text"]
