@@ -14,8 +14,8 @@ import numpy as np
 import pinzhu
 import pytest
 
-from pinzhu.model import (PolyphoneModel, _modelcore, codepoints, dense_features, embedding_index, feature_rows,
-                          load_default)
+from pinzhu.model import (CLAUSE_MAX, PAD_BOS, PAD_EOS, PolyphoneModel, _modelcore, clause_rows, codepoints,
+                          dense_features, embedding_index, feature_rows, load_default)
 
 try:
     SHIPPED = load_default()
@@ -235,3 +235,49 @@ def test_the_readings_a_learner_sees_first():
              "他被选为班长": (3, "wéi"), "我不得不走": (2, "dé")}
     for text, (i, want) in cases.items():
         assert pinzhu.pinyin(text)[i] == want, (text, pinzhu.pinyin(text))
+
+
+def test_clause_features_read_to_the_clause_end_and_no_further():
+    """Clause features see how the clause goes on (为员工提供 vs 为员工宿舍), stop at a pause or
+    sentence mark, a space, or the padding between joined texts, and read at most CLAUSE_MAX."""
+    def rows(text, i=0):
+        return clause_rows(codepoints(text), np.array([i]), 20)[0]
+
+    a, b = rows("为员工提供服务。"), rows("为员工宿舍。")
+    assert not np.array_equal(a, b)
+    # what follows the clause's end mark is not read; the kind of mark is
+    assert np.array_equal(rows("为员工提供服务。他走了"), a)
+    assert np.array_equal(rows("为员工提供服务！"), a)  # folded: the same sentence end
+    assert not np.array_equal(rows("为员工提供服务，他走了"), a)
+    sep = chr(PAD_EOS) * 3 + chr(PAD_BOS) * 3
+    assert np.array_equal(rows("为员工提供服务" + sep + "别的文本"), rows("为员工提供服务"))
+    assert np.array_equal(rows("他说 为员工提供服务", 3), rows("为员工提供服务"))
+    # the bag: one row per character from offset 4 to the clause end, -1 for the rest
+    assert (a[6:] >= 0).sum() == len("为员工提供服务") - 4 and (rows("为了")[6:] == -1).all()
+    # a clause longer than CLAUSE_MAX reads as one that ends there, but for the mark after it
+    cut, ended = rows("为" + "长" * 100), rows("为" + "长" * CLAUSE_MAX + "。")
+    assert np.array_equal(cut[:5], ended[:5]) and np.array_equal(cut[6:], ended[6:]) and cut[5] != ended[5]
+
+
+@needs_weights
+@pytest.mark.skipif(_modelcore is None, reason="C extension not built")
+def test_c_clause_features_equal_numpy_path():
+    """With clause features and without, the C scorer gives the numpy path's logits, including
+    clauses cut by CLAUSE_MAX, characters outside the BMP and the padding between texts; and the
+    shipped model's clause features are live (switching them off changes its logits)."""
+    assert SHIPPED.clause
+    off = copy.copy(SHIPPED)
+    off.clause = False
+    off._c_args, off._scorer = off._core_args(), None
+    texts = ["为大家带来了很多新的产品，为员工提供服务。", "宿舍为华人员工宿舍", "为",
+             "“为什么”他说 为 " + "长" * 40 + "为", "a为b\U00020000为c。为", "为\x01\x02为"]
+    changed = False
+    for t in texts:
+        pos = np.array([i for i, ch in enumerate(t) if ch in SHIPPED.chars], dtype=np.int64)
+        hs = np.full(len(pos), SHIPPED.slots + 1, dtype=np.int64)
+        for m in (SHIPPED, off):
+            z1, ci1 = m.logits(t, pos)
+            z2, ci2 = m._logits_numpy(t, pos, hs)
+            assert np.array_equal(ci1, ci2) and np.allclose(z1, z2, atol=1e-4)
+        changed |= not np.allclose(SHIPPED.logits(t, pos)[0], off.logits(t, pos)[0])
+    assert changed

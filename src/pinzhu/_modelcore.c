@@ -7,7 +7,7 @@
  * position. Whole documents gain little (numpy was already batched over their positions).
  *
  * scores(cps, positions, hints, fold, offs, cols, seeds, salt, W, mask, rowmap,
- *        emb_index, emb, V, flat, avg, out_z, out_ci, span, bits, slots, dim, scale)
+ *        emb_index, emb, V, flat, avg, out_z, out_ci, span, bits, slots, dim, scale, clause)
  *   cps uint32[n] raw code points; positions int64[m]; hints int64[m] (hint slot per position);
  *   fold uint64[65536] (digits, Latin and punctuation folded, as model._FOLD);
  *   offs int64[no], cols int64[F*K], seeds uint64[F], salt uint64[no+2]: model._plan;
@@ -15,8 +15,9 @@
  *   dense (empty buffers for none): emb_index int32[65537], emb float32[(E+1) * dim] (last row
  *   zeros), V float32[C * G*dim * slots], flat int64[Fd], avg float32[G * Fd];
  *   out_z float32[m * slots] (written), out_ci int32[m] (written: classifier row, -1 for none).
+ *   clause: 1 where the model has clause features (model.clause_rows), else 0.
  *
- * Scorer(fold, offs, ..., avg, span, bits, slots, dim, scale): the model's arrays checked and
+ * Scorer(fold, offs, ..., avg, span, bits, slots, dim, scale, clause): the model's arrays checked and
  * held once; Scorer.scores(cps, positions, hints, out_z, out_ci) is scores() without parsing
  * the 13 model buffers on every call. The capsule _modelcore._API (see _modelcore.h) lets the
  * segmentation core (_segcore.c) score a Scorer's positions from C, in the same call that
@@ -53,7 +54,7 @@ typedef struct {
     const float *mask, *emb, *V, *avg;
     const int32_t *rowmap, *eidx;
     Py_ssize_t no, F, K, Fd, G, C, GD, zero_row;
-    int span, bits, slots, dim, dense;
+    int span, bits, slots, dim, dense, clause;
     float scale;
     /* the averaging matrix's nonzero entries, by offset q: nz_start[q] .. nz_start[q + 1] */
     int nz_ok;
@@ -69,7 +70,7 @@ static inline uint64_t folded(const uint32_t *cps, Py_ssize_t n, Py_ssize_t i, c
 }
 
 /* b[0..12]: the model buffers in scores()' order (fold .. avg). 0 or -1 with an exception set. */
-static int model_from(Model *md, Py_buffer *b, int span, int bits, int slots, int dim, double scale) {
+static int model_from(Model *md, Py_buffer *b, int span, int bits, int slots, int dim, double scale, int clause) {
     memset(md, 0, sizeof *md);
     md->fold = b[0].buf; md->offs = b[1].buf; md->cols = b[2].buf; md->seeds = b[3].buf; md->salt = b[4].buf;
     md->W = b[5].buf; md->mask = b[6].buf; md->rowmap = b[7].buf; md->eidx = b[8].buf; md->emb = b[9].buf;
@@ -82,6 +83,7 @@ static int model_from(Model *md, Py_buffer *b, int span, int bits, int slots, in
     md->GD = md->G * dim;
     md->dense = md->Fd > 0;
     md->span = span; md->bits = bits; md->slots = slots; md->dim = dim; md->scale = (float)scale;
+    md->clause = clause != 0;
     if (b[0].len != 0x10000 * 8 || b[4].len != (md->no + 2) * 8 || b[2].len != md->F * md->K * 8
         || md->no + 2 > MAX_COLS || md->F > MAX_FEATURES || slots < 1 || slots > MAX_SLOTS || bits < 1 || bits > 32
         || b[5].len != ((Py_ssize_t)1 << bits) * slots || b[7].len != 0x10001 * 4) {
@@ -110,6 +112,50 @@ static int model_from(Model *md, Py_buffer *b, int span, int bits, int slots, in
     return 0;
 }
 
+/* Clause features (model.clause_rows: the same hashes): the target's clause, read to the next
+ * stop (sentence or pause mark, quote or bracket, space, padding) at most CLAUSE_MAX characters
+ * each way: its last character, last two, length, first two, start offset, the mark that ends it,
+ * and a bag of the characters from CLAUSE_BAG_FROM to its end. Writes W row offsets; returns how many. */
+#define CLAUSE_MAX 24
+#define CLAUSE_BAG_FROM 4
+#define CLAUSE_NONE 3ULL
+
+static inline int is_stop(uint64_t c) {
+    return c == 0x3002 || c == 0xFF0C || c == 0x201C || c == 0x201D || c == 0x20 || c == 0x3000
+        || c == PAD_BOS || c == PAD_EOS;
+}
+
+static inline uint64_t clause_hash(uint64_t h0, int t, uint64_t a, uint64_t b, int shift) {
+    uint64_t h = h0 ^ ((uint64_t)(2001 + t) * 0x51ED27ULL * MUL2);
+    h = (h ^ (a + 0x9000000ULL)) * MUL;
+    h = (h ^ (b + 0xA000000ULL)) * MUL;
+    h ^= h >> 31;
+    h *= MUL2;
+    return h >> shift;
+}
+
+static int clause_rows(const uint32_t *cps, Py_ssize_t n, Py_ssize_t p, uint64_t h0, const uint64_t *fold,
+                       int shift, uint64_t slots, uint64_t *rows) {
+    Py_ssize_t e = p + 1, s = p - 1;
+    while (e <= p + CLAUSE_MAX && !is_stop(folded(cps, n, e, fold))) e++;
+    while (s >= p - CLAUSE_MAX && !is_stop(folded(cps, n, s, fold))) s--;
+    s++;
+    uint64_t e1 = e - 1 > p ? folded(cps, n, e - 1, fold) : CLAUSE_NONE;
+    uint64_t e2 = e - 2 > p ? folded(cps, n, e - 2, fold) : CLAUSE_NONE;
+    uint64_t s1 = s < p ? folded(cps, n, s, fold) : CLAUSE_NONE;
+    uint64_t s2 = s + 1 < p ? folded(cps, n, s + 1, fold) : CLAUSE_NONE;
+    int k = 0;
+    rows[k++] = clause_hash(h0, 0, e1, 0, shift) * slots;
+    rows[k++] = clause_hash(h0, 1, e2, e1, shift) * slots;
+    rows[k++] = clause_hash(h0, 2, (uint64_t)(e - p - 1), 0, shift) * slots;
+    rows[k++] = clause_hash(h0, 3, s1, s2, shift) * slots;
+    rows[k++] = clause_hash(h0, 4, (uint64_t)(p - s), 0, shift) * slots;
+    rows[k++] = clause_hash(h0, 5, folded(cps, n, e, fold), 0, shift) * slots;
+    for (Py_ssize_t q = p + CLAUSE_BAG_FROM; q < e; q++)
+        rows[k++] = clause_hash(h0, 6, folded(cps, n, q, fold), 0, shift) * slots;
+    return k;
+}
+
 /* The logits of m positions of cps (n code points). Needs no Python state (runs without the GIL). */
 static void score(const Model *md, const uint32_t *cps, Py_ssize_t n, const int64_t *pos, const int64_t *hints,
                   Py_ssize_t m, float *out_z, int32_t *out_ci) {
@@ -118,7 +164,7 @@ static void score(const Model *md, const uint32_t *cps, Py_ssize_t n, const int6
     const uint64_t *fold = md->fold, *salt = md->salt, *seeds = md->seeds;
     const int64_t *cols = md->cols;
     uint64_t v[MAX_COLS];
-    uint64_t rows[MAX_FEATURES];
+    uint64_t rows[MAX_FEATURES + CLAUSE_MAX + 8];
     float X[MAX_DENSE];
     for (Py_ssize_t j = 0; j < m; j++) {
         Py_ssize_t p = pos[j];
@@ -155,9 +201,11 @@ static void score(const Model *md, const uint32_t *cps, Py_ssize_t n, const int6
             rows[f] = (h >> shift) * (uint64_t)slots;
             __builtin_prefetch(md->W + rows[f]);
         }
+        Py_ssize_t nf = F;
+        if (md->clause) nf += clause_rows(cps, n, p, h0, fold, shift, (uint64_t)slots, rows + F);
         int32_t acc[MAX_SLOTS];
         for (int s = 0; s < slots; s++) acc[s] = 0;
-        for (Py_ssize_t f = 0; f < F; f++) {
+        for (Py_ssize_t f = 0; f < nf; f++) {
             const int8_t *w = md->W + rows[f];
             for (int s = 0; s < slots; s++) acc[s] += w[s];
         }
@@ -232,19 +280,19 @@ static int check_call(Py_buffer *c, const Model *md, Py_ssize_t *n, Py_ssize_t *
 
 static PyObject *model_scores(PyObject *mod, PyObject *args) {
     Py_buffer b[NMODEL], c[5];
-    int span, bits, slots, dim;
+    int span, bits, slots, dim, clause;
     double scale;
     Model md;
     memset(b, 0, sizeof b);
     memset(c, 0, sizeof c);
-    if (!PyArg_ParseTuple(args, "y*y*y*y*y*y*y*y*y*y*y*y*y*y*y*y*w*w*iiiid",
+    if (!PyArg_ParseTuple(args, "y*y*y*y*y*y*y*y*y*y*y*y*y*y*y*y*w*w*iiiidi",
                           &c[0], &c[1], &c[2], &b[0], &b[1], &b[2], &b[3], &b[4], &b[5], &b[6], &b[7],
                           &b[8], &b[9], &b[10], &b[11], &b[12], &c[3], &c[4],
-                          &span, &bits, &slots, &dim, &scale))
+                          &span, &bits, &slots, &dim, &scale, &clause))
         return NULL;
     PyObject *result = NULL;
     Py_ssize_t n, m;
-    if (model_from(&md, b, span, bits, slots, dim, scale) < 0 || check_call(c, &md, &n, &m) < 0) goto done;
+    if (model_from(&md, b, span, bits, slots, dim, scale, clause) < 0 || check_call(c, &md, &n, &m) < 0) goto done;
     Py_BEGIN_ALLOW_THREADS
     score(&md, c[0].buf, n, c[1].buf, c[2].buf, m, c[3].buf, c[4].buf);
     Py_END_ALLOW_THREADS
@@ -271,7 +319,7 @@ static void Scorer_dealloc(ScorerObject *self) {
 }
 
 static int Scorer_init(ScorerObject *self, PyObject *args, PyObject *kwds) {
-    int span, bits, slots, dim;
+    int span, bits, slots, dim, clause;
     double scale;
     if (self->held) {
         PyErr_SetString(PyExc_TypeError, "Scorer is already initialised");
@@ -279,12 +327,13 @@ static int Scorer_init(ScorerObject *self, PyObject *args, PyObject *kwds) {
     }
     Py_buffer b[NMODEL];
     memset(b, 0, sizeof b);
-    if (!PyArg_ParseTuple(args, "y*y*y*y*y*y*y*y*y*y*y*y*y*iiiid", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5],
-                          &b[6], &b[7], &b[8], &b[9], &b[10], &b[11], &b[12], &span, &bits, &slots, &dim, &scale))
+    if (!PyArg_ParseTuple(args, "y*y*y*y*y*y*y*y*y*y*y*y*y*iiiidi", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5],
+                          &b[6], &b[7], &b[8], &b[9], &b[10], &b[11], &b[12], &span, &bits, &slots, &dim, &scale,
+                          &clause))
         return -1;
     memcpy(self->b, b, sizeof b);
     self->held = NMODEL;
-    return model_from(&self->md, self->b, span, bits, slots, dim, scale);
+    return model_from(&self->md, self->b, span, bits, slots, dim, scale, clause);
 }
 
 static PyObject *Scorer_scores(ScorerObject *self, PyObject *args) {

@@ -6,6 +6,8 @@ over every queried position of a text at once:
 * features are character n-grams around the target (code points at fixed offsets, digits and
   Latin letters folded into one class each), plus the lexicon's hint (the reading a
   multi-character word gives the position, or none) alone and crossed with the neighbours;
+* where the config says ``clause``, features of the target's clause beyond that window (how it
+  ends, its length, how it starts, the characters up to its end: :func:`clause_rows`);
 * every feature is hashed together with the target character into one of ``2**bits`` rows of a
   weight table ``W`` whose columns are the target's reading slots, so one gather + sum gives the
   logits for all positions; slots a character does not have are masked out.
@@ -30,7 +32,7 @@ import numpy as np
 from . import shipped
 from .shipped import load_npz
 
-__all__ = ["PolyphoneModel", "load_default", "shipped_outline"]
+__all__ = ["PolyphoneModel", "clause_rows", "load_default", "shipped_outline"]
 
 try:  # the same scores in C (see _modelcore.c); numpy below where no compiler was available
     from . import _modelcore
@@ -144,6 +146,59 @@ _BOS = np.full(64, PAD_BOS, np.uint64)
 _EOS = np.full(64, PAD_EOS, np.uint64)
 
 
+# Clause features (config "clause": true): what decides 为 wèi ("for": 为员工提供…) against wéi ("be,
+# as": 宿舍为华人员工宿舍。) is how its clause goes on, past the n-gram window: the clause's last
+# characters, its length, the mark that ends it, how it starts, and the characters between.
+# A clause ends at a folded sentence or pause mark, a quote or bracket, a space, or the padding
+# beyond a text (so texts joined by read_many's separators never see each other), and is read
+# at most CLAUSE_MAX characters each way. The C scorer (_modelcore.c: clause_rows) hashes the same.
+CLAUSE_MAX = 24
+CLAUSE_BAG_FROM = 4  # the bag starts past the trigram templates (offsets 1..3)
+CLAUSE_NONE = 3      # "no character here" (inside the clause there is none)
+_STOPS = np.array([0x3002, 0xFF0C, 0x201C, 0x201D, 0x20, 0x3000, PAD_BOS, PAD_EOS], dtype=np.uint64)
+CLAUSE_FEATURES = 6 + CLAUSE_MAX - CLAUSE_BAG_FROM + 1  # six fixed, then the bag (-1: empty)
+with np.errstate(over="ignore"):
+    _CSEEDS = (np.arange(2001, 2008, dtype=np.uint64) * np.uint64(0x51ED27)) * _MUL2
+_CSALT_A, _CSALT_B = np.uint64(0x9000000), np.uint64(0xA000000)
+
+
+def clause_rows(cp: np.ndarray, positions: np.ndarray, bits: int) -> np.ndarray:
+    """Hashed clause features, shape (len(positions), CLAUSE_FEATURES), int64 in [0, 2**bits), -1
+    where a bag entry is empty. ``cp``: folded code points (:func:`codepoints`)."""
+    n, pos = len(cp), positions.astype(np.int64)
+    idx = np.arange(n, dtype=np.int64)
+    stop = np.isin(cp, _STOPS)
+    nxt = np.append(np.minimum.accumulate(np.where(stop, idx, n)[::-1])[::-1], n)  # first stop >= i
+    prv = np.insert(np.maximum.accumulate(np.where(stop, idx, -1)), 0, -1)          # last stop <= i - 1
+    e = np.minimum(nxt[np.minimum(pos + 1, n)], pos + 1 + CLAUSE_MAX)
+    s = np.maximum(prv[pos], pos - 1 - CLAUSE_MAX) + 1
+    padded = np.concatenate([cp.astype(np.uint64, copy=False), _EOS[:1]])
+
+    def at(q, inside):  # the folded character at q where ``inside``, else CLAUSE_NONE
+        return np.where(inside, padded[np.clip(q, 0, n)], np.uint64(CLAUSE_NONE))
+
+    zero = np.zeros(len(pos), np.uint64)
+    e1, e2 = at(e - 1, e - 1 > pos), at(e - 2, e - 2 > pos)
+    vals = [(e1, zero), (e2, e1), ((e - pos - 1).astype(np.uint64), zero),
+            (at(s, s < pos), at(s + 1, s + 1 < pos)), ((pos - s).astype(np.uint64), zero), (padded[e], zero)]
+    K = CLAUSE_MAX - CLAUSE_BAG_FROM + 1
+    q = pos[:, None] + CLAUSE_BAG_FROM + np.arange(K)[None, :]
+    bag_ok = q < e[:, None]
+    bag = at(q, bag_ok)
+    h0 = (padded[pos] + np.uint64(0x1000)) * _MUL
+    out = np.empty((len(pos), 6 + K), dtype=np.int64)
+    for t in range(6 + K):
+        a, b = vals[t] if t < 6 else (bag[:, t - 6], zero)
+        h = h0 ^ _CSEEDS[min(t, 6)]
+        h = (h ^ (a + _CSALT_A)) * _MUL
+        h = (h ^ (b + _CSALT_B)) * _MUL
+        h ^= h >> np.uint64(31)
+        h *= _MUL2
+        out[:, t] = (h >> np.uint64(64 - bits)).astype(np.int64)
+    out[:, 6:][~bag_ok] = -1
+    return out
+
+
 def embedding_index(emb_cps: np.ndarray) -> np.ndarray:
     """Code point (BMP, folded) -> row of the embedding table; the last row (zeros) for none."""
     idx = np.full(0x10001, len(emb_cps), dtype=np.int32)
@@ -204,6 +259,7 @@ class PolyphoneModel:
         self.bits = int(config["bits"])
         self.slots = int(config["slots"])
         self.bags = [tuple(b) for b in config.get("bags", [])]
+        self.clause = bool(config.get("clause", False))
         self._plan = _plan(tuple(tuple(t) for t in self.templates), tuple(self.bags))
         # hint_table[c, hint slot, slot]: learned logit bonus of each slot given the hint's slot
         # (slots + 0: hint outside the label space, slots + 1: no hint)
@@ -267,7 +323,7 @@ class PolyphoneModel:
                           e.astype(np.float32)), 1
         arrays = (c(_FOLD, np.uint64), c(offs, np.int64), c(cols, np.int64), c(seeds, np.uint64), c(salt, np.uint64),
                   c(self._W, np.int8), c(self._mask, np.float32), c(self._row, np.int32), *dense)
-        return arrays, (int(span), self.bits, self.slots, int(dim), float(self._scale))
+        return arrays, (int(span), self.bits, self.slots, int(dim), float(self._scale), int(self.clause))
 
     # -- loading -------------------------------------------------------------------------
     @classmethod
@@ -298,7 +354,8 @@ class PolyphoneModel:
     # -- queries -------------------------------------------------------------------------
     @property
     def context(self) -> int:
-        """How many characters on each side of a position its features can see."""
+        """How many characters on each side of a position its n-gram and embedding features can
+        see (clause features read further, but stop at the padding that separates joined texts)."""
         if self._dense is None:
             return self._plan[0]
         flat = _dense_plan(self._dense[3])[0]
@@ -348,6 +405,9 @@ class PolyphoneModel:
         ci = self._row[np.minimum(cp[positions], 0x10000)]
         rows = _rows(self._plan, cp, positions, hs, self.bits)
         z = self._W[rows].sum(axis=1, dtype=np.float32)
+        if self.clause:
+            crows = clause_rows(cp, positions, self.bits)
+            z += (self._W[np.maximum(crows, 0)] * (crows >= 0)[:, :, None]).sum(axis=1, dtype=np.float32)
         z *= np.float32(self._scale)
         cr = np.maximum(ci, 0)
         z += self._mask[cr]
