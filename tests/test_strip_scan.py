@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pinzhu import parse
-from pinzhu.parse import _cut, find_annotations, scan_py, stripped
+from pinzhu.parse import cut, find_annotations, scan_py, stripped
 
 scanner = parse._scanner()
 needs_c = pytest.mark.skipif(scanner is None, reason="C extension not built")
@@ -17,7 +17,7 @@ needs_c = pytest.mark.skipif(scanner is None, reason="C extension not built")
 
 def by_annotations(text):
     """strip with its defaults, the long way: every annotation made, then filtered."""
-    return _cut(text, [(a.cut_start, a.cut_end) for a in find_annotations(text)])
+    return cut(text, [(a.cut_start, a.cut_end) for a in find_annotations(text)])
 
 
 # Pieces of text for every rule: Han (with 儿, traditional, astral, 〇), pinyin in marks, numbers

@@ -1185,7 +1185,7 @@ def scan_py(text: str) -> str | list[tuple]:
             items.append((op, cl, m.group(1)))
         elif got is not None:
             items.append(got)
-    return items if undecided else _cut(text, [(item[0], item[1]) for item in items])
+    return items if undecided else cut(text, [(item[0], item[1]) for item in items])
 
 
 def _glued(text: str) -> bool:
@@ -1202,7 +1202,7 @@ def stripped(text: str) -> str:
     '银行在湖北(Hubei)，發展'
     """
     if _glued(text):
-        return _cut(text, [(a.cut_start, a.cut_end) for a in find_annotations(text)])
+        return cut(text, [(a.cut_start, a.cut_end) for a in find_annotations(text)])
     scanner = _scanner()
     got = scanner.strip(text) if scanner is not None else scan_py(text)  # type: ignore[attr-defined]
     if isinstance(got, str):
@@ -1218,13 +1218,18 @@ def stripped(text: str) -> str:
                 direct[cl] = op
             continue
         a = _at(text, item[0], item[1], item[2], None, True, direct, readings)
-        if a is not None and a.matches and not a.gloss and (not a.untoned or not a.capitalised):
+        if a is not None and a.stripped_by():  # strip's defaults
             cuts.append((a.cut_start, a.cut_end))
-    return _cut(text, cuts)
+    return cut(text, cuts)
 
 
-def _cut(text: str, cuts: list[tuple[int, int]]) -> str:
-    """``text`` without the spans, in order; a span that starts inside one already cut is left."""
+def cut(text: str, cuts: list[tuple[int, int]]) -> str:
+    """``text`` without the spans, in order; a span that starts inside one already cut is left
+    (strip and the corpus path both cut this way).
+
+    >>> cut("银行(yínháng)好", [(2, 11), (5, 8)])
+    '银行好'
+    """
     if not cuts:
         return text
     out, pos = [], 0

@@ -25,7 +25,7 @@ from .audit import Finding, ReadsFinding, _check
 from .config import DEFAULT, STRIP, Config, StripOptions
 from ._callable import make_callable
 from .options import resolve
-from .parse import find_annotations, find_pinyin, stripped
+from .parse import cut, find_annotations, find_pinyin, stripped
 
 
 def strip(text: str, *, config: Config | None = None, options: StripOptions | None = None, **changes: Any) -> str:
@@ -49,16 +49,7 @@ def strip(text: str, *, config: Config | None = None, options: StripOptions | No
         return stripped(text)  # the defaults: the common annotations cut in one scan (the corpus path)
     found = find_annotations(text, names=opts.names, toneless=opts.toneless, glosses=opts.glosses,
                              user_dict=cfg.user_dict)
-    if not found:
-        return text
-    out, pos = [], 0
-    for a in found:
-        if a.cut_start < pos:
-            continue  # never cut twice
-        out.append(text[pos:a.cut_start])
-        pos = a.cut_end
-    out.append(text[pos:])
-    return "".join(out)
+    return cut(text, [(a.cut_start, a.cut_end) for a in found])
 
 
 @dataclass(frozen=True)
