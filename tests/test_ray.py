@@ -154,8 +154,8 @@ print(json.dumps({"during": during, "after": tree(), "ok": ok, "initialized": ra
 
 
 def test_a_ray_it_starts_itself_runs_without_the_monitors_and_stops_whole():
-    # Its own Ray (not the module's: a process of its own): GCS and raylet, no autoscaler monitor
-    # and no log monitor, tasks run, and stop() leaves no process behind.
+    # Its own Ray (not the module's: a process of its own): GCS and raylet, no autoscaler monitor,
+    # no log monitor and no dashboard API server, tasks run, and stop() leaves no process behind.
     import subprocess
     import sys
 
@@ -166,6 +166,7 @@ def test_a_ray_it_starts_itself_runs_without_the_monitors_and_stops_whole():
     during = " ".join(got["during"])
     assert "gcs_server" in during and "raylet" in during
     assert "log_monitor" not in during and "autoscaler" not in during and "monitor.py" not in during
+    assert "dashboard/dashboard.py" not in during  # the API server, which include_dashboard=False still starts
     assert not [c for c in got["after"] if "ray" in c], got["after"]
 
 

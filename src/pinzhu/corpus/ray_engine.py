@@ -85,10 +85,11 @@ def init_ray(address: str | None, cpus: int | None) -> Callable[[], None] | None
     Ray was running already or is a cluster of someone else's).
 
     A local Ray starts no idle workers ahead of the actors (they would sit beside them, each a
-    Python process of its own), no dashboard, and neither the autoscaler's monitor nor the log
-    monitor (:func:`_lean_head`): a run on one machine scales nothing, and an actor's error comes
-    back with its task. Together they were about 95 MB of PSS and their start and stop a second
-    or more of a short run."""
+    Python process of its own), neither the autoscaler's monitor nor the log monitor, and no
+    dashboard API server (:func:`_lean_head`): a run on one machine scales nothing, an actor's
+    error comes back with its task, and nothing asks the API server anything (it serves jobs
+    submitted over HTTP, the state API and usage stats). Together they were about 150 MB of PSS,
+    and the start waited about a second for the API server to come up."""
     import ray
 
     if ray.is_initialized():
@@ -118,8 +119,12 @@ def init_ray(address: str | None, cpus: int | None) -> Callable[[], None] | None
 
 def _lean_head(cpus: int | None, system: dict[str, Any]) -> Any:
     """A local head node without the two monitors, as ``ray start --head --no-monitor
-    --include-log-monitor=False`` starts one (``ray.init`` has no such options): Ray's node API
-    (``ray._private``, so None where it changed; the caller then starts Ray the usual way)."""
+    --include-log-monitor=False`` starts one (``ray.init`` has no such options), and without the
+    dashboard's API server, which Ray starts even with ``include_dashboard=False`` (then only to
+    serve usage stats) and whose start ``ray.init`` waits for. Ray's node API (``ray._private``,
+    so None where it changed; the caller then starts Ray the usual way). The raylet's two agents
+    (dashboard agent, runtime-env agent) stay: the raylet starts them itself and no option
+    leaves them out."""
     try:
         from ray._private.node import Node
         from ray._private.parameter import RayParams
@@ -128,7 +133,14 @@ def _lean_head(cpus: int | None, system: dict[str, Any]) -> Any:
                            _system_config=system)
     except (ImportError, TypeError):
         return None
-    return Node(params, head=True, shutdown_at_exit=False, spawn_reaper=True)
+    if not callable(getattr(Node, "start_api_server", None)):
+        return None
+
+    class LeanNode(Node):
+        def start_api_server(self, **_: Any) -> None:
+            pass  # no API server: nothing in a run of ours talks to it
+
+    return LeanNode(params, head=True, shutdown_at_exit=False, spawn_reaper=True)
 
 
 # A shard whose actor dies (killed, out of memory) is retried on the restarted actor this many
