@@ -226,6 +226,44 @@ def test_bound_scorer_equals_the_one_shot_call():
 
 
 @needs_weights
+@pytest.mark.skipif(_modelcore is None, reason="C extension not built")
+def test_scores_of_texts_laid_end_to_end_equal_each_text_alone():
+    """Scorer.scores_spans (what the engine's batch scores a run of texts with: each position
+    in its own text) gives, bit for bit, the logits Scorer.scores gives each text alone, and
+    each position scored in a group (four at a time) gives what it gets scored by itself."""
+    m = SHIPPED
+    texts = ["还", "长大以后还得", "他还没有回来，为家乡的发展做了很多事。", "", "银行行长说：还得还钱",
+             "长长长长长", "为了"]
+    z_alone, ci_alone, lo, hi, pos = [], [], [], [], []
+    at = 0
+    for t in texts:
+        p = np.array([i for i, c in enumerate(t) if c in m.chars], dtype=np.int64)
+        raw = np.frombuffer(t.encode("utf-32-le"), dtype="<u4")
+        z, ci = np.empty((len(p), m.slots), np.float32), np.empty(len(p), np.int32)
+        m.scorer.scores(raw, p, np.full(len(p), m.slots + 1, np.int64), z, ci)
+        for k, q in enumerate(p.tolist()):  # one position at a time: no group
+            z1, ci1 = np.empty((1, m.slots), np.float32), np.empty(1, np.int32)
+            m.scorer.scores(raw, np.array([q], np.int64), np.array([m.slots + 1], np.int64), z1, ci1)
+            assert np.array_equal(z1[0], z[k]) and ci1[0] == ci[k], (t, q)
+        z_alone.append(z), ci_alone.append(ci)
+        lo += [at] * len(p)
+        hi += [at + len(t)] * len(p)
+        pos += (p + at).tolist()
+        at += len(t)
+    assert len(pos) > 8  # several groups, the last one short
+    raw = np.frombuffer("".join(texts).encode("utf-32-le"), dtype="<u4")
+    lo, hi, pos = (np.array(x, dtype=np.int64) for x in (lo, hi, pos))
+    hs = np.full(len(pos), m.slots + 1, dtype=np.int64)
+    z, ci = np.empty((len(pos), m.slots), np.float32), np.empty(len(pos), np.int32)
+    m.scorer.scores_spans(raw, lo, hi, pos, hs, z, ci)
+    assert np.array_equal(z, np.concatenate(z_alone)) and np.array_equal(ci, np.concatenate(ci_alone))
+    with pytest.raises(ValueError, match="inside its text"):
+        m.scorer.scores_spans(raw, lo, lo, pos, hs, z, ci)
+    with pytest.raises(ValueError, match="buffer sizes"):
+        m.scorer.scores_spans(raw, lo, hi, pos, hs[:1], z, ci)
+
+
+@needs_weights
 def test_the_readings_a_learner_sees_first():
     # The quick start's own errors before natural text (为 wéi before a noun and verb, 还得 dé) and
     # the complement 得 that the shared labels stored as dé (a neutral tone passes their lenient

@@ -1,5 +1,7 @@
 """The reading engine and its public API (issue #2)."""
 
+from functools import partial
+
 import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
@@ -327,6 +329,30 @@ def test_one_call_engine_on_sentences_the_model_decides():
         assert e.pinyin(t, style) == [style[i] for i in r.syl.tolist()], t
     assert asked > 40
     assert e.pinyin_many(texts, style) == [e.pinyin(t, style) for t in texts]
+
+
+@pytest.mark.skipif(_segcore is None, reason="C extension not built")
+@pytest.mark.parametrize("options", [{}, {"neutral": "full", "traditional": False},
+                                     {"user_dict": _ENGINE_UD}, {"use_model": False}])
+def test_batch_runs_read_each_text_alone(options):
+    """pinyin_many reads its texts in runs (RUN_CHARS code points, RUN_TEXTS texts, or one
+    longer text alone: _segcore.c), each step over the whole run; every text still reads as
+    it does alone, at the runs' edges too, with the names stage's hook where names are."""
+    from pinzhu import names
+    from pinzhu.read import engine
+
+    e = engine(**options)
+    style = tuple(e.lexicon.syllables)
+    long_text = "".join(_SENTENCES) * 400  # > RUN_CHARS
+    texts = (_SENTENCES * 60 + [long_text] + ["记者曾小明说", "单晓红昨天去了杭州。", ""] * 300
+             + [long_text[:8191], long_text[:8193]] + _SENTENCES * 700)
+    assert len(texts) > 2 * 512 and sum(map(len, texts)) > 4 * 8192
+    assert e.pinyin_many(texts, style) == [e.pinyin(t, style) for t in texts]
+    hooked = e.styled(style, names.hook_table(e.lexicon), partial(names.auto_syllables, e.lexicon))
+    want = [hooked(t) for t in texts]
+    assert hooked.many(texts) == want and hooked.many(tuple(texts)) == want
+    if not options:
+        assert want[len(_SENTENCES) * 60 + 1][2] == "zeng1"  # the hook did fire in the batch
 
 
 def test_engine_without_the_c_core_reads_the_same():

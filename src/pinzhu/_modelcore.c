@@ -156,113 +156,159 @@ static int clause_rows(const uint32_t *cps, Py_ssize_t n, Py_ssize_t p, uint64_t
     return k;
 }
 
-/* The logits of m positions of cps (n code points). Needs no Python state (runs without the GIL). */
-static void score(const Model *md, const uint32_t *cps, Py_ssize_t n, const int64_t *pos, const int64_t *hints,
-                  Py_ssize_t m, float *out_z, int32_t *out_ci) {
+/* Positions scored together (score): each one's sums run exactly as alone, but the group's
+ * rows are all hashed and asked for before any is summed, and the dense part's long chains of
+ * additions (one per position, each waiting on the one before) run side by side. */
+#define GROUP 4
+
+/* The logits of m positions. Position j is pos[j] of the text cps[lo[j] .. hi[j]) (pos counts
+ * from cps), or with lo NULL, of cps[0 .. n). Needs no Python state (runs without the GIL). */
+static void score(const Model *md, const uint32_t *cps, Py_ssize_t n, const int64_t *lo, const int64_t *hi,
+                  const int64_t *pos, const int64_t *hints, Py_ssize_t m, float *out_z, int32_t *out_ci) {
     const Py_ssize_t no = md->no, F = md->F, K = md->K, Fd = md->Fd, G = md->G, GD = md->GD;
     const int slots = md->slots, dim = md->dim, shift = 64 - md->bits;
     const uint64_t *fold = md->fold, *salt = md->salt, *seeds = md->seeds;
     const int64_t *cols = md->cols;
+    const int group = md->dense && GD * GROUP > MAX_DENSE ? 1 : GROUP;
     uint64_t v[MAX_COLS];
-    uint64_t rows[MAX_FEATURES + CLAUSE_MAX + 8];
+    uint64_t rows[GROUP][MAX_FEATURES + CLAUSE_MAX + 8];
+    Py_ssize_t nf[GROUP], crs[GROUP];
     float X[MAX_DENSE];
-    for (Py_ssize_t j = 0; j < m; j++) {
-        Py_ssize_t p = pos[j];
-        uint64_t c0 = folded(cps, n, p, fold);
-        int32_t ci = md->rowmap[c0 < 0x10000 ? c0 : 0x10000];
-        out_ci[j] = ci;
-        Py_ssize_t cr = ci < 0 ? 0 : ci;
-        /* The dense part's reads (the embedding rows at the offsets, the start of the character's
-         * block of V) asked for now, so they arrive while the sparse part waits for its rows;
-         * the rest of V streams in behind its start. */
-        if (md->dense) {
-            for (Py_ssize_t q = 0; q < Fd; q++) {
-                Py_ssize_t at = p + md->flat[q];
-                if (at >= 0 && at < n) {
-                    uint64_t c = folded(cps, n, at, fold);
-                    if (c < 0x10000) __builtin_prefetch(md->emb + (Py_ssize_t)md->eidx[c] * dim);
-                }
-            }
-            const char *vb = (const char *)(md->V + cr * GD * slots);
-            for (int l = 0; l < 4; l++) __builtin_prefetch(vb + 64 * l);
-        }
-        /* sparse part: every template hashed with the target, one int8 row each. The rows are
-         * hashed first and fetched after, so the table's cache misses overlap (an int sum: the
-         * order does not change it). */
-        for (Py_ssize_t k = 0; k < no; k++) v[k] = folded(cps, n, p + md->offs[k], fold) + salt[k];
-        v[no] = (uint64_t)hints[j] + salt[no];
-        v[no + 1] = salt[no + 1];
-        uint64_t h0 = (c0 + 0x1000ULL) * MUL;
-        for (Py_ssize_t f = 0; f < F; f++) {
-            uint64_t h = h0 ^ seeds[f];
-            for (Py_ssize_t k = 0; k < K; k++) { h ^= v[cols[f * K + k]]; h *= MUL; }
-            h ^= h >> 31;
-            h *= MUL2;
-            rows[f] = (h >> shift) * (uint64_t)slots;
-            __builtin_prefetch(md->W + rows[f]);
-        }
-        Py_ssize_t nf = F;
-        if (md->clause) nf += clause_rows(cps, n, p, h0, fold, shift, (uint64_t)slots, rows + F);
-        int32_t acc[MAX_SLOTS];
-        for (int s = 0; s < slots; s++) acc[s] = 0;
-        for (Py_ssize_t f = 0; f < nf; f++) {
-            const int8_t *w = md->W + rows[f];
-            for (int s = 0; s < slots; s++) acc[s] += w[s];
-        }
-        float *z = out_z + j * slots;
-        const float *mk = md->mask + cr * slots;
-        for (int s = 0; s < slots; s++) z[s] = (float)acc[s] * md->scale + mk[s];
-        if (!md->dense) continue;
-        /* dense part: embeddings at the offsets, averaged per group, times the char's weights */
-        for (Py_ssize_t d = 0; d < GD; d++) X[d] = 0.0f;
-        for (Py_ssize_t q = 0; q < Fd; q++) {
-            Py_ssize_t at = p + md->flat[q];
-            Py_ssize_t row = md->zero_row;
-            if (at >= 0 && at < n) {
-                uint64_t c = folded(cps, n, at, fold);
-                if (c < 0x10000) row = md->eidx[c];
-            }
-            const float *e = md->emb + row * dim;
-            if (md->nz_ok) {   /* the groups this offset feeds, found once (model_from) */
-                for (int k = md->nz_start[q]; k < md->nz_start[q + 1]; k++) {
-                    float a = md->nz_a[k];
-                    float *x = X + md->nz_g[k] * dim;
-                    if (dim % 4 == 0) {   /* one lane per dimension: the scalar sums, four at a time */
-                        v4f av = {a, a, a, a}, xv, ev;
-                        for (int d = 0; d < dim; d += 4) {
-                            memcpy(&xv, x + d, sizeof xv);
-                            memcpy(&ev, e + d, sizeof ev);
-                            xv += av * ev;
-                            memcpy(x + d, &xv, sizeof xv);
-                        }
-                    } else {
-                        for (int d = 0; d < dim; d++) x[d] += a * e[d];
+    for (Py_ssize_t j0 = 0; j0 < m; j0 += group) {
+        const int gm = m - j0 < group ? (int)(m - j0) : group;
+        /* the group's rows hashed and asked for, and its dense reads */
+        for (int g = 0; g < gm; g++) {
+            Py_ssize_t j = j0 + g;
+            const uint32_t *t = lo ? cps + lo[j] : cps;
+            Py_ssize_t tn = lo ? hi[j] - lo[j] : n, p = lo ? pos[j] - lo[j] : pos[j];
+            uint64_t c0 = folded(t, tn, p, fold);
+            int32_t ci = md->rowmap[c0 < 0x10000 ? c0 : 0x10000];
+            out_ci[j] = ci;
+            Py_ssize_t cr = ci < 0 ? 0 : ci;
+            crs[g] = cr;
+            /* The dense part's reads (the embedding rows at the offsets, the start of the
+             * character's block of V) asked for now, so they arrive while the sparse part waits
+             * for its rows; the rest of V streams in behind its start. */
+            if (md->dense) {
+                for (Py_ssize_t q = 0; q < Fd; q++) {
+                    Py_ssize_t at = p + md->flat[q];
+                    if (at >= 0 && at < tn) {
+                        uint64_t c = folded(t, tn, at, fold);
+                        if (c < 0x10000) __builtin_prefetch(md->emb + (Py_ssize_t)md->eidx[c] * dim);
                     }
                 }
-                continue;
+                const char *vb = (const char *)(md->V + cr * GD * slots);
+                for (int l = 0; l < 4; l++) __builtin_prefetch(vb + 64 * l);
             }
-            for (Py_ssize_t g = 0; g < G; g++) {
-                float a = md->avg[g * Fd + q];
-                if (a == 0.0f) continue;
-                float *x = X + g * dim;
-                for (int d = 0; d < dim; d++) x[d] += a * e[d];
+            /* sparse part: every template hashed with the target, one int8 row each. The rows
+             * are hashed first and fetched after, so the table's cache misses overlap (an int
+             * sum: the order does not change it). */
+            for (Py_ssize_t k = 0; k < no; k++) v[k] = folded(t, tn, p + md->offs[k], fold) + salt[k];
+            v[no] = (uint64_t)hints[j] + salt[no];
+            v[no + 1] = salt[no + 1];
+            uint64_t h0 = (c0 + 0x1000ULL) * MUL;
+            uint64_t *r = rows[g];
+            for (Py_ssize_t f = 0; f < F; f++) {
+                uint64_t h = h0 ^ seeds[f];
+                for (Py_ssize_t k = 0; k < K; k++) { h ^= v[cols[f * K + k]]; h *= MUL; }
+                h ^= h >> 31;
+                h *= MUL2;
+                r[f] = (h >> shift) * (uint64_t)slots;
+                __builtin_prefetch(md->W + r[f]);
+            }
+            nf[g] = F;
+            if (md->clause) {
+                nf[g] += clause_rows(t, tn, p, h0, fold, shift, (uint64_t)slots, r + F);
+                for (Py_ssize_t f = F; f < nf[g]; f++) __builtin_prefetch(md->W + r[f]);
             }
         }
-        const float *Vc = md->V + cr * GD * slots;
-        if (slots == 4) {   /* what ships: the same sums in the same order, one lane per slot */
-            v4f acc4, vr;
-            memcpy(&acc4, z, sizeof acc4);
-            for (Py_ssize_t d = 0; d < GD; d++) {
-                memcpy(&vr, Vc + d * 4, sizeof vr);
-                acc4 += X[d] * vr;
+        /* each position's sparse sum, then its dense features */
+        for (int g = 0; g < gm; g++) {
+            Py_ssize_t j = j0 + g;
+            const uint32_t *t = lo ? cps + lo[j] : cps;
+            Py_ssize_t tn = lo ? hi[j] - lo[j] : n, p = lo ? pos[j] - lo[j] : pos[j];
+            int32_t acc[MAX_SLOTS];
+            for (int s = 0; s < slots; s++) acc[s] = 0;
+            for (Py_ssize_t f = 0; f < nf[g]; f++) {
+                const int8_t *w = md->W + rows[g][f];
+                for (int s = 0; s < slots; s++) acc[s] += w[s];
             }
-            memcpy(z, &acc4, sizeof acc4);
+            float *z = out_z + j * slots;
+            const float *mk = md->mask + crs[g] * slots;
+            for (int s = 0; s < slots; s++) z[s] = (float)acc[s] * md->scale + mk[s];
+            if (!md->dense) continue;
+            /* dense part: embeddings at the offsets, averaged per group, times the char's weights */
+            float *Xg = X + g * GD;
+            for (Py_ssize_t d = 0; d < GD; d++) Xg[d] = 0.0f;
+            for (Py_ssize_t q = 0; q < Fd; q++) {
+                Py_ssize_t at = p + md->flat[q];
+                Py_ssize_t row = md->zero_row;
+                if (at >= 0 && at < tn) {
+                    uint64_t c = folded(t, tn, at, fold);
+                    if (c < 0x10000) row = md->eidx[c];
+                }
+                const float *e = md->emb + row * dim;
+                if (md->nz_ok) {   /* the groups this offset feeds, found once (model_from) */
+                    for (int k = md->nz_start[q]; k < md->nz_start[q + 1]; k++) {
+                        float a = md->nz_a[k];
+                        float *x = Xg + md->nz_g[k] * dim;
+                        if (dim % 4 == 0) {   /* one lane per dimension: the scalar sums, four at a time */
+                            v4f av = {a, a, a, a}, xv, ev;
+                            for (int d = 0; d < dim; d += 4) {
+                                memcpy(&xv, x + d, sizeof xv);
+                                memcpy(&ev, e + d, sizeof ev);
+                                xv += av * ev;
+                                memcpy(x + d, &xv, sizeof xv);
+                            }
+                        } else {
+                            for (int d = 0; d < dim; d++) x[d] += a * e[d];
+                        }
+                    }
+                    continue;
+                }
+                for (Py_ssize_t gg = 0; gg < G; gg++) {
+                    float a = md->avg[gg * Fd + q];
+                    if (a == 0.0f) continue;
+                    float *x = Xg + gg * dim;
+                    for (int d = 0; d < dim; d++) x[d] += a * e[d];
+                }
+            }
+        }
+        if (!md->dense) continue;
+        /* z += X · V[char]: per position the same sums in the same order, the group's side by side */
+        if (slots == 4 && gm == 4) {   /* what ships: one lane per slot, four positions at once */
+            v4f a0, a1, a2, a3, r0, r1, r2, r3;
+            float *z0 = out_z + j0 * 4;
+            const float *V0 = md->V + crs[0] * GD * 4, *V1 = md->V + crs[1] * GD * 4;
+            const float *V2 = md->V + crs[2] * GD * 4, *V3 = md->V + crs[3] * GD * 4;
+            const float *X0 = X, *X1 = X + GD, *X2 = X + 2 * GD, *X3 = X + 3 * GD;
+            memcpy(&a0, z0, 16); memcpy(&a1, z0 + 4, 16); memcpy(&a2, z0 + 8, 16); memcpy(&a3, z0 + 12, 16);
+            for (Py_ssize_t d = 0; d < GD; d++) {
+                memcpy(&r0, V0 + d * 4, 16); memcpy(&r1, V1 + d * 4, 16);
+                memcpy(&r2, V2 + d * 4, 16); memcpy(&r3, V3 + d * 4, 16);
+                a0 += X0[d] * r0; a1 += X1[d] * r1; a2 += X2[d] * r2; a3 += X3[d] * r3;
+            }
+            memcpy(z0, &a0, 16); memcpy(z0 + 4, &a1, 16); memcpy(z0 + 8, &a2, 16); memcpy(z0 + 12, &a3, 16);
             continue;
         }
-        for (Py_ssize_t d = 0; d < GD; d++) {
-            float x = X[d];
-            const float *vr = Vc + d * slots;
-            for (int s = 0; s < slots; s++) z[s] += x * vr[s];
+        for (int g = 0; g < gm; g++) {
+            float *z = out_z + (j0 + g) * slots;
+            const float *Vc = md->V + crs[g] * GD * slots, *Xg = X + g * GD;
+            if (slots == 4) {
+                v4f acc4, vr;
+                memcpy(&acc4, z, sizeof acc4);
+                for (Py_ssize_t d = 0; d < GD; d++) {
+                    memcpy(&vr, Vc + d * 4, sizeof vr);
+                    acc4 += Xg[d] * vr;
+                }
+                memcpy(z, &acc4, sizeof acc4);
+                continue;
+            }
+            for (Py_ssize_t d = 0; d < GD; d++) {
+                float x = Xg[d];
+                const float *vr = Vc + d * slots;
+                for (int s = 0; s < slots; s++) z[s] += x * vr[s];
+            }
         }
     }
 }
@@ -294,7 +340,7 @@ static PyObject *model_scores(PyObject *mod, PyObject *args) {
     Py_ssize_t n, m;
     if (model_from(&md, b, span, bits, slots, dim, scale, clause) < 0 || check_call(c, &md, &n, &m) < 0) goto done;
     Py_BEGIN_ALLOW_THREADS
-    score(&md, c[0].buf, n, c[1].buf, c[2].buf, m, c[3].buf, c[4].buf);
+    score(&md, c[0].buf, n, NULL, NULL, c[1].buf, c[2].buf, m, c[3].buf, c[4].buf);
     Py_END_ALLOW_THREADS
     result = Py_None;
     Py_INCREF(result);
@@ -348,7 +394,7 @@ static PyObject *Scorer_scores(ScorerObject *self, PyObject *args) {
     Py_ssize_t n, m;
     if (check_call(c, &self->md, &n, &m) == 0) {
         Py_BEGIN_ALLOW_THREADS
-        score(&self->md, c[0].buf, n, c[1].buf, c[2].buf, m, c[3].buf, c[4].buf);
+        score(&self->md, c[0].buf, n, NULL, NULL, c[1].buf, c[2].buf, m, c[3].buf, c[4].buf);
         Py_END_ALLOW_THREADS
         result = Py_None;
         Py_INCREF(result);
@@ -357,11 +403,47 @@ static PyObject *Scorer_scores(ScorerObject *self, PyObject *args) {
     return result;
 }
 
+/* scores_spans(cps, lo, hi, positions, hints, out_z, out_ci): scores() for positions of many
+ * texts laid end to end in cps (lo, hi int64[m]: each position's text, see _modelcore.h). */
+static PyObject *Scorer_scores_spans(ScorerObject *self, PyObject *args) {
+    Py_buffer c[7];
+    memset(c, 0, sizeof c);
+    if (!self->held) {
+        PyErr_SetString(PyExc_TypeError, "Scorer is not initialised");
+        return NULL;
+    }
+    if (!PyArg_ParseTuple(args, "y*y*y*y*y*w*w*", &c[0], &c[1], &c[2], &c[3], &c[4], &c[5], &c[6])) return NULL;
+    PyObject *result = NULL;
+    Py_ssize_t n = c[0].len / 4, m = c[3].len / 8;
+    const int64_t *lo = c[1].buf, *hi = c[2].buf, *pos = c[3].buf;
+    if (c[1].len != m * 8 || c[2].len != m * 8 || c[4].len != m * 8 || c[5].len != m * self->md.slots * 4
+        || c[6].len != m * 4) {
+        PyErr_SetString(PyExc_ValueError, "scores_spans: buffer sizes do not match the model");
+        goto done;
+    }
+    for (Py_ssize_t j = 0; j < m; j++)
+        if (lo[j] < 0 || lo[j] > pos[j] || pos[j] >= hi[j] || hi[j] > n) {
+            PyErr_Format(PyExc_ValueError, "scores_spans: position %zd is not inside its text", j);
+            goto done;
+        }
+    Py_BEGIN_ALLOW_THREADS
+    score(&self->md, c[0].buf, n, lo, hi, pos, c[4].buf, m, c[5].buf, c[6].buf);
+    Py_END_ALLOW_THREADS
+    result = Py_None;
+    Py_INCREF(result);
+done:
+    for (int k = 0; k < 7; k++) PyBuffer_Release(&c[k]);
+    return result;
+}
+
 static PyObject *Scorer_slots(ScorerObject *self, void *closure) { return PyLong_FromLong(self->md.slots); }
 
 static PyMethodDef Scorer_methods[] = {
     {"scores", (PyCFunction)Scorer_scores, METH_VARARGS,
      "scores(cps, positions, hints, out_z, out_ci): the logits of the positions (see the file header)"},
+    {"scores_spans", (PyCFunction)Scorer_scores_spans, METH_VARARGS,
+     "scores_spans(cps, lo, hi, positions, hints, out_z, out_ci): scores() for positions of texts laid end to "
+     "end: position j is positions[j] of the text cps[lo[j]:hi[j]] (positions count from cps)"},
     {NULL, NULL, 0, NULL}
 };
 
@@ -392,10 +474,15 @@ static int api_slots(PyObject *scorer) {
 
 static void api_score(PyObject *scorer, const uint32_t *cps, Py_ssize_t n, const int64_t *pos,
                       const int64_t *hints, Py_ssize_t m, float *out_z, int32_t *out_ci) {
-    score(&((ScorerObject *)scorer)->md, cps, n, pos, hints, m, out_z, out_ci);
+    score(&((ScorerObject *)scorer)->md, cps, n, NULL, NULL, pos, hints, m, out_z, out_ci);
 }
 
-static PinzhuModelAPI api = {PINZHU_MODEL_API_VERSION, api_slots, api_score};
+static void api_score_spans(PyObject *scorer, const uint32_t *cps, const int64_t *lo, const int64_t *hi,
+                            const int64_t *pos, const int64_t *hints, Py_ssize_t m, float *out_z, int32_t *out_ci) {
+    score(&((ScorerObject *)scorer)->md, cps, 0, lo, hi, pos, hints, m, out_z, out_ci);
+}
+
+static PinzhuModelAPI api = {PINZHU_MODEL_API_VERSION, api_slots, api_score, api_score_spans};
 
 static PyMethodDef module_methods[] = {
     {"scores", model_scores, METH_VARARGS, "The model's logits at the given positions (see the file header)."},

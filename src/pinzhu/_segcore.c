@@ -46,6 +46,9 @@ typedef struct {
     int32_t *first;   /* first[c], first[c+1]: range of words starting with code point c (c < TSIZE) */
     Bigram *bigrams;  /* open addressing, 2**bigram_bits slots */
     int bigram_bits;
+    /* keys[k - 2][w]: word w's character k (k = 2, 3; 0 where it is shorter), so that narrow()
+     * searches one contiguous array there instead of reaching each word through offsets */
+    uint32_t *keys[2];
 } IndexObject;
 
 /* Words are sorted by code points, so the words that share a prefix are contiguous: a lookup
@@ -60,6 +63,10 @@ static inline uint32_t char_at(const IndexObject *ix, Py_ssize_t w, int32_t k) {
 }
 static inline int32_t word_len(const IndexObject *ix, Py_ssize_t w) {
     return ix->offsets[w + 1] - ix->offsets[w];
+}
+/* char_at for a word longer than k, through keys[] where it has them */
+static inline uint32_t key_at(const IndexObject *ix, const uint32_t *keys, Py_ssize_t w, int32_t k) {
+    return keys ? keys[w] : char_at(ix, w, k);
 }
 
 static inline uint64_t bigram_hash(uint32_t c0, uint32_t c1, int bits) {
@@ -77,18 +84,29 @@ static inline int bigram_range(const IndexObject *ix, uint32_t c0, uint32_t c1, 
 }
 
 /* Narrow [*lo, *hi) (words longer than k sharing a k-character prefix) to those whose
- * character k is c. */
+ * character k is c. Sorted words keep a range's code points together, so a short range is
+ * scanned (no jumps for the branch predictor to miss); a long one is searched without
+ * branches (a conditional move per halving). */
+#define NARROW_SCAN 8
 static void narrow(const IndexObject *ix, Py_ssize_t *lo, Py_ssize_t *hi, int32_t k, uint32_t c) {
+    const uint32_t *keys = k == 2 || k == 3 ? ix->keys[k - 2] : NULL;
     Py_ssize_t a = *lo, b = *hi;
+    if (b - a <= NARROW_SCAN) {
+        while (a < b && key_at(ix, keys, a, k) < c) a++;
+        Py_ssize_t e = a;
+        while (e < b && key_at(ix, keys, e, k) == c) e++;
+        *lo = a; *hi = e;
+        return;
+    }
     while (a < b) {   /* lower bound */
         Py_ssize_t m = (a + b) / 2;
-        if (char_at(ix, m, k) < c) a = m + 1; else b = m;
+        if (key_at(ix, keys, m, k) < c) a = m + 1; else b = m;
     }
     Py_ssize_t first = a;
     b = *hi;
     while (a < b) {   /* upper bound */
         Py_ssize_t m = (a + b) / 2;
-        if (char_at(ix, m, k) <= c) a = m + 1; else b = m;
+        if (key_at(ix, keys, m, k) <= c) a = m + 1; else b = m;
     }
     *lo = first; *hi = a;
 }
@@ -116,6 +134,8 @@ static void Index_dealloc(IndexObject *self) {
     for (int k = 0; k < self->held; k++) PyBuffer_Release(&self->views[k]);
     PyMem_Free(self->first);
     PyMem_Free(self->bigrams);
+    PyMem_Free(self->keys[0]);
+    PyMem_Free(self->keys[1]);
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
 
@@ -162,8 +182,10 @@ static int Index_init(IndexObject *self, PyObject *args, PyObject *kwds) {
     /* One pass over the words (start-up pays for it: issue #18): check they are sorted and
      * unique, fill first[], and find the groups sharing their first two characters. */
     self->first = PyMem_Malloc((TSIZE + 1) * sizeof(int32_t));
+    self->keys[0] = PyMem_Malloc((size_t)(self->n_words + 1) * sizeof(uint32_t));
+    self->keys[1] = PyMem_Malloc((size_t)(self->n_words + 1) * sizeof(uint32_t));
     int32_t *gs = PyMem_Malloc((size_t)(self->n_words + 1) * 2 * sizeof(int32_t));
-    if (!self->first || !gs) { PyMem_Free(gs); PyErr_NoMemory(); return -1; }
+    if (!self->first || !self->keys[0] || !self->keys[1] || !gs) { PyMem_Free(gs); PyErr_NoMemory(); return -1; }
     int32_t *ge = gs + self->n_words + 1;
     const uint32_t *cp = self->cps;
     const int32_t *off = self->offsets;
@@ -189,6 +211,8 @@ static int Index_init(IndexObject *self, PyObject *args, PyObject *kwds) {
                 return -1;
             }
         }
+        self->keys[0][w] = len > 2 ? word[2] : 0;
+        self->keys[1][w] = len > 3 ? word[3] : 0;
         for (int64_t c = filled + 1; c <= (int64_t)word[0] && c <= TSIZE; c++) self->first[c] = (int32_t)w;
         if ((int64_t)word[0] > filled) filled = word[0] < TSIZE ? (int64_t)word[0] : TSIZE;
         int in_group = distinct > 0 && ge[distinct - 1] == (int32_t)w && len >= 2 && prev_len >= 2 && k >= 2;
@@ -271,6 +295,7 @@ static inline void stage2(const Tables *tb, const IndexObject *ix, const uint32_
     if (p + 1 < n && bigram_range(ix, t[p], t[p + 1], &lo, &hi)) {
         __builtin_prefetch(&ix->offsets[lo]);
         __builtin_prefetch(&ix->scores[lo]);
+        __builtin_prefetch(&ix->keys[0][lo]);
     } else {
         lo = hi = 0;
     }
@@ -281,7 +306,7 @@ static inline void stage2(const Tables *tb, const IndexObject *ix, const uint32_
 
 static inline void stage3(const IndexObject *ix, Py_ssize_t p, const Py_ssize_t *ring_lo, const Py_ssize_t *ring_hi) {
     Py_ssize_t lo = ring_lo[p & (RING - 1)];
-    if (lo < ring_hi[p & (RING - 1)]) __builtin_prefetch(&ix->cps[ix->offsets[lo] + 2]);
+    if (lo < ring_hi[p & (RING - 1)]) __builtin_prefetch(&ix->keys[1][lo]);
 }
 
 /* Segment t[0..n) (code points as read) and write each character's syllable, source, flags
@@ -295,11 +320,11 @@ static void segment(const Tables *tb, const IndexObject *ix, const IndexObject *
      * with the text's length */
     route[n] = 0.0;
     /* The loop's cache misses, each on the one before it: the two-character prefix hash (a table
-     * of megabytes, one probe per position), then the words it points to (their offsets and
-     * scores, then their code points, which narrow() searches). So each position is prepared in
-     * stages ahead of the loop: its slot asked for PREFETCH positions ahead; probed STAGE2 ahead
-     * (the slot has arrived; the range kept in a ring) and the range's offsets and scores asked
-     * for; STAGE3 ahead, its first word's code points asked for. The positions a short line
+     * of megabytes, one probe per position), then the words it points to (their offsets, scores
+     * and third characters, then their fourth, which narrow() searches). So each position is
+     * prepared in stages ahead of the loop: its slot asked for PREFETCH positions ahead; probed
+     * STAGE2 ahead (the slot has arrived; the range kept in a ring) and the range's offsets,
+     * scores and third characters asked for; STAGE3 ahead, their fourth characters. The positions a short line
      * starts with (the loop runs backwards) get their stages before the loop. */
     Py_ssize_t ring_lo[RING], ring_hi[RING];
     for (Py_ssize_t i = n - 2; i >= 0 && i >= n - 1 - PREFETCH; i--)
@@ -701,52 +726,79 @@ static int scratch_fit(Scratch *s, Py_ssize_t n, int slots) {
     return 0;
 }
 
+/* The model, if the engine has a loader and none yet, when one of the n flags asks for it
+ * (flags & 2). The loader runs Python; -1 with an exception set if it fails. */
+static int engine_model_if_needed(EngineObject *e, const uint8_t *flags, Py_ssize_t n) {
+    if (e->scorer || !e->loader) return 0;
+    for (Py_ssize_t i = 0; i < n; i++)
+        if (flags[i] & 2) return engine_load_model(e);
+    return 0;
+}
+
+/* The model's choice at pos[0..m) from its logits z (m * slots) and classifier rows ci,
+ * written to syl/src (pos indexes them). */
+static void engine_decide(const EngineObject *e, Py_ssize_t m, const int64_t *pos, const float *z,
+                          const int32_t *ci, uint16_t *syl, uint8_t *src) {
+    const int slots = e->slots;
+    for (Py_ssize_t j = 0; j < m; j++) {
+        if (ci[j] < 0) continue;   /* no classifier: the position keeps its reading */
+        const float *zj = z + j * slots;
+        int best = 0;   /* the first maximum, as numpy's argmax */
+        for (int k = 1; k < slots; k++) if (zj[k] > zj[best]) best = k;
+        Py_ssize_t at = (Py_ssize_t)ci[j] * slots + best;
+        uint16_t id = at < e->model_syl_len ? e->model_syl[at] : 0;
+        if (id) {
+            syl[pos[j]] = id;
+            src[pos[j]] = SRC_MODEL;
+        }
+    }
+}
+
+/* The positions of t[0..n) that segmentation flagged (flags & 2) for the model, from pos[0] on,
+ * each with its hint slot; returns how many. */
+static Py_ssize_t engine_flagged(const EngineObject *e, const uint32_t *t, Py_ssize_t n, const uint8_t *flags,
+                                 Py_ssize_t base, int64_t *pos, int64_t *hints) {
+    Py_ssize_t m = 0;
+    for (Py_ssize_t i = 0; i < n; i++)
+        if (flags[i] & 2) {
+            pos[m] = base + i;
+            hints[m] = e->hint_slot ? e->hint_slot[clip(&e->tb, t[i])] : e->hint_none;
+            m++;
+        }
+    return m;
+}
+
+/* The model's choice at each position of t[0..n) that segmentation flagged (flags & 2), written
+ * to syl/src. pos, hints: scratch of n; z: of n * slots; ci: of n. Needs e->scorer. */
+static void engine_model(const EngineObject *e, const uint32_t *t, Py_ssize_t n, uint16_t *syl, uint8_t *src,
+                         const uint8_t *flags, int64_t *pos, int64_t *hints, float *z, int32_t *ci) {
+    Py_ssize_t m = engine_flagged(e, t, n, flags, 0, pos, hints);
+    if (!m) return;
+    model_api->score(e->scorer, t, n, pos, hints, m, z, ci);
+    engine_decide(e, m, pos, z, ci, syl, src);
+}
+
+/* neutral="full": a lexicon word's neutral tone swapped for the character's full one. Each
+ * position on its own, so it runs over one text or many texts laid end to end alike. */
+static void engine_neutral(const EngineObject *e, const uint32_t *t, Py_ssize_t n, uint16_t *syl, const uint8_t *src) {
+    if (!e->full_tone) return;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        uint16_t f = e->full_tone[clip(&e->tb, t[i])];
+        uint16_t sy = syl[i];
+        if ((src[i] & 3) == SRC_WORD && f && sy < e->n_syl && e->is_neutral[sy]) syl[i] = f;
+    }
+}
+
 /* One text read completely (segmentation, the model, the neutral-tone swap) into s->syl/s->src.
  * The text is in s->t (as read), n code points. No Python objects touched, but for the
- * loader the first time a text needs the model; -1 with an exception set if it fails. */
+ * loader the first time a text needs the model; -1 with an exception set if it fails.
+ * engine_pinyin_many runs the same steps, each over a run of texts (see there). */
 static int engine_read(EngineObject *e, Scratch *s, Py_ssize_t n) {
     const IndexObject *ix = (const IndexObject *)e->index, *ux = (const IndexObject *)e->user;
     segment(&e->tb, ix, ux, s->t, n, s->route, s->choice, s->syl, s->src, NULL, s->flags);
-    if (!e->scorer && e->loader) {
-        for (Py_ssize_t i = 0; i < n; i++)
-            if (s->flags[i] & 2) {
-                if (engine_load_model(e) < 0) return -1;
-                break;
-            }
-    }
-    if (e->scorer) {
-        Py_ssize_t m = 0;
-        for (Py_ssize_t i = 0; i < n; i++)
-            if (s->flags[i] & 2) {
-                s->pos[m] = i;
-                s->hints[m] = e->hint_slot ? e->hint_slot[clip(&e->tb, s->t[i])] : e->hint_none;
-                m++;
-            }
-        if (m) {
-            const int slots = e->slots;
-            model_api->score(e->scorer, s->t, n, s->pos, s->hints, m, s->z, s->ci);
-            for (Py_ssize_t j = 0; j < m; j++) {
-                int32_t ci = s->ci[j];
-                if (ci < 0) continue;   /* no classifier: the position keeps its reading */
-                const float *z = s->z + j * slots;
-                int best = 0;   /* the first maximum, as numpy's argmax */
-                for (int k = 1; k < slots; k++) if (z[k] > z[best]) best = k;
-                Py_ssize_t at = (Py_ssize_t)ci * slots + best;
-                uint16_t id = at < e->model_syl_len ? e->model_syl[at] : 0;
-                if (id) {
-                    s->syl[s->pos[j]] = id;
-                    s->src[s->pos[j]] = SRC_MODEL;
-                }
-            }
-        }
-    }
-    if (e->full_tone) {
-        for (Py_ssize_t i = 0; i < n; i++) {
-            uint16_t f = e->full_tone[clip(&e->tb, s->t[i])];
-            uint16_t sy = s->syl[i];
-            if ((s->src[i] & 3) == SRC_WORD && f && sy < e->n_syl && e->is_neutral[sy]) s->syl[i] = f;
-        }
-    }
+    if (engine_model_if_needed(e, s->flags, n) < 0) return -1;
+    if (e->scorer) engine_model(e, s->t, n, s->syl, s->src, s->flags, s->pos, s->hints, s->z, s->ci);
+    engine_neutral(e, s->t, n, s->syl, s->src);
     return 0;
 }
 
@@ -763,12 +815,12 @@ static int style_atomic(PyObject *style) {
  * for a tuple of atoms. A batch of 30,000 lines made 30,000 tracked lists, and the collections
  * they set off (each full one walks every object the process holds: the lexicon's and the
  * names' tables) took a quarter to a third of the call; one call per line paid the same. */
-static PyObject *syllables_list(const Scratch *s, Py_ssize_t n, PyObject *style, int untrack) {
+static PyObject *syllables_list(const uint16_t *syl, Py_ssize_t n, PyObject *style, int untrack) {
     Py_ssize_t ns = PyTuple_GET_SIZE(style);
     PyObject *out = PyList_New(n);
     if (!out) return NULL;
     for (Py_ssize_t i = 0; i < n; i++) {
-        uint16_t sy = s->syl[i];
+        uint16_t sy = syl[i];
         PyObject *o = sy < ns ? PyTuple_GET_ITEM(style, sy) : Py_None;
         Py_INCREF(o);
         PyList_SET_ITEM(out, i, o);
@@ -858,19 +910,22 @@ static Py_ssize_t hook_positions(const uint16_t *first, Py_ssize_t first_len, co
     return m;
 }
 
-static Py_ssize_t after_where(const After *af, Scratch *s, Py_ssize_t n) {
+/* t, src, syl: one text's (n code points as read); pos: scratch of n + 1. */
+static Py_ssize_t after_where(const After *af, const uint32_t *t, const uint8_t *src, Py_ssize_t n, int64_t *pos) {
     if (!af || !af->hook) return 0;
-    return hook_positions(af->first, af->first_len, s->t, s->src, n, s->pos);
+    return hook_positions(af->first, af->first_len, t, src, n, pos);
 }
 
-static int after_apply(const After *af, Scratch *s, Py_ssize_t n, Py_ssize_t m, PyObject *text) {
-    PyObject *norm = s->mapped ? PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, s->t, n) : (Py_INCREF(text), text);
+/* The hook at pos[0..m): its pairs written to syl. mapped: whether t differs from text. */
+static int after_apply(const After *af, const uint32_t *t, const uint8_t *src_, uint16_t *syl, const int64_t *pos,
+                       Py_ssize_t n, Py_ssize_t m, Py_ssize_t mapped, PyObject *text) {
+    PyObject *norm = mapped ? PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, t, n) : (Py_INCREF(text), text);
     if (!norm) return -1;
-    PyObject *src = PyBytes_FromStringAndSize((const char *)s->src, n);
+    PyObject *src = PyBytes_FromStringAndSize((const char *)src_, n);
     PyObject *where = PyList_New(m);
     if (!src || !where) { Py_DECREF(norm); Py_XDECREF(src); Py_XDECREF(where); return -1; }
     for (Py_ssize_t k = 0; k < m; k++) {
-        PyObject *v = PyLong_FromSsize_t((Py_ssize_t)s->pos[k]);
+        PyObject *v = PyLong_FromSsize_t((Py_ssize_t)pos[k]);
         if (!v) { Py_DECREF(norm); Py_DECREF(src); Py_DECREF(where); return -1; }
         PyList_SET_ITEM(where, k, v);
     }
@@ -895,7 +950,7 @@ static int after_apply(const After *af, Scratch *s, Py_ssize_t n, Py_ssize_t m, 
             PyErr_Format(PyExc_ValueError, "the hook returned position %zd, syllable %zd: out of range", at, sid);
             Py_DECREF(seq); return -1;
         }
-        s->syl[at] = (uint16_t)sid;
+        syl[at] = (uint16_t)sid;
     }
     Py_DECREF(seq);
     return 0;
@@ -907,8 +962,8 @@ static int engine_text(EngineObject *self, Scratch *s, PyObject *text, const Aft
     if (scratch_fit(s, n, self->slots) < 0) return -1;
     s->mapped = map_str(&self->tb, text, s->t);
     if (engine_read(self, s, n) < 0) return -1;
-    Py_ssize_t m = after_where(af, s, n);   /* the model is done with s->pos */
-    if (m && after_apply(af, s, n, m, text) < 0) return -1;
+    Py_ssize_t m = after_where(af, s->t, s->src, n, s->pos);   /* the model is done with s->pos */
+    if (m && after_apply(af, s->t, s->src, s->syl, s->pos, n, m, s->mapped, text) < 0) return -1;
     return 0;
 }
 
@@ -921,37 +976,170 @@ static PyObject *engine_pinyin(EngineObject *self, PyObject *text, PyObject *sty
     Scratch s;
     s.heap = NULL; s.t = NULL; s.cap = 0;
     PyObject *out = NULL;
-    if (engine_text(self, &s, text, af) == 0) out = syllables_list(&s, PyUnicode_GET_LENGTH(text), style, untrack);
+    if (engine_text(self, &s, text, af) == 0) out = syllables_list(s.syl, PyUnicode_GET_LENGTH(text), style, untrack);
     scratch_free(&s);
     return out;
 }
 
-/* Many texts, each read alone -> a list of engine_pinyin's lists. */
+/* Scratch for a run of texts laid end to end (engine_pinyin_many): per code point of the run,
+ * the text as read, syllables, sources, flags and the model's scratch; per text, where it
+ * starts and whether it was mapped; route and choice for the longest text. */
+#define RUN_CHARS 8192
+#define RUN_TEXTS 512
+
+typedef struct {
+    Py_ssize_t cap, cap_texts, cap_route;
+    int slots;
+    uint32_t *t;
+    uint16_t *syl;
+    uint8_t *src, *flags;
+    int64_t *pos, *hints, *lo, *hi, *choice;
+    double *route;
+    float *z;
+    int32_t *ci;
+    Py_ssize_t *off, *mapped;
+} Run;
+
+static void run_free(Run *r) {
+    PyMem_Free(r->t); PyMem_Free(r->syl); PyMem_Free(r->src); PyMem_Free(r->flags); PyMem_Free(r->pos);
+    PyMem_Free(r->hints); PyMem_Free(r->lo); PyMem_Free(r->hi); PyMem_Free(r->choice); PyMem_Free(r->route);
+    PyMem_Free(r->z); PyMem_Free(r->ci); PyMem_Free(r->off); PyMem_Free(r->mapped);
+    memset(r, 0, sizeof *r);
+}
+
+/* Room for chars code points in texts texts, the longest of longest, and the model's scratch
+ * for slots reading slots (what is there is kept when only the slots grow). */
+static int run_fit(Run *r, Py_ssize_t chars, Py_ssize_t texts, Py_ssize_t longest, int slots) {
+    if (slots < 1) slots = 1;
+    if (chars > r->cap) {
+        size_t c = (size_t)(chars > RUN_CHARS ? chars : RUN_CHARS) + 1;
+        PyMem_Free(r->t); PyMem_Free(r->syl); PyMem_Free(r->src); PyMem_Free(r->flags); PyMem_Free(r->pos);
+        PyMem_Free(r->hints); PyMem_Free(r->lo); PyMem_Free(r->hi); PyMem_Free(r->ci); PyMem_Free(r->z);
+        r->t = PyMem_Malloc(c * 4); r->syl = PyMem_Malloc(c * 2); r->src = PyMem_Malloc(c);
+        r->flags = PyMem_Malloc(c); r->pos = PyMem_Malloc(c * 8); r->hints = PyMem_Malloc(c * 8);
+        r->lo = PyMem_Malloc(c * 8); r->hi = PyMem_Malloc(c * 8); r->ci = PyMem_Malloc(c * 4); r->z = NULL;
+        r->cap = r->slots = 0;
+        if (!r->t || !r->syl || !r->src || !r->flags || !r->pos || !r->hints || !r->lo || !r->hi || !r->ci) {
+            PyErr_NoMemory(); return -1;
+        }
+        r->cap = (Py_ssize_t)c - 1;
+    }
+    if (slots > r->slots) {
+        PyMem_Free(r->z);
+        r->z = PyMem_Malloc(((size_t)r->cap + 1) * (size_t)slots * 4);
+        if (!r->z) { r->slots = 0; PyErr_NoMemory(); return -1; }
+        r->slots = slots;
+    }
+    if (longest > r->cap_route || !r->route) {
+        size_t c = (size_t)(longest > 1024 ? longest : 1024) + 1;
+        PyMem_Free(r->route); PyMem_Free(r->choice);
+        r->route = PyMem_Malloc(c * 8); r->choice = PyMem_Malloc(c * 8);
+        r->cap_route = 0;
+        if (!r->route || !r->choice) { PyErr_NoMemory(); return -1; }
+        r->cap_route = (Py_ssize_t)c - 1;
+    }
+    if (texts > r->cap_texts) {
+        size_t c = (size_t)(texts > RUN_TEXTS ? texts : RUN_TEXTS);
+        PyMem_Free(r->off); PyMem_Free(r->mapped);
+        r->off = PyMem_Malloc((c + 1) * sizeof(Py_ssize_t)); r->mapped = PyMem_Malloc(c * sizeof(Py_ssize_t));
+        r->cap_texts = 0;
+        if (!r->off || !r->mapped) { PyErr_NoMemory(); return -1; }
+        r->cap_texts = (Py_ssize_t)c;
+    }
+    return 0;
+}
+
+/* The bigram slots segment() probes first for t[0..n) (it runs from the end), asked for ahead. */
+static inline void prefetch_tail(const IndexObject *ix, const uint32_t *t, Py_ssize_t n) {
+    for (Py_ssize_t i = n - 2; i >= 0 && i >= n - 1 - PREFETCH; i--)
+        __builtin_prefetch(&ix->bigrams[bigram_hash(t[i], t[i + 1], ix->bigram_bits)]);
+}
+
+/* Many texts, each read alone -> a list of engine_pinyin's lists. The same steps as
+ * engine_text, each over a run of texts (up to RUN_CHARS code points, or one longer text)
+ * before the next: all mapped, all segmented (the next text's first probes asked for while
+ * one is segmented), the model over all their positions in one call (score_spans in
+ * _modelcore.h), the neutral-tone swap over the run, then per text the stage after and its
+ * list. A short line alone paid for its probes' cache misses one after another, and
+ * segmentation and the model took turns evicting each other's tables. Each step reads only
+ * its own text's code points, so every text reads as it does alone. */
 static PyObject *engine_pinyin_many(EngineObject *self, PyObject *texts, PyObject *style, int untrack,
                                     const After *af) {
-    PyObject *seq = PySequence_Fast(texts, "pinyin_many: texts must be a sequence of str");
-    if (!seq) return NULL;
-    Py_ssize_t count = PySequence_Fast_GET_SIZE(seq);
-    PyObject *out = PyList_New(count);
-    Scratch s;
-    s.heap = NULL; s.t = NULL; s.cap = 0;
-    if (!out) goto fail;
-    for (Py_ssize_t k = 0; k < count; k++) {
-        PyObject *text = PySequence_Fast_GET_ITEM(seq, k);   /* the hook may run Python: no cached item array */
-        if (!PyUnicode_Check(text)) {
-            PyErr_Format(PyExc_TypeError, "pinyin_many: texts[%zd] is %.100s, not str", k, Py_TYPE(text)->tp_name);
-            goto fail;
+    /* a tuple: the loader and the hook run Python, which may change a list passed in */
+    PyObject *seq = PySequence_Tuple(texts);
+    if (!seq) {
+        if (PyErr_ExceptionMatches(PyExc_TypeError)) {
+            PyErr_Clear();
+            PyErr_SetString(PyExc_TypeError, "pinyin_many: texts must be a sequence of str");
         }
-        if (engine_text(self, &s, text, af) < 0) goto fail;
-        PyObject *one = syllables_list(&s, PyUnicode_GET_LENGTH(text), style, untrack);
-        if (!one) goto fail;
-        PyList_SET_ITEM(out, k, one);
+        return NULL;
     }
-    scratch_free(&s);
+    Py_ssize_t count = PyTuple_GET_SIZE(seq);
+    PyObject *out = PyList_New(count);
+    Run r;
+    memset(&r, 0, sizeof r);
+    if (!out) goto fail;
+    const IndexObject *ix = (const IndexObject *)self->index, *ux = (const IndexObject *)self->user;
+    for (Py_ssize_t k0 = 0; k0 < count;) {
+        Py_ssize_t k1 = k0, chars = 0, longest = 0;
+        while (k1 < count && k1 - k0 < RUN_TEXTS) {
+            PyObject *text = PyTuple_GET_ITEM(seq, k1);
+            if (!PyUnicode_Check(text)) {
+                PyErr_Format(PyExc_TypeError, "pinyin_many: texts[%zd] is %.100s, not str", k1, Py_TYPE(text)->tp_name);
+                goto fail;
+            }
+            Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+            if (k1 > k0 && chars + n > RUN_CHARS) break;
+            chars += n;
+            if (n > longest) longest = n;
+            k1++;
+        }
+        Py_ssize_t nt = k1 - k0;
+        if (run_fit(&r, chars, nt, longest, self->slots) < 0) goto fail;
+        r.off[0] = 0;
+        for (Py_ssize_t j = 0; j < nt; j++) {
+            PyObject *text = PyTuple_GET_ITEM(seq, k0 + j);
+            r.mapped[j] = map_str(&self->tb, text, r.t + r.off[j]);
+            r.off[j + 1] = r.off[j] + PyUnicode_GET_LENGTH(text);
+        }
+        if (nt) prefetch_tail(ix, r.t, r.off[1]);
+        for (Py_ssize_t j = 0; j < nt; j++) {
+            Py_ssize_t a = r.off[j], n = r.off[j + 1] - a;
+            if (j + 1 < nt) prefetch_tail(ix, r.t + r.off[j + 1], r.off[j + 2] - r.off[j + 1]);
+            segment(&self->tb, ix, ux, r.t + a, n, r.route, r.choice, r.syl + a, r.src + a, NULL, r.flags + a);
+        }
+        if (engine_model_if_needed(self, r.flags, chars) < 0) goto fail;
+        if (self->scorer) {
+            if (run_fit(&r, chars, nt, longest, self->slots) < 0) goto fail;   /* the model's slots, now known */
+            Py_ssize_t m = 0;   /* the run's flagged positions, each scored within its own text */
+            for (Py_ssize_t j = 0; j < nt; j++) {
+                Py_ssize_t a = r.off[j], n = r.off[j + 1] - a;
+                Py_ssize_t mj = engine_flagged(self, r.t + a, n, r.flags + a, a, r.pos + m, r.hints + m);
+                for (Py_ssize_t q = m; q < m + mj; q++) { r.lo[q] = a; r.hi[q] = a + n; }
+                m += mj;
+            }
+            if (m) {
+                model_api->score_spans(self->scorer, r.t, r.lo, r.hi, r.pos, r.hints, m, r.z, r.ci);
+                engine_decide(self, m, r.pos, r.z, r.ci, r.syl, r.src);
+            }
+        }
+        engine_neutral(self, r.t, chars, r.syl, r.src);
+        for (Py_ssize_t j = 0; j < nt; j++) {
+            PyObject *text = PyTuple_GET_ITEM(seq, k0 + j);
+            Py_ssize_t a = r.off[j], n = r.off[j + 1] - a;
+            Py_ssize_t m = after_where(af, r.t + a, r.src + a, n, r.pos);
+            if (m && after_apply(af, r.t + a, r.src + a, r.syl + a, r.pos, n, m, r.mapped[j], text) < 0) goto fail;
+            PyObject *one = syllables_list(r.syl + a, n, style, untrack);
+            if (!one) goto fail;
+            PyList_SET_ITEM(out, k0 + j, one);
+        }
+        k0 = k1;
+    }
+    run_free(&r);
     Py_DECREF(seq);
     return out;
 fail:
-    scratch_free(&s);
+    run_free(&r);
     Py_XDECREF(out);
     Py_DECREF(seq);
     return NULL;
