@@ -355,6 +355,35 @@ def test_batch_runs_read_each_text_alone(options):
         assert want[len(_SENTENCES) * 60 + 1][2] == "zeng1"  # the hook did fire in the batch
 
 
+@pytest.mark.skipif(_segcore is None, reason="C extension not built")
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.text(alphabet=st.sampled_from(_ENGINE_ALPHABET + "司令部中华人民共和国成立"), max_size=40),
+                min_size=1, max_size=8), st.booleans())
+def test_index_reads_the_same_before_and_after_its_tables_are_built(texts, with_user):
+    """An Index reads its first ~1000 characters without the prefix table and key arrays (they
+    are built on first need: start-up), finding each prefix by search instead: the same
+    segmentation as once they are built (Index.build), and they do get built."""
+    from pinzhu.segment import WordIndex
+
+    lex = default_lexicon()
+    fresh = WordIndex(lex.word_cps, lex.word_offsets, lex.word_logp, lex.word_syl)
+    built = WordIndex(lex.word_cps, lex.word_offsets, lex.word_logp, lex.word_syl)
+    built.build()
+    assert not fresh.built and built.built
+    from pinzhu.segment import user_index
+
+    user = user_index(_ENGINE_UD, lex) if with_user else None
+    tables = lex.tables(True)
+    for t in texts:
+        cps = codepoints(t)
+        a, b = read_arrays(fresh, user, cps, tables), read_arrays(built, user, cps, tables)
+        for x, y in zip(a[:5], b[:5]):
+            assert np.array_equal(x, y), t
+    assert not fresh.built  # fewer than a thousand characters: still without them
+    read_arrays(fresh, None, codepoints("中华人民共和国" * 200), tables)
+    assert fresh.built
+
+
 def test_engine_without_the_c_core_reads_the_same():
     """Where the extension is missing, Engine.pinyin goes through Engine.read: same answer."""
     from pinzhu.read import Engine

@@ -44,11 +44,16 @@ typedef struct {
     const uint16_t *syls;
     Py_ssize_t n_words, n_cps;
     int32_t *first;   /* first[c], first[c+1]: range of words starting with code point c (c < TSIZE) */
+    /* Built on first need (index_use): a short first text reads without them (start-up, issue
+     * #18: building them was a third of the first call), each prefix then found by two binary
+     * searches (prefix2_range), which give the same ranges. Published once built, so a reader
+     * without the GIL (seg_read) sees either none or all of them. */
     Bigram *bigrams;  /* open addressing, 2**bigram_bits slots */
     int bigram_bits;
     /* keys[k - 2][w]: word w's character k (k = 2, 3; 0 where it is shorter), so that narrow()
      * searches one contiguous array there instead of reaching each word through offsets */
     uint32_t *keys[2];
+    Py_ssize_t unbuilt_chars;   /* characters read before the tables were built */
 } IndexObject;
 
 /* Words are sorted by code points, so the words that share a prefix are contiguous: a lookup
@@ -84,12 +89,11 @@ static inline int bigram_range(const IndexObject *ix, uint32_t c0, uint32_t c1, 
 }
 
 /* Narrow [*lo, *hi) (words longer than k sharing a k-character prefix) to those whose
- * character k is c. Sorted words keep a range's code points together, so a short range is
- * scanned (no jumps for the branch predictor to miss); a long one is searched without
- * branches (a conditional move per halving). */
+ * character k is c: a short range scanned in order (its keys lie together), a long one by
+ * binary search. */
 #define NARROW_SCAN 8
 static void narrow(const IndexObject *ix, Py_ssize_t *lo, Py_ssize_t *hi, int32_t k, uint32_t c) {
-    const uint32_t *keys = k == 2 || k == 3 ? ix->keys[k - 2] : NULL;
+    const uint32_t *keys = k == 2 || k == 3 ? __atomic_load_n(&ix->keys[k - 2], __ATOMIC_ACQUIRE) : NULL;
     Py_ssize_t a = *lo, b = *hi;
     if (b - a <= NARROW_SCAN) {
         while (a < b && key_at(ix, keys, a, k) < c) a++;
@@ -118,6 +122,14 @@ static void first_range(const IndexObject *ix, uint32_t c, Py_ssize_t *lo, Py_ss
     narrow(ix, lo, hi, 0, c);
 }
 
+/* bigram_range without the prefix table (before it is built): the same range, by search. */
+static int prefix2_range(const IndexObject *ix, uint32_t c0, uint32_t c1, Py_ssize_t *lo, Py_ssize_t *hi) {
+    first_range(ix, c0, lo, hi);
+    if (*lo < *hi && word_len(ix, *lo) == 1) (*lo)++;   /* a word of one character (a user index) */
+    if (*lo < *hi) narrow(ix, lo, hi, 1, c1);
+    return *lo < *hi;
+}
+
 static int hold_buffer(IndexObject *ix, PyObject *obj, Py_ssize_t itemsize, Py_ssize_t *count, const char *name) {
     Py_buffer *view = &ix->views[ix->held];
     if (PyObject_GetBuffer(obj, view, PyBUF_C_CONTIGUOUS) < 0) return -1;
@@ -141,20 +153,63 @@ static void Index_dealloc(IndexObject *self) {
 
 /* The two-character prefix table from the groups [gs[g], ge[g]) of words sharing their first
  * two characters. */
-static int build_bigrams(IndexObject *self, const int32_t *gs, const int32_t *ge, Py_ssize_t distinct) {
+static Bigram *build_bigrams(const IndexObject *self, const int32_t *gs, const int32_t *ge, Py_ssize_t distinct,
+                             int *bits_out) {
     int bits = 4;
     while (((Py_ssize_t)1 << bits) < 2 * distinct + 2) bits++;   /* load factor <= 1/2 */
-    self->bigram_bits = bits;
-    self->bigrams = PyMem_Calloc((size_t)1 << bits, sizeof(Bigram));
-    if (!self->bigrams) { PyErr_NoMemory(); return -1; }
+    Bigram *bigrams = PyMem_Calloc((size_t)1 << bits, sizeof(Bigram));
+    if (!bigrams) { PyErr_NoMemory(); return NULL; }
     uint64_t mask = ((uint64_t)1 << bits) - 1;
     for (Py_ssize_t g = 0; g < distinct; g++) {
         uint32_t c0 = char_at(self, gs[g], 0), c1 = char_at(self, gs[g], 1);
         uint64_t h = bigram_hash(c0, c1, bits);
-        while (self->bigrams[h].hi != 0) h = (h + 1) & mask;
-        self->bigrams[h] = (Bigram){c0, c1, gs[g], ge[g]};
+        while (bigrams[h].hi != 0) h = (h + 1) & mask;
+        bigrams[h] = (Bigram){c0, c1, gs[g], ge[g]};
     }
+    *bits_out = bits;
+    return bigrams;
+}
+
+/* The key arrays and the prefix table (see IndexObject), built once; the GIL held. */
+static int index_build(IndexObject *self) {
+    if (self->bigrams) return 0;
+    Py_ssize_t nw = self->n_words;
+    uint32_t *k2 = PyMem_Malloc((size_t)(nw + 1) * sizeof(uint32_t));
+    uint32_t *k3 = PyMem_Malloc((size_t)(nw + 1) * sizeof(uint32_t));
+    int32_t *gs = PyMem_Malloc((size_t)(nw + 1) * 2 * sizeof(int32_t));
+    if (!k2 || !k3 || !gs) { PyMem_Free(k2); PyMem_Free(k3); PyMem_Free(gs); PyErr_NoMemory(); return -1; }
+    int32_t *ge = gs + nw + 1;
+    Py_ssize_t distinct = 0;
+    int32_t prev_len = 0;
+    for (Py_ssize_t w = 0; w < nw; w++) {   /* the words are sorted and unique (Index_init) */
+        const uint32_t *word = self->cps + self->offsets[w];
+        int32_t len = word_len(self, w);
+        k2[w] = len > 2 ? word[2] : 0;
+        k3[w] = len > 3 ? word[3] : 0;
+        int in_group = distinct > 0 && ge[distinct - 1] == (int32_t)w && len >= 2 && prev_len >= 2
+                       && word[0] == char_at(self, w - 1, 0) && word[1] == char_at(self, w - 1, 1);
+        if (in_group) ge[distinct - 1] = (int32_t)w + 1;
+        else if (len >= 2) { gs[distinct] = (int32_t)w; ge[distinct] = (int32_t)w + 1; distinct++; }
+        prev_len = len;
+    }
+    int bits;
+    Bigram *bigrams = build_bigrams(self, gs, ge, distinct, &bits);
+    PyMem_Free(gs);
+    if (!bigrams) { PyMem_Free(k2); PyMem_Free(k3); return -1; }
+    self->bigram_bits = bits;
+    __atomic_store_n(&self->keys[0], k2, __ATOMIC_RELEASE);
+    __atomic_store_n(&self->keys[1], k3, __ATOMIC_RELEASE);
+    __atomic_store_n(&self->bigrams, bigrams, __ATOMIC_RELEASE);
     return 0;
+}
+
+/* Before reading n more characters through ix: its tables built once a thousand characters
+ * have gone through without them (or a text that long comes). The GIL held. */
+#define UNBUILT_CHARS 1024
+static int index_use(IndexObject *ix, Py_ssize_t n) {
+    if (ix->bigrams) return 0;
+    ix->unbuilt_chars += n;
+    return ix->unbuilt_chars >= UNBUILT_CHARS ? index_build(ix) : 0;
 }
 
 static int Index_init(IndexObject *self, PyObject *args, PyObject *kwds) {
@@ -180,16 +235,11 @@ static int Index_init(IndexObject *self, PyObject *args, PyObject *kwds) {
         return -1;
     }
     /* One pass over the words (start-up pays for it: issue #18): check they are sorted and
-     * unique, fill first[], and find the groups sharing their first two characters. */
+     * unique, and fill first[]. */
     self->first = PyMem_Malloc((TSIZE + 1) * sizeof(int32_t));
-    self->keys[0] = PyMem_Malloc((size_t)(self->n_words + 1) * sizeof(uint32_t));
-    self->keys[1] = PyMem_Malloc((size_t)(self->n_words + 1) * sizeof(uint32_t));
-    int32_t *gs = PyMem_Malloc((size_t)(self->n_words + 1) * 2 * sizeof(int32_t));
-    if (!self->first || !self->keys[0] || !self->keys[1] || !gs) { PyMem_Free(gs); PyErr_NoMemory(); return -1; }
-    int32_t *ge = gs + self->n_words + 1;
+    if (!self->first) { PyErr_NoMemory(); return -1; }
     const uint32_t *cp = self->cps;
     const int32_t *off = self->offsets;
-    Py_ssize_t distinct = 0;
     int64_t filled = -1;   /* first[0 .. filled] are set */
     int32_t prev_len = 0;
     for (Py_ssize_t w = 0; w < self->n_words; w++) {
@@ -197,33 +247,23 @@ static int Index_init(IndexObject *self, PyObject *args, PyObject *kwds) {
         int32_t len = off[w + 1] - off[w];
         if (len < 1) {
             PyErr_Format(PyExc_ValueError, "Index: word %zd is empty", w);
-            PyMem_Free(gs);
             return -1;
         }
-        int32_t k = 0;
         if (w > 0) {   /* strictly sorted by code points, shorter prefix first */
             const uint32_t *prev = cp + off[w - 1];
-            int32_t n = prev_len < len ? prev_len : len;
+            int32_t n = prev_len < len ? prev_len : len, k = 0;
             while (k < n && prev[k] == word[k]) k++;
             if (k < n ? prev[k] > word[k] : prev_len >= len) {
                 PyErr_Format(PyExc_ValueError, "Index: words must be unique and sorted (word %zd)", w);
-                PyMem_Free(gs);
                 return -1;
             }
         }
-        self->keys[0][w] = len > 2 ? word[2] : 0;
-        self->keys[1][w] = len > 3 ? word[3] : 0;
         for (int64_t c = filled + 1; c <= (int64_t)word[0] && c <= TSIZE; c++) self->first[c] = (int32_t)w;
         if ((int64_t)word[0] > filled) filled = word[0] < TSIZE ? (int64_t)word[0] : TSIZE;
-        int in_group = distinct > 0 && ge[distinct - 1] == (int32_t)w && len >= 2 && prev_len >= 2 && k >= 2;
-        if (in_group) ge[distinct - 1] = (int32_t)w + 1;
-        else if (len >= 2) { gs[distinct] = (int32_t)w; ge[distinct] = (int32_t)w + 1; distinct++; }
         prev_len = len;
     }
     for (int64_t c = filled + 1; c <= TSIZE; c++) self->first[c] = (int32_t)self->n_words;
-    int rc = build_bigrams(self, gs, ge, distinct);
-    PyMem_Free(gs);
-    return rc;
+    return 0;
 }
 
 static PyObject *Index_lookup(IndexObject *self, PyObject *args) {
@@ -244,8 +284,29 @@ static PyObject *Index_lookup(IndexObject *self, PyObject *args) {
     Py_RETURN_NONE;
 }
 
+static PyObject *Index_build(IndexObject *self, PyObject *unused) {
+    if (!self->held) {
+        PyErr_SetString(PyExc_TypeError, "Index is not initialised");
+        return NULL;
+    }
+    if (index_build(self) < 0) return NULL;
+    Py_RETURN_NONE;
+}
+
+static PyObject *Index_built(IndexObject *self, void *closure) {
+    return PyBool_FromLong(self->bigrams != NULL);
+}
+
+static PyGetSetDef Index_getset[] = {
+    {"built", (getter)Index_built, NULL, "whether the prefix table and key arrays are built (see build)", NULL},
+    {NULL, NULL, NULL, NULL, NULL}
+};
+
 static PyMethodDef Index_methods[] = {
     {"lookup", (PyCFunction)Index_lookup, METH_VARARGS, "lookup(word) -> word id or None"},
+    {"build", (PyCFunction)Index_build, METH_NOARGS,
+     "build(): the prefix table and key arrays now (they are otherwise built once ~1000 characters have been "
+     "read without them); the same segmentation either way"},
     {NULL, NULL, 0, NULL}
 };
 
@@ -258,6 +319,7 @@ static PyTypeObject IndexType = {
     .tp_init = (initproc)Index_init,
     .tp_dealloc = (destructor)Index_dealloc,
     .tp_methods = Index_methods,
+    .tp_getset = Index_getset,
     .tp_doc = "Index of words (code points) with scores and syllable ids.",
 };
 
@@ -289,13 +351,13 @@ static inline uint32_t clip(const Tables *tb, uint32_t c) {
 #define STAGE3 4
 #define RING 16   /* > STAGE2: a range is read before its slot is written again */
 
-static inline void stage2(const Tables *tb, const IndexObject *ix, const uint32_t *t, Py_ssize_t n, Py_ssize_t p,
-                          Py_ssize_t *ring_lo, Py_ssize_t *ring_hi) {
+static inline void stage2(const Tables *tb, const IndexObject *ix, const Bigram *bg, const uint32_t *t, Py_ssize_t n,
+                          Py_ssize_t p, Py_ssize_t *ring_lo, Py_ssize_t *ring_hi) {
     Py_ssize_t lo = 0, hi = 0;
-    if (p + 1 < n && bigram_range(ix, t[p], t[p + 1], &lo, &hi)) {
+    if (p + 1 < n && (bg ? bigram_range(ix, t[p], t[p + 1], &lo, &hi) : prefix2_range(ix, t[p], t[p + 1], &lo, &hi))) {
         __builtin_prefetch(&ix->offsets[lo]);
         __builtin_prefetch(&ix->scores[lo]);
-        __builtin_prefetch(&ix->keys[0][lo]);
+        if (bg) __builtin_prefetch(&ix->keys[0][lo]);
     } else {
         lo = hi = 0;
     }
@@ -304,9 +366,10 @@ static inline void stage2(const Tables *tb, const IndexObject *ix, const uint32_
     __builtin_prefetch(&tb->cs[clip(tb, t[p])]);
 }
 
-static inline void stage3(const IndexObject *ix, Py_ssize_t p, const Py_ssize_t *ring_lo, const Py_ssize_t *ring_hi) {
+static inline void stage3(const IndexObject *ix, const Bigram *bg, Py_ssize_t p, const Py_ssize_t *ring_lo,
+                          const Py_ssize_t *ring_hi) {
     Py_ssize_t lo = ring_lo[p & (RING - 1)];
-    if (lo < ring_hi[p & (RING - 1)]) __builtin_prefetch(&ix->keys[1][lo]);
+    if (bg && lo < ring_hi[p & (RING - 1)]) __builtin_prefetch(&ix->keys[1][lo]);
 }
 
 /* Segment t[0..n) (code points as read) and write each character's syllable, source, flags
@@ -327,15 +390,16 @@ static void segment(const Tables *tb, const IndexObject *ix, const IndexObject *
      * scores and third characters asked for; STAGE3 ahead, their fourth characters. The positions a short line
      * starts with (the loop runs backwards) get their stages before the loop. */
     Py_ssize_t ring_lo[RING], ring_hi[RING];
-    for (Py_ssize_t i = n - 2; i >= 0 && i >= n - 1 - PREFETCH; i--)
-        __builtin_prefetch(&ix->bigrams[bigram_hash(t[i], t[i + 1], ix->bigram_bits)]);
-    for (Py_ssize_t p = n - 1; p >= 0 && p >= n - STAGE2; p--) stage2(tb, ix, t, n, p, ring_lo, ring_hi);
-    for (Py_ssize_t p = n - 1; p >= 0 && p >= n - STAGE3; p--) stage3(ix, p, ring_lo, ring_hi);
+    const Bigram *bg = __atomic_load_n(&ix->bigrams, __ATOMIC_ACQUIRE);   /* NULL: not built yet */
+    const int bits = ix->bigram_bits;
+    for (Py_ssize_t i = n - 2; bg && i >= 0 && i >= n - 1 - PREFETCH; i--)
+        __builtin_prefetch(&bg[bigram_hash(t[i], t[i + 1], bits)]);
+    for (Py_ssize_t p = n - 1; p >= 0 && p >= n - STAGE2; p--) stage2(tb, ix, bg, t, n, p, ring_lo, ring_hi);
+    for (Py_ssize_t p = n - 1; p >= 0 && p >= n - STAGE3; p--) stage3(ix, bg, p, ring_lo, ring_hi);
     for (Py_ssize_t i = n - 1; i >= 0; i--) {
-        if (i >= PREFETCH)
-            __builtin_prefetch(&ix->bigrams[bigram_hash(t[i - PREFETCH], t[i - PREFETCH + 1], ix->bigram_bits)]);
-        if (i >= STAGE2) stage2(tb, ix, t, n, i - STAGE2, ring_lo, ring_hi);
-        if (i >= STAGE3) stage3(ix, i - STAGE3, ring_lo, ring_hi);
+        if (bg && i >= PREFETCH) __builtin_prefetch(&bg[bigram_hash(t[i - PREFETCH], t[i - PREFETCH + 1], bits)]);
+        if (i >= STAGE2) stage2(tb, ix, bg, t, n, i - STAGE2, ring_lo, ring_hi);
+        if (i >= STAGE3) stage3(ix, bg, i - STAGE3, ring_lo, ring_hi);
         uint32_t c = t[i];
         double best = (double)tb->cs[clip(tb, c)] + route[i + 1];
         /* choice: -1 the character alone; a lexicon word: its first syllable in syls << 32 | its
@@ -475,6 +539,7 @@ static PyObject *seg_read(PyObject *mod, PyObject *args) {
     /* choice[i]: what was chosen at i (see segment) */
     choice = PyMem_Malloc((size_t)(n + 1) * sizeof(int64_t));
     if (!route || !choice) { PyErr_NoMemory(); goto done; }
+    if (index_use(ix, n) < 0) goto done;
     Py_BEGIN_ALLOW_THREADS
     mapped = map_u32(&tb, b[0].buf, n, b[10].buf);
     segment(&tb, ix, ux, b[10].buf, n, route, choice, b[6].buf, b[7].buf, b[8].buf, b[9].buf);
@@ -961,7 +1026,7 @@ static int engine_text(EngineObject *self, Scratch *s, PyObject *text, const Aft
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
     if (scratch_fit(s, n, self->slots) < 0) return -1;
     s->mapped = map_str(&self->tb, text, s->t);
-    if (engine_read(self, s, n) < 0) return -1;
+    if (index_use((IndexObject *)self->index, n) < 0 || engine_read(self, s, n) < 0) return -1;
     Py_ssize_t m = after_where(af, s->t, s->src, n, s->pos);   /* the model is done with s->pos */
     if (m && after_apply(af, s->t, s->src, s->syl, s->pos, n, m, s->mapped, text) < 0) return -1;
     return 0;
@@ -1051,7 +1116,7 @@ static int run_fit(Run *r, Py_ssize_t chars, Py_ssize_t texts, Py_ssize_t longes
 
 /* The bigram slots segment() probes first for t[0..n) (it runs from the end), asked for ahead. */
 static inline void prefetch_tail(const IndexObject *ix, const uint32_t *t, Py_ssize_t n) {
-    for (Py_ssize_t i = n - 2; i >= 0 && i >= n - 1 - PREFETCH; i--)
+    for (Py_ssize_t i = n - 2; ix->bigrams && i >= 0 && i >= n - 1 - PREFETCH; i--)
         __builtin_prefetch(&ix->bigrams[bigram_hash(t[i], t[i + 1], ix->bigram_bits)]);
 }
 
@@ -1102,6 +1167,7 @@ static PyObject *engine_pinyin_many(EngineObject *self, PyObject *texts, PyObjec
             r.mapped[j] = map_str(&self->tb, text, r.t + r.off[j]);
             r.off[j + 1] = r.off[j] + PyUnicode_GET_LENGTH(text);
         }
+        if (index_use((IndexObject *)ix, chars) < 0) goto fail;
         if (nt) prefetch_tail(ix, r.t, r.off[1]);
         for (Py_ssize_t j = 0; j < nt; j++) {
             Py_ssize_t a = r.off[j], n = r.off[j + 1] - a;
@@ -1266,6 +1332,7 @@ static PyObject *Engine_read(EngineObject *self, PyObject *args) {
     choice = PyMem_Malloc((size_t)(n + 1) * sizeof(int64_t));
     if (!route || !choice) { PyErr_NoMemory(); goto done; }
     Py_ssize_t mapped = map_str(&self->tb, text, b[4].buf);
+    if (index_use((IndexObject *)self->index, n) < 0) goto done;
     Py_BEGIN_ALLOW_THREADS
     segment(&self->tb, (IndexObject *)self->index, (IndexObject *)self->user, b[4].buf, n, route, choice,
             b[0].buf, b[1].buf, b[2].buf, b[3].buf);
