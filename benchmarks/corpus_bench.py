@@ -10,6 +10,7 @@ processes included). Writes benchmarks/CORPUS.md.
 
     python benchmarks/corpus_bench.py --corpus /tmp/pinzhu-corpus   # made if missing
     python benchmarks/corpus_bench.py --rounds 3 --baseline /tmp/base/src   # paired, against an earlier pinzhu
+    python benchmarks/corpus_bench.py --ray-vs-jobs2 --times 1,5 --rounds 3  # Ray's cost, at two sizes
 """
 
 from __future__ import annotations
@@ -49,10 +50,11 @@ def _children() -> tuple[dict[int, list[int]], dict[int, int]]:
     return kids, ticks
 
 
-def tree_pss_kb(root: int, cpu: dict[int, int] | None = None) -> tuple[int, int]:
+def tree_pss_kb(root: int, cpu: dict[int, int] | None = None,
+                each: dict[int, int] | None = None) -> tuple[int, int]:
     """PSS (kB) summed over ``root`` and all its descendants (Ray's raylet, GCS, agents and
     workers included: they are the driver's descendants), and how many processes that is.
-    ``cpu``: each process's CPU ticks so far are recorded in it."""
+    ``cpu``: each process's CPU ticks so far are recorded in it; ``each``: each process's PSS."""
     (kids, ticks), todo, total, n = _children(), [root], 0, 0
     while todo:
         pid = todo.pop()
@@ -65,10 +67,34 @@ def tree_pss_kb(root: int, cpu: dict[int, int] | None = None) -> tuple[int, int]
                     if line.startswith(b"Pss:"):
                         total += int(line.split()[1])
                         n += 1
+                        if each is not None:
+                            each[pid] = int(line.split()[1])
                         break
         except OSError:
             pass
     return total, n
+
+
+def process_name(pid: int) -> str | None:
+    """What a process of the run is, for the per-process table (Ray retitles its Python processes
+    ``ray::Name``; its binaries keep their path)."""
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            cmd = f.read().replace(b"\0", b" ").decode(errors="replace").strip()
+    except OSError:
+        return None
+    if cmd.startswith("ray::"):
+        title = cmd.split()[0]
+        return "Ray actor ShardWorker" if title.startswith("ray::ShardWorker") else title
+    for key, name in (("gcs_server", "Ray GCS server"), ("raylet/raylet", "Ray raylet"),
+                      ("dashboard/dashboard.py", "Ray dashboard API server"), ("dashboard/agent.py", "ray::DashboardAgent"),
+                      ("runtime_env/agent", "ray::RuntimeEnvAgent"), ("log_monitor", "Ray log monitor"),
+                      ("monitor.py", "Ray autoscaler monitor"), ("default_worker.py", "Ray worker"),
+                      ("forkserver import main", "forkserver, or a worker it forked"),
+                      ("resource_tracker", "multiprocessing resource tracker"), ("-m pinzhu corpus", "driver")):
+        if key in cmd:
+            return name
+    return cmd.split()[0] if cmd else None
 
 
 def run_cli(args: list[str], env: dict[str, str] | None = None) -> dict:
@@ -82,13 +108,22 @@ def run_cli(args: list[str], env: dict[str, str] | None = None) -> dict:
                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
     peak = [0, 0]
     ticks: dict[int, int] = {}
+    at_peak: dict[int, int] = {}
+    names: dict[int, str] = {}
     stop = threading.Event()
 
     def sample() -> None:
         while not stop.wait(0.2):
-            pss, n = tree_pss_kb(proc.pid, ticks)
+            each: dict[int, int] = {}
+            pss, n = tree_pss_kb(proc.pid, ticks, each)
+            for pid in each:
+                name = process_name(pid)
+                if name and (pid not in names or name.startswith("Ray actor")):  # the actor's title once it has one
+                    names[pid] = name
             if pss > peak[0]:
                 peak[:] = [pss, n]
+                at_peak.clear()
+                at_peak.update(each)
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
@@ -106,7 +141,11 @@ def run_cli(args: list[str], env: dict[str, str] | None = None) -> dict:
     return {**summary, "wall": round(time.perf_counter() - t0, 2),
             "cpu": round(max(usage.ru_utime + usage.ru_stime, tree_cpu), 2),
             "peak_rss_mb": round(usage.ru_maxrss / 1024, 1), "peak_pss_mb": round(peak[0] / 1024, 1),
-            "processes": peak[1]}
+            "processes": peak[1],
+            # each process: what it is, its PSS when the tree's PSS peaked, its CPU seconds (sampled)
+            "per_process": [(names.get(pid, "?"), round(at_peak.get(pid, 0) / 1024, 1),
+                             round(ticks.get(pid, 0) / os.sysconf("SC_CLK_TCK"), 2))
+                            for pid in sorted(set(at_peak) | set(ticks), key=lambda p: -at_peak.get(p, 0))]}
 
 
 def digest(out: Path) -> str:
@@ -224,13 +263,22 @@ def main(argv: list[str] | None = None) -> int:
                          ".so files copied in): its --jobs 1 runs in every round too, for the before/after ratio")
     ap.add_argument("--baseline-label", default="an earlier pinzhu",
                     help="what the baseline is, for the report (e.g. 'main at 23ecba7, before the #18 corpus work')")
-    ap.add_argument("--report", default=str(ROOT / "benchmarks" / "CORPUS.md"))
+    ap.add_argument("--ray-vs-jobs2", action="store_true",
+                    help="only --engine ray against --jobs 2, on the corpus repeated --times times each (hard links), "
+                         "with a table of every process of each run; writes benchmarks/CORPUS_RAY.md")
+    ap.add_argument("--times", default="1,5", help="with --ray-vs-jobs2: corpus sizes, as multiples of the corpus")
+    ap.add_argument("--report")
     args = ap.parse_args(argv)
     corpus, work = Path(args.corpus), Path(args.work)
     if not (corpus / "truth.jsonl.gz").exists():
         subprocess.run([sys.executable, str(ROOT / "scripts" / "make_corpus.py"), "--out", str(corpus),
                         "--size-mb", str(args.size_mb)], check=True)
     shutil.rmtree(work, ignore_errors=True)
+    if args.ray_vs_jobs2:
+        times = [int(t) for t in args.times.split(",")]
+        return ray_vs_jobs2(corpus, work, times, args.rounds,
+                            Path(args.report or ROOT / "benchmarks" / "CORPUS_RAY.md"))
+    args.report = args.report or str(ROOT / "benchmarks" / "CORPUS.md")
     files = sorted((corpus / "corpus").glob("*.jsonl"))
     size_mb = sum(f.stat().st_size for f in files) / 1e6
     whole, pages = corpus / "corpus", annotated_only(corpus)
@@ -267,6 +315,91 @@ def main(argv: list[str] | None = None) -> int:
                  args.rounds, args.baseline and args.baseline_label)
     print(Path(args.report).read_text(encoding="utf-8"))
     return 0 if all(identical.values()) and c["exact"] == c["annotated"] else 1
+
+
+RAY_PATHS = (("local --jobs 2", ["--jobs", "2"]), ("ray (2 actors)", ["--engine", "ray", "--jobs", "2"]))
+
+
+def ray_vs_jobs2(corpus: Path, work: Path, times: list[int], rounds: int, report: Path) -> int:
+    """``--engine ray`` against ``--jobs 2`` on the corpus and on the corpus repeated (hard links
+    to the same files: more work for the same fixed costs), rounds interleaved, the two paths'
+    order alternating by round; each run's processes with their PSS and CPU."""
+    files = sorted((corpus / "corpus").glob("*.jsonl"))
+    inputs: dict[int, Path] = {}
+    for n in times:
+        if n == 1:
+            inputs[n] = corpus / "corpus"
+            continue
+        d = inputs[n] = work / f"corpus-x{n}"
+        d.mkdir(parents=True, exist_ok=True)
+        for k in range(n):
+            for f in files:
+                os.link(f, d / f"copy{k}-{f.name}")
+    mb = {n: sum(f.stat().st_size for f in inputs[n].glob("*.jsonl")) / 1e6 for n in times}
+    samples: dict[tuple[int, str], list[dict]] = {(n, name): [] for n in times for name, _ in RAY_PATHS}
+    digests: dict[tuple[int, str], set[str]] = {key: set() for key in samples}
+    for r in range(rounds):
+        for n in times:
+            for name, extra in (RAY_PATHS if r % 2 == 0 else RAY_PATHS[::-1]):
+                out = work / f"{name.split()[0]}-x{n}"
+                shutil.rmtree(out, ignore_errors=True)
+                res = run_cli(["strip", str(inputs[n]), str(out), *extra])
+                samples[(n, name)].append(res)
+                digests[(n, name)].add(digest(out))
+                shutil.rmtree(out, ignore_errors=True)
+                print(f"round {r + 1}", f"x{n}", name, {k: res[k] for k in ("wall", "cpu", "peak_pss_mb")},
+                      file=sys.stderr)
+    jobs2, ray = (name for name, _ in RAY_PATHS)
+    same = {n: len(digests[(n, jobs2)] | digests[(n, ray)]) == 1 for n in times}
+    cmd = f"python benchmarks/corpus_bench.py --ray-vs-jobs2 --times {','.join(map(str, times))} --rounds {rounds}"
+    lines = [
+        "# Corpus mode: `--engine ray` against `--jobs 2` on one machine",
+        "",
+        f"Generated by `{cmd}` on {time.strftime('%Y-%m-%d')}, {platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}. Corpus: `python scripts/make_corpus.py --size-mb 200 --seed 0`; "
+        "×N is the same 4 files N times over (hard links): N times the work for the same fixed costs. "
+        f"{rounds} rounds, interleaved, the order of the two paths alternating; ratios are the median of each "
+        "round's ratio (min–max). The machine is shared: wall times move with the load, CPU seconds less.",
+        "",
+        "| input | MB | `--jobs 2` wall s | Ray wall s | Ray ÷ jobs 2, wall | `--jobs 2` CPU s | Ray CPU s | "
+        "Ray − jobs 2, CPU s | `--jobs 2` peak PSS | Ray peak PSS | Ray ÷ jobs 2, PSS | output |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+    ]
+    for n in times:
+        a, b = samples[(n, jobs2)], samples[(n, ray)]
+        wall = [y["wall"] / x["wall"] for x, y in zip(a, b)]
+        pss = [y["peak_pss_mb"] / x["peak_pss_mb"] for x, y in zip(a, b)]
+        extra_cpu = [y["cpu"] - x["cpu"] for x, y in zip(a, b)]
+        med = statistics.median
+        lines.append(
+            f"| corpus ×{n} | {mb[n]:.0f} | {med(x['wall'] for x in a):.1f} | {med(x['wall'] for x in b):.1f} | "
+            f"**{med(wall):.2f}×** ({min(wall):.2f}–{max(wall):.2f}) | {med(x['cpu'] for x in a):.1f} | "
+            f"{med(x['cpu'] for x in b):.1f} | {med(extra_cpu):.1f} | {med(x['peak_pss_mb'] for x in a):.0f} MB | "
+            f"{med(x['peak_pss_mb'] for x in b):.0f} MB | **{med(pss):.2f}×** ({min(pss):.2f}–{max(pss):.2f}) | "
+            f"{'identical' if same[n] else 'DIFFERENT'} |")
+    lines += [
+        "",
+        "Goal (#18): wall ≤ 1.2×, PSS ≤ 2×. Wall time is the whole command (Ray's start and stop included); "
+        "CPU s is user + system time of the command's whole process tree (Ray's own processes included, sampled "
+        "every 0.2 s); PSS is summed over that tree, sampled every 0.2 s. Output: the parts of both paths, "
+        "concatenated, byte for byte the same in every round.",
+        "",
+        "## Every process of a run",
+        "",
+        "The run of the median wall time. PSS: each process's when the whole tree's peaked; CPU s: its own.",
+        "",
+    ]
+    for n in times:
+        for name, _ in RAY_PATHS:
+            rs = sorted(samples[(n, name)], key=lambda x: x["wall"])
+            run = rs[(len(rs) - 1) // 2]
+            lines += [f"### {name}, corpus ×{n} ({run['wall']:.1f} s, {run['peak_pss_mb']:.0f} MB, "
+                      f"{run['cpu']:.1f} CPU s)", "", "| process | PSS at the peak, MB | CPU s |", "| --- | ---: | ---: |"]
+            lines += [f"| {what} | {p:.0f} | {c:.1f} |" for what, p, c in run["per_process"] if p or c >= 0.05]
+            lines.append("")
+    report.write_text("\n".join(lines), encoding="utf-8")
+    print(report.read_text(encoding="utf-8"))
+    return 0 if all(same.values()) else 1
 
 
 def _median_run(rs: list[dict]) -> dict:
