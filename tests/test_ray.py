@@ -148,14 +148,17 @@ stop = init_ray(None, 1)
 import ray
 during = tree()
 ok = ray.get(ray.remote(lambda: 21 * 2).remote())
+nice = ray.get(ray.remote(lambda: os.nice(0)).remote())
 stop()
-print(json.dumps({"during": during, "after": tree(), "ok": ok, "initialized": ray.is_initialized()}))
+print(json.dumps({"during": during, "after": tree(), "ok": ok, "initialized": ray.is_initialized(),
+                  "nice": [os.nice(0), nice]}))
 """
 
 
 def test_a_ray_it_starts_itself_runs_without_the_monitors_and_stops_whole():
     # Its own Ray (not the module's: a process of its own): GCS and raylet, no autoscaler monitor,
-    # no log monitor and no dashboard API server, tasks run, and stop() leaves no process behind.
+    # no log monitor and no dashboard API server, tasks run at the driver's nice value, and stop()
+    # leaves no process behind.
     import subprocess
     import sys
 
@@ -167,6 +170,8 @@ def test_a_ray_it_starts_itself_runs_without_the_monitors_and_stops_whole():
     assert "gcs_server" in during and "raylet" in during
     assert "log_monitor" not in during and "autoscaler" not in during and "monitor.py" not in during
     assert "dashboard/dashboard.py" not in during  # the API server, which include_dashboard=False still starts
+    driver, worker = got["nice"]
+    assert worker == driver  # Ray's default raises a worker's nice value (up to 19)
     assert not [c for c in got["after"] if "ray" in c], got["after"]
 
 

@@ -84,9 +84,9 @@ def init_ray(address: str | None, cpus: int | None) -> Callable[[], None] | None
     """Connect to ``address`` or start a local Ray; how to stop what this call started (None when
     Ray was running already or is a cluster of someone else's).
 
-    A local Ray starts no idle workers ahead of the actors (they would sit beside them, each a
-    Python process of its own), neither the autoscaler's monitor nor the log monitor, and no
-    dashboard API server (:func:`_lean_head`): a run on one machine scales nothing, an actor's
+    A local Ray's workers keep this process's nice value, and it starts no idle workers ahead of
+    the actors (they would sit beside them, each a Python process of its own), neither the
+    autoscaler's monitor nor the log monitor, and no dashboard API server (:func:`_lean_head`): a run on one machine scales nothing, an actor's
     error comes back with its task, and nothing asks the API server anything (it serves jobs
     submitted over HTTP, the state API and usage stats). Together they were about 150 MB of PSS,
     and the start waited about a second for the API server to come up."""
@@ -98,7 +98,10 @@ def init_ray(address: str | None, cpus: int | None) -> Callable[[], None] | None
     if address:
         ray.init(address=address, log_to_driver=True, **kw)
         return ray.shutdown
-    system = {"enable_worker_prestart": False, "prestart_worker_first_driver": False}
+    # worker_niceness 0: the actors run at the command's own priority, as the local runner's
+    # workers do (Ray raises its workers' nice value by default, up to 19: on a shared machine
+    # `nice -n 10 pinzhu corpus --engine ray` would strip at the lowest priority there is).
+    system = {"enable_worker_prestart": False, "prestart_worker_first_driver": False, "worker_niceness": 0}
     node = _lean_head(cpus, system)
     if node is None:  # a Ray whose private node API moved: its own start, monitors included
         ray.init(num_cpus=cpus, _system_config=system, log_to_driver=True, **kw)
