@@ -461,7 +461,9 @@ def write_report(path: Path, size_mb: float, small_mb: float, runs: dict, sample
         w = _ratio(samples, "ray (2 actors)", "local --jobs 2", "wall")
         m = _ratio(samples, "ray (2 actors)", "local --jobs 2", "peak_pss_mb")
         lines += [f"- Ray ÷ `--jobs 2`: wall **{w[0]:.2f}×** ({w[1]:.2f}–{w[2]:.2f} over {rounds} paired rounds; "
-                  f"goal ≤ 1.2×), peak PSS **{m[0]:.2f}×** ({m[1]:.2f}–{m[2]:.2f}; goal ≤ 2×).", ""]
+                  f"goal ≤ 1.2×), peak PSS **{m[0]:.2f}×** ({m[1]:.2f}–{m[2]:.2f}; goal ≤ 2×). Ray alone against "
+                  "`--jobs 2`, at two corpus sizes and with every process of each run: "
+                  "[CORPUS_RAY.md](CORPUS_RAY.md) (`--ray-vs-jobs2`).", ""]
     if baseline:
         cpu = _ratio(samples, "baseline --jobs 1", "local --jobs 1", "cpu")
         wall = _ratio(samples, "baseline --jobs 1", "local --jobs 1", "wall")
