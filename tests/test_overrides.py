@@ -54,7 +54,7 @@ def test_a_neutral_tone_is_allowed():
     ("长<zhong1>", 1, ["zhong1 is not a reading of 长", "cháng, zhǎng"]),
     ("第一行\n长<zhong1>", 5, ["line 2"]),
     ("长<chang2 chang2>", 1, ["2 syllables for 1 characters"]),
-    ("为<wei>", 1, ["wei5 is not a reading of 为"]),  # toneless but two readings: ambiguous
+    ("行<xing>", 1, ["xing5 is not a reading of 行"]),  # toneless is the neutral tone, which 行 has not
 ])
 def test_a_bad_override_says_where(text, offset, words):
     with pytest.raises(OverrideError) as e:
