@@ -11,11 +11,13 @@ processes included). Writes benchmarks/CORPUS.md.
     python benchmarks/corpus_bench.py --corpus /tmp/pinzhu-corpus   # made if missing
     python benchmarks/corpus_bench.py --rounds 3 --baseline /tmp/base/src   # paired, against an earlier pinzhu
     python benchmarks/corpus_bench.py --ray-vs-jobs2 --times 1,5 --rounds 3  # Ray's cost, at two sizes
+        # (Ray started by pinzhu, and a Ray cluster already running: --address)
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gzip
 import hashlib
 import json
@@ -23,10 +25,12 @@ import os
 import platform
 import random
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -50,28 +54,51 @@ def _children() -> tuple[dict[int, list[int]], dict[int, int]]:
     return kids, ticks
 
 
+def _tree(kids: dict[int, list[int]], root: int) -> list[int]:
+    """``root`` and all its descendants."""
+    todo, out = [root], []
+    while todo:
+        pid = todo.pop()
+        out.append(pid)
+        todo += kids.get(pid, [])
+    return out
+
+
+def _pss_kb(pid: int) -> int | None:
+    """A process's PSS (kB), None when it is gone."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", "rb") as f:
+            for line in f:
+                if line.startswith(b"Pss:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return None
+
+
 def tree_pss_kb(root: int, cpu: dict[int, int] | None = None,
                 each: dict[int, int] | None = None) -> tuple[int, int]:
     """PSS (kB) summed over ``root`` and all its descendants (Ray's raylet, GCS, agents and
     workers included: they are the driver's descendants), and how many processes that is.
     ``cpu``: each process's CPU ticks so far are recorded in it; ``each``: each process's PSS."""
-    (kids, ticks), todo, total, n = _children(), [root], 0, 0
-    while todo:
-        pid = todo.pop()
-        todo += kids.get(pid, [])
+    kids, ticks = _children()
+    return _sum_pss(_tree(kids, root), ticks, cpu, each)
+
+
+def _sum_pss(pids: list[int], ticks: dict[int, int], cpu: dict[int, int] | None = None,
+             each: dict[int, int] | None = None, since: dict[int, int] | None = None) -> tuple[int, int]:
+    """PSS (kB) summed over ``pids``, and how many of them are alive; as :func:`tree_pss_kb`.
+    ``since``: CPU ticks a process had before the run, left out of ``cpu``."""
+    total = n = 0
+    for pid in pids:
         if cpu is not None and pid in ticks:
-            cpu[pid] = max(cpu.get(pid, 0), ticks[pid])
-        try:
-            with open(f"/proc/{pid}/smaps_rollup", "rb") as f:
-                for line in f:
-                    if line.startswith(b"Pss:"):
-                        total += int(line.split()[1])
-                        n += 1
-                        if each is not None:
-                            each[pid] = int(line.split()[1])
-                        break
-        except OSError:
-            pass
+            cpu[pid] = max(cpu.get(pid, 0), ticks[pid] - (since or {}).get(pid, 0))
+        pss = _pss_kb(pid)
+        if pss is not None:
+            total += pss
+            n += 1
+            if each is not None:
+                each[pid] = pss
     return total, n
 
 
@@ -90,6 +117,7 @@ def process_name(pid: int) -> str | None:
                       ("dashboard/dashboard.py", "Ray dashboard API server"), ("dashboard/agent.py", "ray::DashboardAgent"),
                       ("runtime_env/agent", "ray::RuntimeEnvAgent"), ("log_monitor", "Ray log monitor"),
                       ("monitor.py", "Ray autoscaler monitor"), ("default_worker.py", "Ray worker"),
+                      ("ray_process_reaper", "Ray process reaper"),
                       ("forkserver import main", "forkserver, or a worker it forked"),
                       ("resource_tracker", "multiprocessing resource tracker"), ("-m pinzhu corpus", "driver")):
         if key in cmd:
@@ -97,33 +125,62 @@ def process_name(pid: int) -> str | None:
     return cmd.split()[0] if cmd else None
 
 
-def run_cli(args: list[str], env: dict[str, str] | None = None) -> dict:
+def run_cli(args: list[str], env: dict[str, str] | None = None, cluster: int | None = None) -> dict:
     """Run ``pinzhu corpus ...`` in a fresh process; its summary, wall time, CPU time (user + sys of
     the process and the children it waited for), peak RSS of the largest process (wait4), and
-    peak PSS of the whole process tree (sampled every 0.2 s)."""
+    peak PSS of the whole process tree (sampled every 0.2 s).
+
+    ``cluster``: the pid of a running Ray cluster's ``ray start --block`` (:func:`ray_cluster`).
+    Its processes from before the run (GCS, raylet, agents, idle workers) are the cluster's, not
+    the run's: their PSS is apart (``cluster_pss_mb``, at the run's peak); the processes that
+    appear under it during the run (the run's Ray workers and actors), and any of the earlier
+    ones that becomes an actor of the run, count as the run's. CPU: the run's processes and the
+    cluster's CPU seconds during the run (``cluster_cpu`` of them). The ``ray start`` process itself
+    (only there because of ``--block``) is neither."""
     import threading
 
+    before: dict[int, int] = {}  # the cluster's processes before the run: their CPU ticks so far
+    if cluster is not None:
+        kids, ticks0 = _children()
+        before = {pid: ticks0.get(pid, 0) for pid in _tree(kids, cluster) if pid != cluster}
     t0 = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-m", "pinzhu", "corpus", *args, "--no-progress"],
                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
-    peak = [0, 0]
+    peak = [0, 0, 0]  # the run's PSS, its processes, the cluster's PSS then
     ticks: dict[int, int] = {}
     at_peak: dict[int, int] = {}
+    cluster_at_peak: dict[int, int] = {}
     names: dict[int, str] = {}
+    ran: set[int] = set()  # the run's processes
     stop = threading.Event()
+
+    def name(pid: int) -> None:
+        what = process_name(pid)
+        if what and (pid not in names or what.startswith("Ray actor")):  # the actor's title once it has one
+            names[pid] = what
 
     def sample() -> None:
         while not stop.wait(0.2):
+            kids, now = _children()
+            mine = _tree(kids, proc.pid)
+            if cluster is not None:
+                theirs = [pid for pid in _tree(kids, cluster) if pid != cluster]
+                for pid in theirs:
+                    name(pid)
+                mine += [pid for pid in theirs if pid not in before or names.get(pid) == "Ray actor ShardWorker"]
+            ran.update(mine)
             each: dict[int, int] = {}
-            pss, n = tree_pss_kb(proc.pid, ticks, each)
+            pss, n = _sum_pss(mine, now, ticks, each, before)
+            old: dict[int, int] = {}
+            cluster_pss, _ = _sum_pss([pid for pid in before if pid not in ran], now, ticks, old, before)
             for pid in each:
-                name = process_name(pid)
-                if name and (pid not in names or name.startswith("Ray actor")):  # the actor's title once it has one
-                    names[pid] = name
+                name(pid)
             if pss > peak[0]:
-                peak[:] = [pss, n]
+                peak[:] = [pss, n, cluster_pss]
                 at_peak.clear()
                 at_peak.update(each)
+                cluster_at_peak.clear()
+                cluster_at_peak.update(old)
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
@@ -137,15 +194,83 @@ def run_cli(args: list[str], env: dict[str, str] | None = None) -> dict:
     summary = json.loads(out.decode().strip().splitlines()[-1])
     # CPU: the process tree's, sampled (a pool's workers are not the command's to wait for), or
     # wait4's where that is more (it counts the last 0.2 s too).
-    tree_cpu = sum(ticks.values()) / os.sysconf("SC_CLK_TCK")
-    return {**summary, "wall": round(time.perf_counter() - t0, 2),
-            "cpu": round(max(usage.ru_utime + usage.ru_stime, tree_cpu), 2),
-            "peak_rss_mb": round(usage.ru_maxrss / 1024, 1), "peak_pss_mb": round(peak[0] / 1024, 1),
-            "processes": peak[1],
-            # each process: what it is, its PSS when the tree's PSS peaked, its CPU seconds (sampled)
-            "per_process": [(names.get(pid, "?"), round(at_peak.get(pid, 0) / 1024, 1),
-                             round(ticks.get(pid, 0) / os.sysconf("SC_CLK_TCK"), 2))
-                            for pid in sorted(set(at_peak) | set(ticks), key=lambda p: -at_peak.get(p, 0))]}
+    tck = os.sysconf("SC_CLK_TCK")
+    tree_cpu = sum(ticks.values()) / tck
+
+    def rows(pids: set[int], pss: dict[int, int]) -> list[tuple[str, float, float]]:
+        # each process: what it is, its PSS when the tree's PSS peaked, its CPU seconds (sampled)
+        return [(names.get(pid, "?"), round(pss.get(pid, 0) / 1024, 1), round(ticks.get(pid, 0) / tck, 2))
+                for pid in sorted(pids, key=lambda p: -pss.get(p, 0))]
+
+    res = {**summary, "wall": round(time.perf_counter() - t0, 2),
+           "cpu": round(max(usage.ru_utime + usage.ru_stime, tree_cpu), 2),
+           "peak_rss_mb": round(usage.ru_maxrss / 1024, 1), "peak_pss_mb": round(peak[0] / 1024, 1),
+           "processes": peak[1], "per_process": rows(ran | set(at_peak), at_peak)}
+    if cluster is not None:
+        res["cluster_pss_mb"] = round(peak[2] / 1024, 1)
+        res["cluster_cpu"] = round(sum(ticks.get(pid, 0) for pid in before if pid not in ran) / tck, 2)
+        res["cluster_per_process"] = rows(set(before) - ran, cluster_at_peak)
+    return res
+
+
+@contextlib.contextmanager
+def ray_cluster(cpus: int = 2) -> Iterator[tuple[int, str, dict[str, str]]]:
+    """A Ray head started as a cluster's is, before the run and apart from it (``ray start --head
+    --block``, its session files in a temporary folder, its ports free ones): (the ``ray start``
+    process's pid, the address to give ``--address``, the environment a driver connects with).
+    Token authentication on, with a token of its own (Ray 2.60 turns it on for a new cluster
+    where ~/.ray/auth_token exists, and a driver given an address then needs ``RAY_AUTH_MODE=token``
+    and the token). Its workers keep their nice value, as pinzhu's own Ray's and ``--jobs``' do
+    (Ray's default raises it by 15: on a shared machine the actors would wait behind every other
+    job). Stopped, and every process of it ended, on exit."""
+    import secrets
+    import socket
+    import tempfile
+
+    def free_port() -> int:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            return s.getsockname()[1]
+
+    tmp = Path(tempfile.mkdtemp(prefix="pzray-"))  # short: Ray's socket paths live under it
+    ray_cli = Path(sys.executable).with_name("ray")
+    log = open(tmp / "ray-start.log", "wb")
+    env = {**os.environ, "RAY_AUTH_MODE": "token", "RAY_AUTH_TOKEN": secrets.token_hex(32)}
+    proc = subprocess.Popen([str(ray_cli) if ray_cli.exists() else "ray", "start", "--head", "--block",
+                             f"--num-cpus={cpus}", "--include-dashboard=false", "--disable-usage-stats",
+                             f"--port={free_port()}", f"--dashboard-agent-listen-port={free_port()}",
+                             f"--temp-dir={tmp}", '--system-config={"worker_niceness": 0}'],
+                            stdout=log, stderr=subprocess.STDOUT, start_new_session=True, env=env)
+    pids: set[int] = set()
+    try:
+        deadline, last = time.monotonic() + 120, None
+        while True:  # up, then settled: the same processes two samples running
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit("ray start failed:\n" + (tmp / "ray-start.log").read_text(errors="replace")[-3000:])
+            if (tmp / "ray_current_cluster").exists() and b"Ray runtime started" in (tmp / "ray-start.log").read_bytes():
+                now = set(_tree(_children()[0], proc.pid))
+                if now == last:
+                    break
+                last = now
+            time.sleep(1.0)
+        pids |= last
+        yield proc.pid, (tmp / "ray_current_cluster").read_text().strip(), env
+    finally:
+        pids |= set(_tree(_children()[0], proc.pid))
+        proc.terminate()  # ray start --block stops the node's processes on SIGTERM
+        try:
+            proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        time.sleep(1.0)
+        for pid in pids - {proc.pid}:  # any that outlived it: ours, by pid
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+        log.close()
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def digest(out: Path) -> str:
@@ -265,7 +390,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="what the baseline is, for the report (e.g. 'main at 23ecba7, before the #18 corpus work')")
     ap.add_argument("--ray-vs-jobs2", action="store_true",
                     help="only --engine ray against --jobs 2, on the corpus repeated --times times each (hard links), "
-                         "with a table of every process of each run; writes benchmarks/CORPUS_RAY.md")
+                         "and connecting to a Ray head started before the run (--address), with a table of every "
+                         "process of each run; writes benchmarks/CORPUS_RAY.md")
     ap.add_argument("--times", default="1,5", help="with --ray-vs-jobs2: corpus sizes, as multiples of the corpus")
     ap.add_argument("--report")
     args = ap.parse_args(argv)
@@ -317,13 +443,21 @@ def main(argv: list[str] | None = None) -> int:
     return 0 if all(identical.values()) and c["exact"] == c["annotated"] else 1
 
 
-RAY_PATHS = (("local --jobs 2", ["--jobs", "2"]), ("ray (2 actors)", ["--engine", "ray", "--jobs", "2"]))
+RAY_PATHS = (("local --jobs 2", ["--jobs", "2"]), ("ray (2 actors)", ["--engine", "ray", "--jobs", "2"]),
+             ("ray (running cluster)", ["--engine", "ray", "--jobs", "2", "--address"]))  # + the cluster's address
+
+
+def _ratios(a: list[dict], b: list[dict], key: str, op=lambda x, y: y / x) -> list[float]:
+    return [op(x[key], y[key]) for x, y in zip(a, b)]
 
 
 def ray_vs_jobs2(corpus: Path, work: Path, times: list[int], rounds: int, report: Path) -> int:
     """``--engine ray`` against ``--jobs 2`` on the corpus and on the corpus repeated (hard links
-    to the same files: more work for the same fixed costs), rounds interleaved, the two paths'
-    order alternating by round; each run's processes with their PSS and CPU."""
+    to the same files: more work for the same fixed costs), rounds interleaved, the paths' order
+    alternating by round; each run's processes with their PSS and CPU. Ray twice: as pinzhu starts
+    it itself, and connecting to a Ray cluster already running (:func:`ray_cluster`, started
+    before each such run and stopped after it, outside its time), whose own processes are
+    measured apart from the run's (:func:`run_cli`)."""
     files = sorted((corpus / "corpus").glob("*.jsonl"))
     inputs: dict[int, Path] = {}
     for n in times:
@@ -341,16 +475,21 @@ def ray_vs_jobs2(corpus: Path, work: Path, times: list[int], rounds: int, report
     for r in range(rounds):
         for n in times:
             for name, extra in (RAY_PATHS if r % 2 == 0 else RAY_PATHS[::-1]):
-                out = work / f"{name.split()[0]}-x{n}"
+                out = work / f"{name.replace(' ', '').replace('(', '-').replace(')', '')}-x{n}"
                 shutil.rmtree(out, ignore_errors=True)
-                res = run_cli(["strip", str(inputs[n]), str(out), *extra])
+                if extra[-1] == "--address":
+                    with ray_cluster(2) as (pid, address, env):
+                        res = run_cli(["strip", str(inputs[n]), str(out), *extra, address], env, cluster=pid)
+                else:
+                    res = run_cli(["strip", str(inputs[n]), str(out), *extra])
                 samples[(n, name)].append(res)
                 digests[(n, name)].add(digest(out))
                 shutil.rmtree(out, ignore_errors=True)
-                print(f"round {r + 1}", f"x{n}", name, {k: res[k] for k in ("wall", "cpu", "peak_pss_mb")},
-                      file=sys.stderr)
-    jobs2, ray = (name for name, _ in RAY_PATHS)
-    same = {n: len(digests[(n, jobs2)] | digests[(n, ray)]) == 1 for n in times}
+                print(f"round {r + 1}", f"x{n}", name,
+                      {k: res[k] for k in ("wall", "cpu", "peak_pss_mb", "cluster_pss_mb") if k in res}, file=sys.stderr)
+    jobs2, ray, cluster = (name for name, _ in RAY_PATHS)
+    same = {n: len(set().union(*(digests[(n, name)] for name, _ in RAY_PATHS))) == 1 for n in times}
+    med = statistics.median
     cmd = f"python benchmarks/corpus_bench.py --ray-vs-jobs2 --times {','.join(map(str, times))} --rounds {rounds}"
     lines = [
         "# Corpus mode: `--engine ray` against `--jobs 2` on one machine",
@@ -358,8 +497,10 @@ def ray_vs_jobs2(corpus: Path, work: Path, times: list[int], rounds: int, report
         f"Generated by `{cmd}` on {time.strftime('%Y-%m-%d')}, {platform.machine()}, {os.cpu_count()} cores, "
         f"Python {platform.python_version()}. Corpus: `python scripts/make_corpus.py --size-mb 200 --seed 0`; "
         "×N is the same 4 files N times over (hard links): N times the work for the same fixed costs. "
-        f"{rounds} rounds, interleaved, the order of the two paths alternating; ratios are the median of each "
+        f"{rounds} rounds, interleaved, the order of the paths alternating; ratios are the median of each "
         "round's ratio (min–max). The machine is shared: wall times move with the load, CPU seconds less.",
+        "",
+        "## Ray that pinzhu starts itself",
         "",
         "| input | MB | `--jobs 2` wall s | Ray wall s | Ray ÷ jobs 2, wall | `--jobs 2` CPU s | Ray CPU s | "
         "Ray − jobs 2, CPU s | `--jobs 2` peak PSS | Ray peak PSS | Ray ÷ jobs 2, PSS | output |",
@@ -367,10 +508,8 @@ def ray_vs_jobs2(corpus: Path, work: Path, times: list[int], rounds: int, report
     ]
     for n in times:
         a, b = samples[(n, jobs2)], samples[(n, ray)]
-        wall = [y["wall"] / x["wall"] for x, y in zip(a, b)]
-        pss = [y["peak_pss_mb"] / x["peak_pss_mb"] for x, y in zip(a, b)]
-        extra_cpu = [y["cpu"] - x["cpu"] for x, y in zip(a, b)]
-        med = statistics.median
+        wall, pss = _ratios(a, b, "wall"), _ratios(a, b, "peak_pss_mb")
+        extra_cpu = _ratios(a, b, "cpu", lambda x, y: y - x)
         lines.append(
             f"| corpus ×{n} | {mb[n]:.0f} | {med(x['wall'] for x in a):.1f} | {med(x['wall'] for x in b):.1f} | "
             f"**{med(wall):.2f}×** ({min(wall):.2f}–{max(wall):.2f}) | {med(x['cpu'] for x in a):.1f} | "
@@ -381,12 +520,43 @@ def ray_vs_jobs2(corpus: Path, work: Path, times: list[int], rounds: int, report
         "",
         "Goal (#18): wall ≤ 1.2×, PSS ≤ 2×. Wall time is the whole command (Ray's start and stop included); "
         "CPU s is user + system time of the command's whole process tree (Ray's own processes included, sampled "
-        "every 0.2 s); PSS is summed over that tree, sampled every 0.2 s. Output: the parts of both paths, "
+        "every 0.2 s); PSS is summed over that tree, sampled every 0.2 s. Output: the parts of every path, "
         "concatenated, byte for byte the same in every round.",
+        "",
+        "## Ray already running (`--address`)",
+        "",
+        "| input | MB | `--jobs 2` wall s | Ray wall s | Ray ÷ jobs 2, wall | `--jobs 2` CPU s | Ray CPU s | "
+        "Ray − jobs 2, CPU s | `--jobs 2` peak PSS | Ray peak PSS, the run's | Ray ÷ jobs 2, PSS | "
+        "cluster, already running | output |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+    ]
+    for n in times:
+        a, b = samples[(n, jobs2)], samples[(n, cluster)]
+        wall, pss = _ratios(a, b, "wall"), _ratios(a, b, "peak_pss_mb")
+        extra_cpu = _ratios(a, b, "cpu", lambda x, y: y - x)
+        lines.append(
+            f"| corpus ×{n} | {mb[n]:.0f} | {med(x['wall'] for x in a):.1f} | {med(x['wall'] for x in b):.1f} | "
+            f"**{med(wall):.2f}×** ({min(wall):.2f}–{max(wall):.2f}) | {med(x['cpu'] for x in a):.1f} | "
+            f"{med(x['cpu'] for x in b):.1f} | {med(extra_cpu):.1f} | {med(x['peak_pss_mb'] for x in a):.0f} MB | "
+            f"{med(x['peak_pss_mb'] for x in b):.0f} MB | **{med(pss):.2f}×** ({min(pss):.2f}–{max(pss):.2f}) | "
+            f"{med(x['cluster_pss_mb'] for x in b):.0f} MB | {'identical' if same[n] else 'DIFFERENT'} |")
+    lines += [
+        "",
+        "`pinzhu corpus strip --engine ray --jobs 2 --address ADDR` against a Ray head already up, as a cluster "
+        "where data-juicer or NeMo Curator runs keeps one: `ray start --head --num-cpus 2 --include-dashboard=false "
+        "--disable-usage-stats` (workers at nice 0, as pinzhu's own Ray and `--jobs` have them), started before "
+        "each such run, outside its time, and stopped after it. Counted as the run's: the command's process tree "
+        "(the driver) and the Ray processes that appear during the run (the actors' workers, any other worker "
+        "Ray starts for the job), and an idle worker from before the run where it becomes an actor. Not counted "
+        "in its PSS: what ran before the run and stays after it (GCS, raylet, its agents, monitors; their PSS at "
+        "the run's peak is *cluster, already running*). CPU s: the run's processes and the cluster's CPU seconds "
+        "during the run (the raylet scheduling the actors, the log monitor passing on their output). Wall time "
+        "is the command's (connecting to Ray, the actors' start and the job's end included).",
         "",
         "## Every process of a run",
         "",
-        "The run of the median wall time. PSS: each process's when the whole tree's peaked; CPU s: its own.",
+        "The run of the median wall time. PSS: each process's when the whole tree's peaked; CPU s: its own "
+        "(during the run).",
         "",
     ]
     for n in times:
@@ -396,6 +566,11 @@ def ray_vs_jobs2(corpus: Path, work: Path, times: list[int], rounds: int, report
             lines += [f"### {name}, corpus ×{n} ({run['wall']:.1f} s, {run['peak_pss_mb']:.0f} MB, "
                       f"{run['cpu']:.1f} CPU s)", "", "| process | PSS at the peak, MB | CPU s |", "| --- | ---: | ---: |"]
             lines += [f"| {what} | {p:.0f} | {c:.1f} |" for what, p, c in run["per_process"] if p or c >= 0.05]
+            if "cluster_per_process" in run:
+                lines += [f"| *cluster, already running:* {what} | {p:.0f} | {c:.1f} |"
+                          for what, p, c in run["cluster_per_process"] if p or c >= 0.05]
+                lines.append(f"| *cluster, already running, in all* | {run['cluster_pss_mb']:.0f} | "
+                             f"{run['cluster_cpu']:.1f} |")
             lines.append("")
     report.write_text("\n".join(lines), encoding="utf-8")
     print(report.read_text(encoding="utf-8"))
