@@ -101,9 +101,10 @@ def fetch_pd1998(_: Path) -> list[str]:
     return embeddings.people_daily()
 
 
-def standalone_wei(sents: list[str]) -> list[int]:
-    """2,500 sentences (fixed seed) in which 为 stands alone under the lexicon: the contexts where
-    wèi ("for") and wéi ("be, as") are decided by the sentence, not by a word."""
+def standalone_hits(sents: list[str], chars: str) -> list[int]:
+    """Indices of the sentences in which one of ``chars`` stands alone under the lexicon (no word
+    covers it): the contexts that the sentence, not a word, decides. Judged under the lexicon that
+    ``PINZHU_LABEL_LEXICON`` names (label_text.py: the one being built), else the shipped one."""
     from pinzhu.lexicon import Lexicon, default_lexicon
     from pinzhu.read import SRC_CHAR, read_many
 
@@ -112,8 +113,15 @@ def standalone_wei(sents: list[str]) -> list[int]:
     for a in range(0, len(sents), 4000):
         part = sents[a:a + 4000]
         for n, r in enumerate(read_many(part, lexicon=lex, use_model=False)):
-            if any(c == "为" and r.src[i] == SRC_CHAR for i, c in enumerate(part[n])):
+            if any(c in chars and r.src[i] == SRC_CHAR for i, c in enumerate(part[n])):
                 hits.append(a + n)
+    return hits
+
+
+def standalone_wei(sents: list[str]) -> list[int]:
+    """2,500 sentences (fixed seed) in which 为 stands alone under the lexicon: the contexts where
+    wèi ("for") and wéi ("be, as") are decided by the sentence, not by a word."""
+    hits = standalone_hits(sents, "为")
     return sorted(random.Random(1998).sample(hits, min(2500, len(hits))))
 
 
@@ -124,17 +132,8 @@ def standalone_others(sents: list[str]) -> list[int]:
     """1,200 more sentences (fixed seed), none of ``standalone_wei``'s, in which 地 得 当 长 场 or 干
     stands alone under the lexicon: after 为, the characters with most errors on the web-and-news
     dev set (地 de/dì, 得 de/dé/děi, 当 dāng/dàng, 长 cháng/zhǎng …)."""
-    from pinzhu.lexicon import Lexicon, default_lexicon
-    from pinzhu.read import SRC_CHAR, read_many
-
-    lex = Lexicon(os.environ["PINZHU_LABEL_LEXICON"]) if os.environ.get("PINZHU_LABEL_LEXICON") else default_lexicon()
     taken = set(standalone_wei(sents))
-    hits = []
-    for a in range(0, len(sents), 4000):
-        part = sents[a:a + 4000]
-        for n, r in enumerate(read_many(part, lexicon=lex, use_model=False)):
-            if a + n not in taken and any(c in OTHERS and r.src[i] == SRC_CHAR for i, c in enumerate(part[n])):
-                hits.append(a + n)
+    hits = [k for k in standalone_hits(sents, OTHERS) if k not in taken]
     return sorted(random.Random(19981).sample(hits, min(1200, len(hits))))
 
 
@@ -150,16 +149,7 @@ def fetch_reviews(_: Path) -> list[str]:
 
 def standalone_any(sents: list[str]) -> list[int]:
     """1,200 sentences (fixed seed) in which 为 or one of ``OTHERS`` stands alone under the lexicon."""
-    from pinzhu.lexicon import Lexicon, default_lexicon
-    from pinzhu.read import SRC_CHAR, read_many
-
-    lex = Lexicon(os.environ["PINZHU_LABEL_LEXICON"]) if os.environ.get("PINZHU_LABEL_LEXICON") else default_lexicon()
-    hits = []
-    for a in range(0, len(sents), 4000):
-        part = sents[a:a + 4000]
-        for n, r in enumerate(read_many(part, lexicon=lex, use_model=False)):
-            if any(c in "为" + OTHERS and r.src[i] == SRC_CHAR for i, c in enumerate(part[n])):
-                hits.append(a + n)
+    hits = standalone_hits(sents, "为" + OTHERS)
     return sorted(random.Random(2012).sample(hits, min(1200, len(hits))))
 
 
