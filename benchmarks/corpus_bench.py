@@ -491,6 +491,20 @@ def ray_vs_jobs2(corpus: Path, work: Path, times: list[int], rounds: int, report
     same = {n: len(set().union(*(digests[(n, name)] for name, _ in RAY_PATHS))) == 1 for n in times}
     med = statistics.median
     cmd = f"python benchmarks/corpus_bench.py --ray-vs-jobs2 --times {','.join(map(str, times))} --rounds {rounds}"
+    def row(n: int, path: str, cluster_column: bool = False) -> str:
+        """One size's row: --jobs 2 against ``path`` (with the running cluster's PSS where asked)."""
+        a, b = samples[(n, jobs2)], samples[(n, path)]
+        wall, pss = _ratios(a, b, "wall"), _ratios(a, b, "peak_pss_mb")
+        extra_cpu = _ratios(a, b, "cpu", lambda x, y: y - x)
+        cells = [f"corpus ×{n}", f"{mb[n]:.0f}", f"{med(x['wall'] for x in a):.1f}", f"{med(x['wall'] for x in b):.1f}",
+                 f"**{med(wall):.2f}×** ({min(wall):.2f}–{max(wall):.2f})", f"{med(x['cpu'] for x in a):.1f}",
+                 f"{med(x['cpu'] for x in b):.1f}", f"{med(extra_cpu):.1f}", f"{med(x['peak_pss_mb'] for x in a):.0f} MB",
+                 f"{med(x['peak_pss_mb'] for x in b):.0f} MB", f"**{med(pss):.2f}×** ({min(pss):.2f}–{max(pss):.2f})"]
+        if cluster_column:
+            cells.append(f"{med(x['cluster_pss_mb'] for x in b):.0f} MB")
+        cells.append("identical" if same[n] else "DIFFERENT")
+        return "| " + " | ".join(cells) + " |"
+
     lines = [
         "# Corpus mode: `--engine ray` against `--jobs 2` on one machine",
         "",
@@ -506,16 +520,7 @@ def ray_vs_jobs2(corpus: Path, work: Path, times: list[int], rounds: int, report
         "Ray − jobs 2, CPU s | `--jobs 2` peak PSS | Ray peak PSS | Ray ÷ jobs 2, PSS | output |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
-    for n in times:
-        a, b = samples[(n, jobs2)], samples[(n, ray)]
-        wall, pss = _ratios(a, b, "wall"), _ratios(a, b, "peak_pss_mb")
-        extra_cpu = _ratios(a, b, "cpu", lambda x, y: y - x)
-        lines.append(
-            f"| corpus ×{n} | {mb[n]:.0f} | {med(x['wall'] for x in a):.1f} | {med(x['wall'] for x in b):.1f} | "
-            f"**{med(wall):.2f}×** ({min(wall):.2f}–{max(wall):.2f}) | {med(x['cpu'] for x in a):.1f} | "
-            f"{med(x['cpu'] for x in b):.1f} | {med(extra_cpu):.1f} | {med(x['peak_pss_mb'] for x in a):.0f} MB | "
-            f"{med(x['peak_pss_mb'] for x in b):.0f} MB | **{med(pss):.2f}×** ({min(pss):.2f}–{max(pss):.2f}) | "
-            f"{'identical' if same[n] else 'DIFFERENT'} |")
+    lines += [row(n, ray) for n in times]
     lines += [
         "",
         "Goal (#18): wall ≤ 1.2×, PSS ≤ 2×. Wall time is the whole command (Ray's start and stop included); "
@@ -530,16 +535,7 @@ def ray_vs_jobs2(corpus: Path, work: Path, times: list[int], rounds: int, report
         "cluster, already running | output |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
-    for n in times:
-        a, b = samples[(n, jobs2)], samples[(n, cluster)]
-        wall, pss = _ratios(a, b, "wall"), _ratios(a, b, "peak_pss_mb")
-        extra_cpu = _ratios(a, b, "cpu", lambda x, y: y - x)
-        lines.append(
-            f"| corpus ×{n} | {mb[n]:.0f} | {med(x['wall'] for x in a):.1f} | {med(x['wall'] for x in b):.1f} | "
-            f"**{med(wall):.2f}×** ({min(wall):.2f}–{max(wall):.2f}) | {med(x['cpu'] for x in a):.1f} | "
-            f"{med(x['cpu'] for x in b):.1f} | {med(extra_cpu):.1f} | {med(x['peak_pss_mb'] for x in a):.0f} MB | "
-            f"{med(x['peak_pss_mb'] for x in b):.0f} MB | **{med(pss):.2f}×** ({min(pss):.2f}–{max(pss):.2f}) | "
-            f"{med(x['cluster_pss_mb'] for x in b):.0f} MB | {'identical' if same[n] else 'DIFFERENT'} |")
+    lines += [row(n, cluster, cluster_column=True) for n in times]
     lines += [
         "",
         "`pinzhu corpus strip --engine ray --jobs 2 --address ADDR` against a Ray head already up, as a cluster "
